@@ -1,0 +1,174 @@
+package io.flexsc.nio.engine;
+
+import io.flexsc.nio.ffi.SysNr;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One system call: its number, up to six arguments, and, once an engine has run it, its raw result.
+ *
+ * <p>Arguments are machine words: integers as they are, pointers as native addresses (the caller
+ * keeps the memory alive and unchanged until the call is done). The result is what the kernel
+ * returns: {@code >= 0} on success, {@code -errno} on failure ({@link io.flexsc.nio.ffi.Errno}).
+ *
+ * <p>State moves one way, {@code NEW -> SUBMITTED -> DONE}. The thread that submits a call waits for
+ * it (spin, then yield, then park: {@link #await()}); the engine thread that completes it publishes
+ * the result with a release store and unparks the waiter if it parked. A call that an engine could
+ * not run (it was closed first) completes with a {@link #failure()} instead of a result.
+ *
+ * <p>A call is used by one submitter at a time; it may be reused with {@link #set} once done.
+ */
+public final class Call {
+    static final int NEW = 0;
+    static final int SUBMITTED = 1;
+    static final int DONE = 2;
+
+    private static final java.lang.invoke.VarHandle STATE;
+
+    static {
+        try {
+            STATE = java.lang.invoke.MethodHandles.lookup().findVarHandle(Call.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private int nr;
+    private long a0, a1, a2, a3, a4, a5;
+    private long result;
+    private RuntimeException failure;
+    private volatile int state;
+    private volatile Thread waiter;
+    /** Free for the engine's own bookkeeping (e.g. a ring slot); never read by callers. */
+    public Object engineTag;
+
+    public Call() {}
+
+    public Call(int nr, long a0, long a1, long a2, long a3, long a4, long a5) {
+        set(nr, a0, a1, a2, a3, a4, a5);
+    }
+
+    public static Call of(int nr, long... args) {
+        if (args.length > 6) {
+            throw new IllegalArgumentException("at most six arguments");
+        }
+        long[] a = java.util.Arrays.copyOf(args, 6);
+        return new Call(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+    }
+
+    /** Sets number and arguments; the call becomes new again. Not while it is submitted. */
+    public Call set(int nr, long a0, long a1, long a2, long a3, long a4, long a5) {
+        if (state == SUBMITTED) {
+            throw new IllegalStateException("call is in flight");
+        }
+        this.nr = nr;
+        this.a0 = a0;
+        this.a1 = a1;
+        this.a2 = a2;
+        this.a3 = a3;
+        this.a4 = a4;
+        this.a5 = a5;
+        this.result = 0;
+        this.failure = null;
+        this.engineTag = null;
+        this.waiter = null;
+        this.state = NEW;
+        return this;
+    }
+
+    public int nr() { return nr; }
+    public long a0() { return a0; }
+    public long a1() { return a1; }
+    public long a2() { return a2; }
+    public long a3() { return a3; }
+    public long a4() { return a4; }
+    public long a5() { return a5; }
+
+    /** Argument {@code i} (0..5). */
+    public long arg(int i) {
+        switch (i) {
+            case 0: return a0;
+            case 1: return a1;
+            case 2: return a2;
+            case 3: return a3;
+            case 4: return a4;
+            case 5: return a5;
+            default: throw new IndexOutOfBoundsException(i);
+        }
+    }
+
+    /** True once an engine has completed the call (with a result or a failure). */
+    public boolean isDone() {
+        return state == DONE;
+    }
+
+    /**
+     * The raw result: {@code >= 0} or {@code -errno}.
+     *
+     * @throws IllegalStateException if the call is not done
+     * @throws RuntimeException the failure, when the engine could not run the call
+     */
+    public long result() {
+        if (state != DONE) {
+            throw new IllegalStateException("call not done");
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return result;
+    }
+
+    /** The reason the engine could not run the call, or null. Only meaningful once done. */
+    public RuntimeException failure() {
+        return failure;
+    }
+
+    // ---- engine side ----
+
+    /** Marks the call submitted; an engine calls this once as it accepts the call. */
+    public void markSubmitted() {
+        if (!STATE.compareAndSet(this, NEW, SUBMITTED)) {
+            throw new IllegalStateException(state == SUBMITTED ? "call already submitted" : "call already done; set() it to reuse");
+        }
+    }
+
+    /** Publishes a raw result and wakes the waiter. Engine side; once per submission. */
+    public void complete(long rawResult) {
+        this.result = rawResult;
+        finish();
+    }
+
+    /** Completes the call with a failure instead of a result. Engine side; once per submission. */
+    public void fail(RuntimeException why) {
+        this.failure = why;
+        finish();
+    }
+
+    private void finish() {
+        state = DONE; // volatile store: releases result/failure
+        Thread w = waiter;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    /** Waits until done: spins, then yields, then parks. Returns the raw result (or throws). */
+    public long await() {
+        Waiting.await(this);
+        return result();
+    }
+
+    /** Registers the current thread to be unparked on completion. */
+    void registerWaiter(Thread t) {
+        waiter = t;
+    }
+
+    @Override
+    public String toString() {
+        String s = SysNr.name(nr) + "(" + a0 + ", " + a1 + ", " + a2 + ", " + a3 + ", " + a4 + ", " + a5 + ")";
+        int st = state;
+        if (st == DONE) {
+            return s + (failure != null ? " failed: " + failure : " = " + result);
+        }
+        return s + (st == SUBMITTED ? " [submitted]" : " [new]");
+    }
+}

@@ -1,0 +1,33 @@
+package io.flexsc.nio.engine;
+
+import java.util.Map;
+
+/** The {@code direct} engine: available wherever the C library can be bound. */
+public final class DirectEngineFactory implements EngineFactory {
+    @Override
+    public String name() {
+        return DirectEngine.NAME;
+    }
+
+    @Override
+    public Probe probe() {
+        if (!io.flexsc.nio.ffi.SysNr.SUPPORTED_ARCH) {
+            return Probe.no("system call numbers are for x86_64; os.arch is " + System.getProperty("os.arch"), Map.of());
+        }
+        try {
+            io.flexsc.nio.ffi.RawSyscall.lib();
+            return Probe.yes("syscall(2) bound through JNR-FFI", Map.of());
+        } catch (RuntimeException | LinkageError e) {
+            return Probe.no("cannot bind libc through JNR-FFI: " + e, Map.of());
+        }
+    }
+
+    @Override
+    public SyscallEngine create() {
+        Probe p = probe();
+        if (!p.available()) {
+            throw new EngineUnavailableException("flexsc direct engine unavailable: " + p.reason());
+        }
+        return new DirectEngine();
+    }
+}

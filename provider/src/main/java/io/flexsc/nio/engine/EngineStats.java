@@ -1,0 +1,128 @@
+package io.flexsc.nio.engine;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of one engine: calls, batches, a batch-size histogram, adaptive direct calls and
+ * fallbacks. Cheap to update from many threads (LongAdders); exposed over JMX by
+ * {@link EngineStatsRegistry} and printed at exit with {@code -Dflexsc.stats=true}.
+ */
+public final class EngineStats implements EngineStatsMBean {
+    /** Bucket {@code i} counts batches of size in {@code (2^(i-1), 2^i]}; bucket 0 is size 1. */
+    static final int BUCKETS = 12; // 1, 2, 3-4, ..., 1025+
+
+    private final String engine;
+    private final LongAdder calls = new LongAdder();
+    private final LongAdder batches = new LongAdder();
+    private final LongAdder batchedCalls = new LongAdder();
+    private final LongAdder directCalls = new LongAdder();
+    private final LongAdder fallbacks = new LongAdder();
+    private final LongAdder[] histogram = new LongAdder[BUCKETS];
+
+    public EngineStats(String engine) {
+        this.engine = engine;
+        for (int i = 0; i < BUCKETS; i++) {
+            histogram[i] = new LongAdder();
+        }
+    }
+
+    /** Counts {@code n} submitted calls. */
+    public void calls(int n) {
+        calls.add(n);
+    }
+
+    /** Counts one batch of {@code size} calls handed to the kernel. */
+    public void batch(int size) {
+        batches.increment();
+        batchedCalls.add(size);
+        histogram[bucket(size)].increment();
+    }
+
+    /** Counts a call run on the caller's thread by the engine's choice. */
+    public void directCall() {
+        directCalls.increment();
+    }
+
+    /** Counts a call the engine could not carry and ran directly. */
+    public void fallback() {
+        fallbacks.increment();
+    }
+
+    static int bucket(int size) {
+        if (size <= 1) {
+            return 0;
+        }
+        int b = 32 - Integer.numberOfLeadingZeros(size - 1); // ceil(log2(size))
+        return Math.min(b, BUCKETS - 1);
+    }
+
+    static String bucketLabel(int b) {
+        if (b == 0) {
+            return "1";
+        }
+        if (b == BUCKETS - 1) {
+            return ((1 << (b - 1)) + 1) + "+";
+        }
+        int lo = (1 << (b - 1)) + 1;
+        int hi = 1 << b;
+        return lo == hi ? Integer.toString(hi) : lo + "-" + hi;
+    }
+
+    /** Batches whose size fell in bucket {@code b}. */
+    public long batchesInBucket(int b) {
+        return histogram[b].sum();
+    }
+
+    /** Batches of more than one call. */
+    public long multiCallBatches() {
+        return getBatches() - histogram[0].sum();
+    }
+
+    @Override public String getEngine() { return engine; }
+    @Override public long getCalls() { return calls.sum(); }
+    @Override public long getBatches() { return batches.sum(); }
+    @Override public long getDirectCalls() { return directCalls.sum(); }
+    @Override public long getFallbacks() { return fallbacks.sum(); }
+
+    @Override
+    public double getAverageBatchSize() {
+        long b = batches.sum();
+        return b == 0 ? 0.0 : (double) batchedCalls.sum() / b;
+    }
+
+    @Override
+    public String getBatchSizeHistogram() {
+        StringBuilder sb = new StringBuilder();
+        for (int b = 0; b < BUCKETS; b++) {
+            long n = histogram[b].sum();
+            if (n != 0) {
+                if (sb.length() > 0) {
+                    sb.append(", ");
+                }
+                sb.append(bucketLabel(b)).append(": ").append(n);
+            }
+        }
+        return sb.length() == 0 ? "(none)" : sb.toString();
+    }
+
+    @Override
+    public void reset() {
+        calls.reset();
+        batches.reset();
+        batchedCalls.reset();
+        directCalls.reset();
+        fallbacks.reset();
+        for (LongAdder h : histogram) {
+            h.reset();
+        }
+    }
+
+    /** A one-line summary for logs and the exit report. */
+    @Override
+    public String toString() {
+        return String.format(java.util.Locale.ROOT,
+                "flexsc %s engine: calls=%d batches=%d avgBatch=%.2f direct=%d fallbacks=%d histogram={%s}",
+                engine, getCalls(), getBatches(), getAverageBatchSize(), getDirectCalls(), getFallbacks(),
+                getBatchSizeHistogram());
+    }
+}

@@ -1,0 +1,27 @@
+package io.flexsc.nio.engine;
+
+/** JMX view of an engine's counters: {@code io.flexsc.nio:type=Engine,name=<engine>}. */
+public interface EngineStatsMBean {
+    String getEngine();
+
+    /** Calls submitted (each call of an explicit batch counts once). */
+    long getCalls();
+
+    /** Batches handed to the kernel (one io_uring_enter, one worker wake-up, one direct call). */
+    long getBatches();
+
+    /** Calls that formed a batch of their own and ran on the caller's thread by choice (adaptive). */
+    long getDirectCalls();
+
+    /** Calls the engine could not carry and ran directly instead (e.g. an opcode the kernel lacks). */
+    long getFallbacks();
+
+    /** Calls in batches divided by batches. */
+    double getAverageBatchSize();
+
+    /** Batch-size histogram: bucket labels (1, 2, 3-4, 5-8, ...) to counts, as text. */
+    String getBatchSizeHistogram();
+
+    /** Clears every counter. */
+    void reset();
+}

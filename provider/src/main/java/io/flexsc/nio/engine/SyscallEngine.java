@@ -1,0 +1,58 @@
+package io.flexsc.nio.engine;
+
+/**
+ * Runs system calls. The interface every engine ({@code direct}, {@code uring}, {@code kmod})
+ * implements and every channel uses.
+ *
+ * <p>Thread safety: all methods may be called from any number of threads at once. Calls submitted
+ * concurrently by different threads may be executed together as one batch; an explicit batch
+ * ({@link #executeBatch}) is always handed to the kernel together where the engine can do so.
+ * The order in which the calls of one batch take effect is not specified; a caller that needs an
+ * order submits one call at a time.
+ *
+ * <p>Results are raw: {@code >= 0} on success, {@code -errno} on failure. Blocking calls (a read
+ * on a blocking socket, an {@code epoll_wait} with a timeout) may be passed, but an engine may run
+ * them on the caller's thread so that they never hold up other callers.
+ *
+ * <p>Closing: {@link #close()} makes new submissions fail with {@link EngineClosedException};
+ * calls already accepted finish with their result, or, if they were not yet handed to the kernel,
+ * fail with {@link EngineClosedException}. Close waits for calls in the kernel to finish.
+ */
+public interface SyscallEngine extends AutoCloseable {
+
+    /** The engine's name: {@code direct}, {@code uring} or {@code kmod}. */
+    String name();
+
+    /**
+     * Submits one call and waits for it.
+     *
+     * @return the raw result
+     * @throws EngineClosedException if the engine is closed, or closed before the call ran
+     */
+    long execute(Call call);
+
+    /**
+     * Submits {@code calls[from..to)} as one batch and waits until all are done. Each call's result
+     * is then in {@link Call#result()}.
+     *
+     * @throws EngineClosedException if the engine is closed before the batch was accepted
+     */
+    void executeBatch(Call[] calls, int from, int to);
+
+    /** Convenience: one call by number and arguments. */
+    default long syscall(int nr, long a0, long a1, long a2, long a3, long a4, long a5) {
+        return execute(new Call(nr, a0, a1, a2, a3, a4, a5));
+    }
+
+    /** Convenience: the read/write family's three-argument shape. */
+    default long syscall(int nr, long a0, long a1, long a2) {
+        return execute(new Call(nr, a0, a1, a2, 0, 0, 0));
+    }
+
+    /** This engine's counters. */
+    EngineStats stats();
+
+    /** Stops the engine; see the class comment. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,56 @@
+package io.flexsc.nio.ffi;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Runtime;
+import jnr.ffi.annotations.SaveError;
+
+/**
+ * The C library's {@code syscall(2)}, bound through JNR-FFI: the one generic entry into the kernel.
+ *
+ * <p>glibc's {@code syscall} is a thin assembly shim (number in the first argument, then up to six
+ * arguments), so fixed-arity overloads bind to the same symbol and avoid a variadic call. Each
+ * overload returns the kernel's result, or -1 with errno saved; {@link #invoke} folds that into
+ * the raw {@code -errno} convention every engine uses.
+ */
+public final class RawSyscall {
+    private RawSyscall() {}
+
+    /** The JNR-FFI view of {@code syscall(2)}. Overloads differ only in arity. */
+    public interface Lib {
+        @SaveError long syscall(long nr);
+        @SaveError long syscall(long nr, long a0);
+        @SaveError long syscall(long nr, long a0, long a1);
+        @SaveError long syscall(long nr, long a0, long a1, long a2);
+        @SaveError long syscall(long nr, long a0, long a1, long a2, long a3);
+        @SaveError long syscall(long nr, long a0, long a1, long a2, long a3, long a4);
+        @SaveError long syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
+    }
+
+    private static final class Holder {
+        static final Lib LIB = LibraryLoader.create(Lib.class).load("c");
+        static final Runtime RUNTIME = Runtime.getRuntime(LIB);
+    }
+
+    /** The bound library (loads libc on first use). */
+    public static Lib lib() {
+        return Holder.LIB;
+    }
+
+    /** Runs one system call on the calling thread; returns its result or {@code -errno}. */
+    public static long invoke(int nr, long a0, long a1, long a2, long a3, long a4, long a5) {
+        long r = Holder.LIB.syscall(nr, a0, a1, a2, a3, a4, a5);
+        return r == -1 ? -(long) Holder.RUNTIME.getLastError() : r;
+    }
+
+    /** Three-argument form: the read/write family's shape, the common case. */
+    public static long invoke3(int nr, long a0, long a1, long a2) {
+        long r = Holder.LIB.syscall(nr, a0, a1, a2);
+        return r == -1 ? -(long) Holder.RUNTIME.getLastError() : r;
+    }
+
+    /** Four-argument form: the positional read/write family's shape. */
+    public static long invoke4(int nr, long a0, long a1, long a2, long a3) {
+        long r = Holder.LIB.syscall(nr, a0, a1, a2, a3);
+        return r == -1 ? -(long) Holder.RUNTIME.getLastError() : r;
+    }
+}

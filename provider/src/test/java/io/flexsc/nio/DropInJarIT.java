@@ -1,0 +1,80 @@
+package io.flexsc.nio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import org.junit.jupiter.api.Test;
+
+/** The packaged drop-in jar: self-contained, and {@code java -jar} prints the diagnostic report. */
+class DropInJarIT {
+    private static Path jar() {
+        String p = System.getProperty("flexsc.allJar");
+        assertNotNull(p, "flexsc.allJar is set by the failsafe configuration");
+        Path jar = Path.of(p);
+        assertTrue(Files.isRegularFile(jar), "drop-in jar exists: " + jar);
+        return jar;
+    }
+
+    private static String run(String... extraArgs) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of(extraArgs));
+        cmd.add("-jar");
+        cmd.add(jar().toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "report finished");
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    @Test
+    void jarIsSelfContained() throws IOException {
+        try (JarFile jf = new JarFile(jar().toFile())) {
+            assertNotNull(jf.getEntry("jnr/ffi/LibraryLoader.class"), "JNR-FFI inside");
+            assertNotNull(jf.getEntry("com/kenai/jffi/Foreign.class"), "jffi's JNI classes inside, not relocated");
+            assertNotNull(jf.getEntry("jni/x86_64-Linux/libjffi-1.2.so"), "jffi's native library inside");
+            assertNotNull(jf.getEntry("io/flexsc/nio/Diagnostics.class"));
+            assertEquals("io.flexsc.nio.Diagnostics", jf.getManifest().getMainAttributes().getValue("Main-Class"));
+        }
+    }
+
+    @Test
+    void reportNamesKernelEnginesAndFlags() throws Exception {
+        String out = run();
+        String kernel = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
+        assertTrue(out.contains("kernel release:  " + kernel), out);
+        assertTrue(out.contains("kmod "), out);
+        assertTrue(out.contains("uring "), out);
+        assertTrue(out.contains("direct available"), out);
+        assertTrue(out.contains("/dev/flexsc"), out);
+        assertTrue(out.contains("engine chosen:"), out);
+        assertTrue(out.contains("-Djava.nio.file.spi.DefaultFileSystemProvider="), out);
+        assertTrue(out.contains("-Djava.nio.channels.spi.SelectorProvider="), out);
+        assertTrue(out.contains("flexsc-nio 0."), "version from the manifest: " + out);
+    }
+
+    @Test
+    void forcedDirectIsReported() throws Exception {
+        String out = run("-Dflexsc.engine=direct");
+        assertTrue(out.contains("engine chosen:   direct (-Dflexsc.engine=direct)"), out);
+    }
+
+    @Test
+    void forcedKmodWithoutDeviceSaysWhy() throws Exception {
+        String out = run("-Dflexsc.engine=kmod");
+        if (!Files.exists(Path.of("/dev/flexsc"))) {
+            assertTrue(out.contains("engine chosen:   none (-Dflexsc.engine=kmod)"), out);
+            assertTrue(out.contains("/dev/flexsc is absent"), out);
+        }
+    }
+}

@@ -607,8 +607,6 @@ static bool flexsc_wait_cond(struct flexsc_session *s, u32 index)
 {
 	u32 i, st;
 
-	if (READ_ONCE(s->stopped))
-		return true;
 	if (index != FLEXSC_WAIT_ANY) {
 		st = READ_ONCE(s->ent[index].status);
 		return st != FLEXSC_STATUS_SUBMITTED && st != FLEXSC_STATUS_BUSY;
@@ -633,12 +631,14 @@ static long flexsc_wait(struct flexsc_session *s, struct flexsc_wait __user *uar
 	flexsc_stat_add(s, ST_WAITS, 1);
 
 	if (w.timeout_ns < 0) {
-		ret = wait_event_interruptible(s->done_wq, flexsc_wait_cond(s, w.index));
+		ret = wait_event_interruptible(s->done_wq, flexsc_wait_cond(s, w.index) ||
+					       READ_ONCE(s->stopped));
 	} else if (w.timeout_ns == 0) {
 		ret = flexsc_wait_cond(s, w.index) ? 0 : -ETIMEDOUT;
 	} else {
 		ret = wait_event_interruptible_hrtimeout(s->done_wq,
-				flexsc_wait_cond(s, w.index), ns_to_ktime(w.timeout_ns));
+				flexsc_wait_cond(s, w.index) || READ_ONCE(s->stopped),
+				ns_to_ktime(w.timeout_ns));
 		if (ret == -ETIME)
 			ret = -ETIMEDOUT;
 		else if (ret == -ERESTARTSYS)
@@ -722,7 +722,14 @@ static long flexsc_register(struct flexsc_session *s,
 	r.entries_offset = FLEXSC_HEADER_SIZE;
 	r.area_size = size;
 	if (copy_to_user(uarg, &r, sizeof(r))) {
-		/* Leave the area in place (freed with the session); not registered. */
+		/* Not registered: undo, so that a retry starts from scratch. */
+		s->area = NULL;
+		s->hdr = NULL;
+		s->ent = NULL;
+		s->nentries = 0;
+		s->area_size = 0;
+		s->has_cpus = false;
+		vfree(area);
 		ret = -EFAULT;
 		goto out;
 	}

@@ -192,7 +192,8 @@ struct flexsc_work {
  *   timeout_ns  <0: no timeout, 0: just check, >0: relative timeout
  * For one index: returns 0 once that entry is neither SUBMITTED nor BUSY.
  * For FLEXSC_WAIT_ANY: returns 0 once any entry is DONE.
- * Errors: ETIMEDOUT, EINTR (signal), EINVAL, EPERM (wrong process).
+ * Errors: ETIMEDOUT, EINTR (signal), EINVAL, EPERM (wrong process),
+ *         ESHUTDOWN (FLEXSC_IOC_STOP was called while waiting).
  */
 #define FLEXSC_WAIT_ANY		0xffffffffu
 

@@ -540,6 +540,7 @@ static long flexsc_work(struct flexsc_session *s, struct flexsc_work __user *uar
 		n = flexsc_scan(s, &l);
 		executed += n;
 		if (n) {
+			flexsc_flush_stats(s, &l);	/* keep STATS current */
 			idle_since = ktime_get_ns();
 			cond_resched();
 			continue;

@@ -110,7 +110,8 @@ esac
 ensure_packages() {
 	local missing=() p
 	for p in qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod make gcc; do
-		dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	[ "$(id -u)" = 0 ] || infra "missing packages (${missing[*]}) and not root to install them"
@@ -125,6 +126,7 @@ pick_kernel() {
 	local f v best=
 	if [ -n "$KV" ]; then
 		[ -r "/boot/vmlinuz-$KV" ] || infra "no readable /boot/vmlinuz-$KV"
+		[ -d "/lib/modules/$KV" ] || infra "no /lib/modules/$KV"
 		return 0
 	fi
 	for f in /boot/vmlinuz-*; do
@@ -333,7 +335,10 @@ build_initramfs
 
 case "$ACCEL" in
 tcg) ACCEL_ARGS=(-accel tcg) ;;
-kvm) ACCEL_ARGS=(-accel kvm -cpu host) ;;
+kvm)
+	[ -w /dev/kvm ] || infra "FLEXSC_VM_ACCEL=kvm but /dev/kvm is not usable"
+	ACCEL_ARGS=(-accel kvm -cpu host)
+	;;
 *) infra "FLEXSC_VM_ACCEL must be tcg or kvm" ;;
 esac
 
@@ -356,17 +361,35 @@ if [ "$MODE" = shell ]; then
 	exit 0
 fi
 
-set +e
-if [ "$QUIET" = 1 ]; then
-	timeout -k 10 "$TIMEOUT" "${QEMU[@]}" -serial stdio </dev/null >"$OUT/console.log" 2>&1
-	qrc=$?
-else
-	timeout -k 10 "$TIMEOUT" "${QEMU[@]}" -serial stdio </dev/null 2>&1 | tee "$OUT/console.log"
-	qrc=${PIPESTATUS[0]}
+# QEMU runs in the background so that a signal to this script (CI
+# cancelling the job, Ctrl-C) can take it down too: background jobs of a
+# script ignore SIGINT, and nobody else knows QEMU's pid.
+: >"$OUT/console.log"
+timeout -k 10 "$TIMEOUT" "${QEMU[@]}" -serial "file:$OUT/console.log" </dev/null >"$OUT/qemu.log" 2>&1 &
+QPID=$!
+TPID=
+# shellcheck disable=SC2317 # invoked by the trap
+stop_vm() {
+	kill -TERM "$QPID" 2>/dev/null || true
+	[ -z "$TPID" ] || kill "$TPID" 2>/dev/null || true
+	wait 2>/dev/null
+	infra "interrupted; VM stopped"
+}
+trap stop_vm INT TERM HUP
+if [ "$QUIET" = 0 ]; then
+	tail -n +1 -f --pid="$QPID" "$OUT/console.log" &
+	TPID=$!
 fi
-set -e
+qrc=0
+wait "$QPID" || qrc=$?
+if [ -n "$TPID" ]; then wait "$TPID" || true; fi
+trap - INT TERM HUP
 secs=$(($(date +%s) - start))
 say "qemu exited with $qrc after ${secs}s; console log: $OUT/console.log"
+if [ -s "$OUT/qemu.log" ]; then
+	say "qemu said:"
+	sed 's/^/    /' "$OUT/qemu.log" >&2
+fi
 
 # ---------------------------------------------------------------- verdict
 
@@ -405,6 +428,8 @@ if [ ! -f "$RESULTS/exit_code" ]; then
 		testfail "guest booted but the job did not complete"
 	fi
 	[ "$status" = 0 ] || testfail "kernel problem before the job started"
+	say "last console lines:"
+	tail -n 30 "$OUT/console.log" >&2
 	infra "guest did not boot (see $OUT/console.log)"
 fi
 

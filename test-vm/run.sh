@@ -308,7 +308,8 @@ exec 9>"$OUT/.lock"
 flock -n 9 || infra "another test-vm run holds $OUT/.lock"
 
 if [ "$LOAD_MODULE" = 1 ]; then
-	KMOD_DIR=$(cd "$KMOD_DIR" 2>/dev/null && pwd -P) || testfail "no module directory: $KMOD_DIR"
+	d=$(cd "$KMOD_DIR" 2>/dev/null && pwd -P) || testfail "no module directory: $KMOD_DIR"
+	KMOD_DIR=$d
 	check_path "$KMOD_DIR"
 fi
 check_path "$RESULTS"
@@ -434,6 +435,8 @@ if [ ! -f "$RESULTS/exit_code" ]; then
 fi
 
 rc=$(cat "$RESULTS/exit_code")
+summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$RESULTS/output.log" 2>/dev/null | tail -n1 || true)
+[ -z "$summary" ] || say "summary: $summary"
 [ -f "$RESULTS/rmmod_failed" ] && say "rmmod flexsc failed in the guest"
 say "guest command exit code: $rc (run took ${secs}s)"
 [ "$rc" = 0 ] || testfail "guest command failed with exit code $rc"

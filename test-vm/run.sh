@@ -138,6 +138,7 @@ pick_kernel() {
 		fi
 	done
 	[ -n "$best" ] || infra "no /boot/vmlinuz-* with matching /lib/modules/*/build"
+	[ -r "/boot/vmlinuz-$best" ] || infra "/boot/vmlinuz-$best is not readable (run as root)"
 	KV=$best
 }
 

@@ -22,8 +22,13 @@ import jnr.ffi.annotations.SaveError;
  * argument list: on the x86_64 System V ABI an integer variadic argument travels in the same
  * register as a fixed one, so this is the call the C compiler itself makes.
  *
- * <p>The {@code io_uring_*} calls have no glibc wrapper; {@link Sys} issues them through
- * {@link RawSyscall}. Thread safety: every function may be called from any thread, as in C.
+ * <p>Functions of six arguments ({@code mmap}, {@code sendto}, {@code recvfrom},
+ * {@code copy_file_range}, {@code splice}) are deliberately not bound here: jnr-ffi 2.2.17's x86_64
+ * stub compiler corrupts the sixth argument of such a binding (jnr-ffi issue #181; reproduced here:
+ * {@code mmap(0, 4096, RW, PRIVATE|ANON, -1, 0)} fails with {@code EINVAL}). {@link Sys} issues
+ * them, like the {@code io_uring_*} calls that have no glibc wrapper, through {@link RawSyscall},
+ * whose seven-argument {@code syscall} binding is not affected; glibc's wrappers of these calls
+ * add nothing to the system call. Thread safety: every function may be called from any thread, as in C.
  */
 public interface LibC {
 
@@ -123,11 +128,7 @@ public interface LibC {
     /** {@code ssize_t recv(int fd, void *buf, size_t len, int flags)}. */
     @SaveError long recv(int fd, long buf, long len, int flags);
 
-    /** {@code ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to, socklen_t tolen)}. */
-    @SaveError long sendto(int fd, long buf, long len, int flags, long addr, int addrlen);
 
-    /** {@code ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from, socklen_t *fromlen)}. */
-    @SaveError long recvfrom(int fd, long buf, long len, int flags, long addr, long addrlen);
 
     /** {@code ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)}; see {@link MsgHdr}. */
     @SaveError long sendmsg(int fd, long msghdr, int flags);
@@ -172,16 +173,10 @@ public interface LibC {
     /** {@code ssize_t sendfile(int out, int in, off_t *offset, size_t count)}; {@code offset} may be 0. */
     @SaveError long sendfile(int outFd, int inFd, long offset, long count);
 
-    /** {@code ssize_t copy_file_range(int in, off_t *off_in, int out, off_t *off_out, size_t len, unsigned flags)}. */
-    @SaveError long copy_file_range(int inFd, long offIn, int outFd, long offOut, long len, int flags);
 
-    /** {@code ssize_t splice(int in, off_t *off_in, int out, off_t *off_out, size_t len, unsigned flags)}. */
-    @SaveError long splice(int inFd, long offIn, int outFd, long offOut, long len, int flags);
 
     // ---------------------------------------------------------------- memory
 
-    /** {@code void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)}: an address or {@code MAP_FAILED}. */
-    @SaveError long mmap(long addr, long length, int prot, int flags, int fd, long offset);
 
     /** {@code int munmap(void *addr, size_t len)}. */
     @SaveError int munmap(long addr, long length);

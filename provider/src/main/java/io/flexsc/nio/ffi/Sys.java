@@ -16,6 +16,10 @@ import jnr.ffi.Runtime;
  * as the kernel would). {@code mmap} returns an address; its failure is {@code -errno} too, since
  * no mapping starts in the top page.
  *
+ * <p>The six-argument calls ({@code mmap}, {@code sendto}, {@code recvfrom},
+ * {@code copy_file_range}, {@code splice}) and the {@code io_uring_*} calls go through
+ * {@link RawSyscall} rather than {@link LibC}; see {@link LibC} for why.
+ *
  * <p>Thread safety: all methods may be called from any thread. The C library is loaded on first
  * use; if it cannot be loaded, that first use throws the loader's {@link LinkageError}.
  */
@@ -191,11 +195,11 @@ public final class Sys {
     }
 
     public static long sendto(int fd, long buf, long len, int flags, long addr, int addrlen) {
-        return raw(Holder.LIBC.sendto(fd, buf, len, flags, addr, addrlen));
+        return RawSyscall.invoke(SysNr.SENDTO, fd, buf, len, flags, addr, addrlen);
     }
 
     public static long recvfrom(int fd, long buf, long len, int flags, long addr, long addrlen) {
-        return raw(Holder.LIBC.recvfrom(fd, buf, len, flags, addr, addrlen));
+        return RawSyscall.invoke(SysNr.RECVFROM, fd, buf, len, flags, addr, addrlen);
     }
 
     public static long sendmsg(int fd, long msghdr, int flags) {
@@ -255,18 +259,18 @@ public final class Sys {
     }
 
     public static long copyFileRange(int inFd, long offIn, int outFd, long offOut, long len, int flags) {
-        return raw(Holder.LIBC.copy_file_range(inFd, offIn, outFd, offOut, len, flags));
+        return RawSyscall.invoke(SysNr.COPY_FILE_RANGE, inFd, offIn, outFd, offOut, len, flags);
     }
 
     public static long splice(int inFd, long offIn, int outFd, long offOut, long len, int flags) {
-        return raw(Holder.LIBC.splice(inFd, offIn, outFd, offOut, len, flags));
+        return RawSyscall.invoke(SysNr.SPLICE, inFd, offIn, outFd, offOut, len, flags);
     }
 
     // ---------------------------------------------------------------- memory
 
     /** {@code mmap}: the mapping's address, or {@code -errno}. */
     public static long mmap(long addr, long length, int prot, int flags, int fd, long offset) {
-        return raw(Holder.LIBC.mmap(addr, length, prot, flags, fd, offset));
+        return RawSyscall.invoke(SysNr.MMAP, addr, length, prot, flags, fd, offset);
     }
 
     public static int munmap(long addr, long length) {

@@ -36,7 +36,7 @@ public final class CString {
     /** The bytes of {@code s} in {@link #JNU_CHARSET}, without a terminator. */
     public static byte[] bytes(String s) {
         if (s.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("Nul character not allowed: " + s.replace('\0', ' '));
+            throw new IllegalArgumentException("Nul character not allowed: " + s);
         }
         return s.getBytes(JNU_CHARSET);
     }

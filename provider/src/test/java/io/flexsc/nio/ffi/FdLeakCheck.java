@@ -20,6 +20,20 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class FdLeakCheck implements BeforeEachCallback, AfterEachCallback {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(FdLeakCheck.class);
 
+    static {
+        // The JDK opens a few descriptors for the JVM's lifetime on first use of its channels (the
+        // dispatcher's pre-close socket, for one); open them now, before anything is counted.
+        try (java.nio.channels.SocketChannel s = java.nio.channels.SocketChannel.open();
+             java.nio.channels.DatagramChannel d = java.nio.channels.DatagramChannel.open()) {
+            java.nio.channels.Pipe p = java.nio.channels.Pipe.open();
+            p.source().close();
+            p.sink().close();
+            s.configureBlocking(false);
+        } catch (IOException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private static final String SELF_FD_DIR = "/proc/" + ProcessHandle.current().pid() + "/fd";
 
     static int openFds() {

@@ -155,7 +155,9 @@ public final class Errors {
     /**
      * The exception for a failed operation on a channel: {@link ClosedChannelException} when the
      * errno is {@code EBADF} and the caller says the channel is closed (its descriptor was closed
-     * under the call), else {@code mapper}'s exception.
+     * under the call), else {@code mapper}'s exception. A channel closed by another thread while
+     * this thread was blocked in the call reports {@code AsynchronousCloseException} instead, as
+     * the JDK does; that is the channel's own begin/end bookkeeping, not an errno.
      */
     public static IOException forChannel(int errno, boolean channelClosed, Mapper mapper) {
         if (errno == Errno.EBADF && channelClosed) {

@@ -159,6 +159,36 @@ final class Kernel {
         throw new AssertionError("no " + key + " line in /proc/self/fdinfo/" + fd);
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger SPARE_FDS = new java.util.concurrent.atomic.AtomicInteger(-1);
+
+    /**
+     * An fd number near the top of RLIMIT_NOFILE, different on every call. The kernel hands out the
+     * lowest free number, so once such an fd is closed its number is not reused by anyone else in the
+     * JVM: calls on it after close are safe to make (a just-closed low number could be reopened by
+     * another thread at any moment, and a test would then read, write or close someone else's file).
+     */
+    static int spareFdNumber() {
+        SPARE_FDS.compareAndSet(-1, openFilesLimit() - 1);
+        int n = SPARE_FDS.getAndDecrement();
+        if (n < 10_000) {
+            throw new AssertionError("RLIMIT_NOFILE too low for spare fd numbers: " + openFilesLimit());
+        }
+        return n;
+    }
+
+    private static int openFilesLimit() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    return Integer.parseInt(line.substring("Max open files".length()).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new AssertionError("no Max open files line in /proc/self/limits");
+    }
+
     /** The process umask, from /proc/self/status. */
     static int umask() {
         try {

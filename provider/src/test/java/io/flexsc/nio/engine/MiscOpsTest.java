@@ -94,7 +94,7 @@ class MiscOpsTest {
         new Random(Seeds.seed()).nextBytes(data);
         Files.write(f, data);
         try (Mem m = new Mem()) {
-            int fd = sys.open(m, f, O_RDWR | O_CLOEXEC, 0);
+            int fd = sys.moveHigh(sys.open(m, f, O_RDWR | O_CLOEXEC, 0));
             long addr = sys.x(SysNr.MMAP, 0, data.length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
             assertFalse(Errno.isError(addr), "mmap: " + describe(addr));
             assertEquals(0, addr % PAGE, "mmap returns a page-aligned address");

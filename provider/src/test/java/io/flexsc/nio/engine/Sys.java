@@ -27,6 +27,24 @@ final class Sys {
         return okInt(x(SysNr.OPENAT, Kernel.AT_FDCWD, m.cstring(path.toString()), flags, mode), "openat " + path);
     }
 
+    /**
+     * Moves {@code fd} to a {@link Kernel#spareFdNumber() spare high number} (dup3 with O_CLOEXEC, then
+     * close of the original), so that the number stays unused by the JVM once the test closes it.
+     */
+    int moveHigh(int fd) {
+        int high = Kernel.spareFdNumber();
+        org.junit.jupiter.api.Assertions.assertEquals(high, x(SysNr.DUP3, fd, high, Kernel.O_CLOEXEC), "dup3 to a spare number");
+        close(fd);
+        return high;
+    }
+
+    /** An fd number that was open and is now closed, and that nobody else will reuse. */
+    int closedFd() {
+        int fd = moveHigh(okInt(x(SysNr.EVENTFD2, 0, Kernel.EFD_CLOEXEC), "eventfd2"));
+        close(fd);
+        return fd;
+    }
+
     void close(int fd) {
         Kernel.ok(x(SysNr.CLOSE, fd), "close " + fd);
     }

@@ -14,12 +14,14 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Closing an engine: with calls in flight from many threads each call gets its result or an
  * {@link EngineClosedException} and nothing hangs; afterwards every submission path throws
  * {@link EngineClosedException}; close is idempotent, also when raced.
  */
+@ExtendWith(SeedReporter.class)
 class CloseTest {
     private static void assertClosed(SyscallEngine e) {
         EngineClosedException ex = assertThrows(EngineClosedException.class, () -> e.execute(Call.of(SysNr.GETPID)), "execute after close");

@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * against a per-thread model of the file, writes to /dev/null, getpid, fstat, explicit batches),
  * every result checked; batching engines must show batches of more than one call; no fd leaks.
  */
+@ExtendWith(SeedReporter.class)
 class ConcurrencyTest {
     static final int THREADS = 16;
     static final int CALLS_PER_THREAD = 10_000;

@@ -16,10 +16,15 @@ final class Seeds {
         void run(Random rnd, int trial) throws Exception;
     }
 
+    /** Seeds handed out since the current test began; {@link SeedReporter} names them on failure. */
+    static final java.util.List<Long> USED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     /** The seed for a new property: the fixed one if given, else a fresh one. */
     static long seed() {
         Long fixed = Long.getLong(PROPERTY);
-        return fixed != null ? fixed : System.nanoTime() ^ 0x5DEECE66DL * Thread.currentThread().getId();
+        long seed = fixed != null ? fixed : System.nanoTime() ^ 0x5DEECE66DL * Thread.currentThread().getId();
+        USED.add(seed);
+        return seed;
     }
 
     /** Runs {@code trials} trials of a property from one seeded generator. */

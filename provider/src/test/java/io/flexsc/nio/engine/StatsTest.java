@@ -17,11 +17,13 @@ import java.util.concurrent.TimeUnit;
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Counters move with calls, the JMX MBean shows them, and -Dflexsc.stats=true prints them at exit. */
 @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@ExtendWith(SeedReporter.class)
 class StatsTest {
     @TempDir
     Path dir;

@@ -111,7 +111,7 @@ class ConcurrencyTest {
                     int op = rnd.nextInt(10);
                     if (op <= 1) {
                         int off = rnd.nextInt(REGION);
-                        int len = 1 + rnd.nextInt(Math.min(8192, REGION - off));
+                        int len = 1 + rnd.nextInt(Math.min(4096, REGION - off));
                         byte[] d = new byte[len];
                         rnd.nextBytes(d);
                         Mem.put(scratch, d);
@@ -121,7 +121,7 @@ class ConcurrencyTest {
                         calls++;
                     } else if (op <= 3) {
                         int off = rnd.nextInt(REGION);
-                        int len = 1 + rnd.nextInt(Math.min(8192, REGION - off));
+                        int len = 1 + rnd.nextInt(Math.min(4096, REGION - off));
                         long r = engine.execute(Call.of(SysNr.PREAD64, fd, scratch, len, base() + off));
                         check(r == len, "pread " + len + " at " + off + " = " + describe(r));
                         check(Arrays.equals(Mem.get(scratch, len), Arrays.copyOfRange(model, off, off + len)),

@@ -244,6 +244,7 @@ class ConcurrencyTest {
             long total = Arrays.stream(workers).mapToLong(w -> w.calls).sum();
             assertTrue(total >= (long) THREADS * CALLS_PER_THREAD);
             EngineStats st = engine.stats();
+            System.out.println("16 x 10,000 mixed calls: " + st);
             assertEquals(total, st.getCalls(), "every call counted once: " + st);
             if (eut.isDirect()) {
                 assertEquals(0, st.multiCallBatches(), "the direct engine runs every call alone: " + st);

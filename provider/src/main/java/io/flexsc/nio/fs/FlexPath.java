@@ -165,7 +165,9 @@ public final class FlexPath implements Path {
 
     @Override
     public File toFile() {
-        return delegate.toFile();
+        // Path.toFile's default (and the built-in path's) insists on the default file system; ours is
+        // a file-scheme file system whichever provider is the default, so a File is always right.
+        return new File(delegate.toString());
     }
 
     @Override

@@ -151,7 +151,8 @@ public final class FlexFileChannel extends FileChannel {
                     errno = Errno.EEXIST;
                 }
                 if (flags.noFollow() && errno == Errno.ELOOP) {
-                    throw new FileSystemException(name, null, FsErrors.message(errno) + " (NOFOLLOW_LINKS specified)");
+                    // the JDK's message-only exception becomes a plain IOException
+                    throw new IOException(FsErrors.message(errno) + " (NOFOLLOW_LINKS specified)");
                 }
                 throw FsErrors.forFile(errno, name, null);
             }

@@ -196,9 +196,19 @@ public final class FlexFileSystemProvider extends FileSystemProvider {
         return builtin.deleteIfExists(FlexPath.unwrap(path));
     }
 
+    /**
+     * Copies a file. A regular file copied with no option other than {@code REPLACE_EXISTING} and
+     * {@code NOFOLLOW_LINKS} is copied through the engine ({@link FileCopy}); directories, links,
+     * special files and {@code COPY_ATTRIBUTES} copies are the built-in provider's.
+     */
     @Override
     public void copy(Path source, Path target, CopyOption... options) throws IOException {
-        builtin.copy(FlexPath.unwrap(source), FlexPath.unwrap(target), options);
+        Path s = FlexPath.unwrap(source);
+        Path t = FlexPath.unwrap(target);
+        SyscallEngine engine = FileCopy.eligible(options) ? FsEngine.get() : null;
+        if (engine == null || !FileCopy.copy(engine, builtin, s, t, options)) {
+            builtin.copy(s, t, options);
+        }
     }
 
     @Override

@@ -42,13 +42,24 @@ import java.util.concurrent.ExecutorService;
  * is returned instead: the application behaves as without this provider. {@code O_DIRECT} opens
  * ({@code ExtendedOpenOption.DIRECT}) are left to the built-in channel, which knows its alignment rules.
  *
- * <p>What the JDK refuses for a non-built-in default provider: a few JDK internals test for the
- * built-in path class and do not work with any replacement. Notably
- * {@code java.net.UnixDomainSocketAddress.of(Path)} requires the path's file system to be the
- * built-in default one (it throws {@link IllegalArgumentException} for ours); use
- * {@code UnixDomainSocketAddress.of(String)} instead, which builds the built-in path itself. Paths of
- * the built-in provider and ours do not mix (as paths of any two providers): a built-in path passed
- * to our methods gets {@link java.nio.file.ProviderMismatchException}.
+ * <p>What the JDK refuses for a non-built-in default provider (any such provider, not only ours):
+ * <ul>
+ * <li>Unix-domain sockets. JDK 17's {@code java.net.UnixDomainSocketAddress.of(Path)} accepts only
+ * paths whose file system is the default one <em>and</em> a class of {@code java.base}; since
+ * {@code of(String)} goes through {@code Path.of}, every Unix-domain address is refused with
+ * {@link IllegalArgumentException}, and opening a {@code StandardProtocolFamily.UNIX} channel fails
+ * in the JDK's own static initialiser ({@link ExceptionInInitializerError}). Nothing a provider can
+ * do changes this (the check is on the class's module), so an application that uses Unix-domain
+ * sockets must not install this provider as the default; it can still use our channels through
+ * {@code new FlexFileSystemProvider(builtin).getFileSystem(URI.create("file:///"))}. The child-JVM
+ * tests pin this behaviour so that a JDK that lifts the rule is noticed.</li>
+ * <li>Mixing paths: paths of the built-in provider and ours do not mix (as paths of any two
+ * providers): a built-in path passed to our methods gets
+ * {@link java.nio.file.ProviderMismatchException}, as the JDK's provider answers ours.</li>
+ * <li>{@code SecureDirectoryStream}: the built-in provider's directory streams are secure ones; ours
+ * are plain {@link DirectoryStream}s (callers that test for the secure kind take their portable
+ * path).</li>
+ * </ul>
  *
  * <p>Thread safety: all methods may be called from any number of threads. The class is loaded while
  * the JVM starts, so it is kept free of lambdas and string concatenation.

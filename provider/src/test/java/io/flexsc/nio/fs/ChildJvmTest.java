@@ -27,6 +27,10 @@ class ChildJvmTest {
     private static final String PROP = "-Djava.nio.file.spi.DefaultFileSystemProvider=" + FlexFileSystemProvider.class.getName();
 
     private Map<String, String> run(Path root, String... jvmArgs) throws IOException, InterruptedException {
+        return run(FsWorkload.class.getName(), root, jvmArgs);
+    }
+
+    private Map<String, String> run(String main, Path root, String... jvmArgs) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xshare:auto");
@@ -35,7 +39,7 @@ class ChildJvmTest {
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add(FsWorkload.class.getName());
+        cmd.add(main);
         cmd.add(root.toString());
         cmd.add("42");
         Files.createDirectories(root);
@@ -78,5 +82,17 @@ class ChildJvmTest {
         assertEquals(plain.get("checksum"), ours.get("checksum"), ours.get("output"));
         assertEquals("none", ours.get("engine"), ours.get("output"));
         assertTrue(ours.get("output").contains("no syscall engine could start"), ours.get("output"));
+    }
+
+    /** Documents the JDK's refusal of Unix-domain addresses under any non-built-in default provider. */
+    @Test
+    void theJdkRefusesUnixDomainAddressesUnderANonBuiltInDefault() throws Exception {
+        Map<String, String> plain = run(UnixDomainProbe.class.getName(), dir.resolve("uds-plain"));
+        assertEquals("ok", plain.get("ofString"), plain.get("output"));
+        assertEquals("ok", plain.get("open"), plain.get("output"));
+        Map<String, String> ours = run(UnixDomainProbe.class.getName(), dir.resolve("uds-ours"), PROP);
+        assertEquals("IllegalArgumentException", ours.get("ofString"), ours.get("output"));
+        assertEquals("IllegalArgumentException", ours.get("ofPath"), ours.get("output"));
+        assertEquals("ExceptionInInitializerError", ours.get("open"), ours.get("output"));
     }
 }

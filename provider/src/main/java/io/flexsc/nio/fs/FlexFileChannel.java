@@ -4,6 +4,7 @@ import io.flexsc.nio.engine.Call;
 import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.engine.SyscallEngine;
 import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.Errors;
 import io.flexsc.nio.ffi.NativeMemory;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
@@ -138,7 +139,7 @@ public final class FlexFileChannel extends FileChannel {
         TempBuffers.Block b = TempBuffers.take(bytes.length + 1);
         try {
             if (bytes.length + 1 > b.capacity()) {
-                throw new FileSystemException(name, null, FsErrors.message(Errno.ENAMETOOLONG));
+                throw new FileSystemException(name, null, Errors.strerror(Errno.ENAMETOOLONG));
             }
             ByteBuffer v = b.buffer();
             v.put(bytes).put((byte) 0);
@@ -152,9 +153,9 @@ public final class FlexFileChannel extends FileChannel {
                 }
                 if (flags.noFollow() && errno == Errno.ELOOP) {
                     // the JDK's message-only exception becomes a plain IOException
-                    throw new IOException(FsErrors.message(errno) + " (NOFOLLOW_LINKS specified)");
+                    throw new IOException(Errors.strerror(errno) + " (NOFOLLOW_LINKS specified)");
                 }
-                throw FsErrors.forFile(errno, name, null);
+                throw Errors.forPath(errno, name, null);
             }
             if (flags.deleteOnClose) {
                 // As the JDK: unlink at once; best effort.
@@ -297,7 +298,7 @@ public final class FlexFileChannel extends FileChannel {
         }
         long r = sys(SysNr.CLOSE, fd, 0, 0);
         if (Errno.isError(r) && r != -Errno.EINTR) {
-            throw FsErrors.forChannel(Errno.of(r));
+            throw Errors.forIo(Errno.of(r));
         }
     }
 
@@ -305,7 +306,7 @@ public final class FlexFileChannel extends FileChannel {
 
     private static void checkResult(long r) throws IOException {
         if (Errno.isError(r)) {
-            throw FsErrors.forChannel(Errno.of(r));
+            throw Errors.forIo(Errno.of(r));
         }
     }
 

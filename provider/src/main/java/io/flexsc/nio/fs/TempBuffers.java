@@ -30,6 +30,7 @@ final class TempBuffers {
         private final Memory memory;
         private final boolean cached;
         private boolean inUse;
+        private ByteBuffer view;
 
         private Block(int capacity, boolean cached) {
             this.memory = new Memory(capacity);
@@ -49,9 +50,15 @@ final class TempBuffers {
             return memory.capacity;
         }
 
-        /** A fresh buffer view over the whole block (position 0, limit capacity). */
+        /** The block's buffer view, cleared (position 0, limit capacity); made once per block. */
         ByteBuffer buffer() {
-            return NativeMemory.wrap(memory.address, memory.capacity);
+            ByteBuffer v = view;
+            if (v == null) {
+                v = NativeMemory.wrap(memory.address, memory.capacity);
+                view = v;
+            }
+            v.clear();
+            return v;
         }
 
         /** Gives the block back (or frees it if it was not the thread's cached one). */

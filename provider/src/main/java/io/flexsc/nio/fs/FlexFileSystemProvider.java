@@ -56,9 +56,9 @@ import java.util.concurrent.ExecutorService;
  * <li>Mixing paths: paths of the built-in provider and ours do not mix (as paths of any two
  * providers): a built-in path passed to our methods gets
  * {@link java.nio.file.ProviderMismatchException}, as the JDK's provider answers ours.</li>
- * <li>{@code SecureDirectoryStream}: the built-in provider's directory streams are secure ones; ours
- * are plain {@link DirectoryStream}s (callers that test for the secure kind take their portable
- * path).</li>
+ * <li>{@code SecureDirectoryStream.newByteChannel}: our directory streams are secure ones as the
+ * built-in provider's, but a channel opened relative to one is the JDK's (only the built-in stream
+ * holds the directory's descriptor).</li>
  * </ul>
  *
  * <p>Thread safety: all methods may be called from any number of threads. The class is loaded while
@@ -173,7 +173,7 @@ public final class FlexFileSystemProvider extends FileSystemProvider {
         if (filter == null) {
             throw new NullPointerException();
         }
-        return new FlexDirectoryStream(fileSystem,
+        return FlexSecureDirectoryStream.wrap(fileSystem,
                 builtin.newDirectoryStream(d, new FlexDirectoryStream.WrappingFilter(fileSystem, filter)));
     }
 

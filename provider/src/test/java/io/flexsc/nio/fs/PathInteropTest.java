@@ -20,11 +20,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.ProviderMismatchException;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.ArrayList;
@@ -156,6 +158,23 @@ class PathInteropTest {
             return Files.isDirectory(p);
         })) {
             assertEquals(1, ds.iterator().hasNext() ? 1 : 0);
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
+            // the built-in provider's streams are secure ones on Linux; ours keep the kind
+            assertInstanceOf(SecureDirectoryStream.class, ds);
+            SecureDirectoryStream<Path> sds = (SecureDirectoryStream<Path>) ds;
+            try (SecureDirectoryStream<Path> x = sds.newDirectoryStream(FS.getPath("x"))) {
+                List<Path> names = new ArrayList<>();
+                x.forEach(names::add);
+                assertTrue(names.stream().allMatch(p -> p instanceof FlexPath));
+                assertEquals(2, names.size());
+                assertEquals(4L, x.getFileAttributeView(FS.getPath("g.txt"), BasicFileAttributeView.class)
+                        .readAttributes().size());
+                assertThrows(ProviderMismatchException.class, () -> x.deleteFile(Path.of("g.txt")));
+                Files.writeString(root.resolve("x/tmp"), "t");
+                x.deleteFile(FS.getPath("tmp"));
+                assertFalse(Files.exists(root.resolve("x/tmp")));
+            }
         }
         try (Stream<Path> w = Files.walk(root)) {
             List<String> all = w.peek(p -> assertInstanceOf(FlexPath.class, p)).map(p -> root.relativize(p).toString())

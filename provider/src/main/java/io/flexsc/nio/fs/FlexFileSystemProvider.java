@@ -2,22 +2,30 @@ package io.flexsc.nio.fs;
 
 import io.flexsc.nio.engine.SyscallEngine;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.channels.AsynchronousFileChannel;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.AccessMode;
 import java.nio.file.CopyOption;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystem;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
 import java.nio.file.spi.FileSystemProvider;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -136,10 +144,64 @@ public final class FlexFileSystemProvider extends FileSystemProvider {
         }
     }
 
+    /**
+     * As {@link #newFileChannel}. One JDK detail is kept: {@code Files.readAllBytes} (and so
+     * {@code Files.readString}) makes the JDK's channel uninterruptible, so an interrupted thread
+     * still reads the file; when an option-less channel is opened for it, ours is made so too.
+     */
     @Override
     public SeekableByteChannel newByteChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
             throws IOException {
-        return newFileChannel(path, options, attrs);
+        FileChannel ch = newFileChannel(path, options, attrs);
+        if (options.isEmpty() && ch instanceof FlexFileChannel && CallerCheck.isReadAllBytes()) {
+            ((FlexFileChannel) ch).setUninterruptible();
+        }
+        return ch;
+    }
+
+    /**
+     * As the JDK 17 default: checks the options (APPEND and WRITE are not allowed), opens a channel
+     * with {@link #newByteChannel} and, as the JDK does for its own channel, makes it uninterruptible,
+     * so an interrupted thread can still use the stream.
+     */
+    @Override
+    public InputStream newInputStream(Path path, OpenOption... options) throws IOException {
+        for (OpenOption opt : options) {
+            if (opt == StandardOpenOption.APPEND || opt == StandardOpenOption.WRITE) {
+                throw new UnsupportedOperationException("'" + opt + "' not allowed");
+            }
+        }
+        ReadableByteChannel rbc = Files.newByteChannel(path, options);
+        if (rbc instanceof FlexFileChannel) {
+            ((FlexFileChannel) rbc).setUninterruptible();
+        }
+        return Channels.newInputStream(rbc);
+    }
+
+    /**
+     * As the JDK 17 default: READ is not allowed; no options means CREATE, TRUNCATE_EXISTING and
+     * WRITE; WRITE is always added; the channel is made uninterruptible as the JDK makes its own.
+     */
+    @Override
+    public OutputStream newOutputStream(Path path, OpenOption... options) throws IOException {
+        Set<OpenOption> opts;
+        if (options.length == 0) {
+            opts = Set.of(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        } else {
+            opts = new HashSet<>();
+            for (OpenOption opt : options) {
+                if (opt == StandardOpenOption.READ) {
+                    throw new IllegalArgumentException("READ not allowed");
+                }
+                opts.add(opt);
+            }
+            opts.add(StandardOpenOption.WRITE);
+        }
+        WritableByteChannel wbc = newByteChannel(path, opts);
+        if (wbc instanceof FlexFileChannel) {
+            ((FlexFileChannel) wbc).setUninterruptible();
+        }
+        return Channels.newOutputStream(wbc);
     }
 
     @Override

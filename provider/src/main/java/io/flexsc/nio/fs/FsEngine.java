@@ -12,6 +12,9 @@ import io.flexsc.nio.engine.SyscallEngine;
  * and {@link #get()} answers {@code null} from then on: the provider then hands out the built-in
  * provider's channels, so the application runs exactly as it would without us.
  *
+ * <p>The engine starts with the starting thread's interrupt status set aside (and restored after),
+ * so that an interrupted thread opening the first file does not cost the process its engine.
+ *
  * <p>A thread that opens a file while it is itself starting the engine (the FFI may touch files as
  * it loads) also gets {@code null} for that call, so start-up never recurses into itself.
  *
@@ -50,6 +53,9 @@ final class FsEngine {
                 return null;
             }
             starter = Thread.currentThread();
+            // Start-up loads native code through file channels of its own; an interrupt pending on
+            // this thread would close them and lose the engine for good, so set it aside meanwhile.
+            boolean interrupted = Thread.interrupted();
             try {
                 SyscallEngine e = Engines.shared();
                 engine = e;
@@ -61,6 +67,9 @@ final class FsEngine {
                 return null;
             } finally {
                 starter = null;
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }

@@ -147,6 +147,46 @@ class LocksInterruptsMapTransferTest {
     }
 
     @Test
+    void interruptedConvenienceReadsBehaveAsTheJdks() throws Exception {
+        Path f = Files.write(dir.resolve("all.bin"), new byte[] {1, 2, 3});
+        Path g = Files.write(dir.resolve("all2.bin"), new byte[] {1, 2, 3});
+        String[] outcomes = new String[2];
+        Path[] paths = {f, flex(g)};
+        for (int i = 0; i < 2; i++) {
+            Path p = paths[i];
+            StringBuilder sb = new StringBuilder();
+            Thread.currentThread().interrupt();
+            try {
+                sb.append(java.util.Arrays.toString(Files.readAllBytes(p)));
+                sb.append(Files.readString(p, java.nio.charset.StandardCharsets.ISO_8859_1).length());
+                sb.append(Thread.currentThread().isInterrupted());
+                try (var in = Files.newInputStream(p)) {
+                    sb.append(in.read());
+                } catch (java.io.IOException e) {
+                    sb.append(e.getClass().getName());
+                }
+                sb.append(Thread.currentThread().isInterrupted());
+                try (var out = Files.newOutputStream(p, java.nio.file.StandardOpenOption.APPEND)) {
+                    out.write(4);
+                    sb.append("w");
+                } catch (java.io.IOException e) {
+                    sb.append(e.getClass().getName());
+                }
+                try (FileChannel ch = FileChannel.open(p)) {
+                    sb.append(ch.read(ByteBuffer.allocate(1)));
+                } catch (java.io.IOException e) {
+                    sb.append(e.getClass().getName());
+                }
+            } finally {
+                Thread.interrupted();
+            }
+            outcomes[i] = sb.toString();
+        }
+        assertEquals(outcomes[0], outcomes[1]);
+        assertTrue(outcomes[0].startsWith("[1, 2, 3]3true1truew"), outcomes[0]);
+    }
+
+    @Test
     void closeFromAnotherThreadGivesAsynchronousCloseException() throws Exception {
         Path f = flex(dir.resolve("aclose.bin"));
         FileChannel ch = rw(f);

@@ -95,4 +95,13 @@ class ChildJvmTest {
         assertEquals("IllegalArgumentException", ours.get("ofPath"), ours.get("output"));
         assertEquals("ExceptionInInitializerError", ours.get("open"), ours.get("output"));
     }
+
+    @Test
+    void anInterruptedFirstOpenStillStartsTheEngine() throws Exception {
+        Map<String, String> ours = run(InterruptedStartProbe.class.getName(), dir.resolve("intr"), PROP,
+                "-Dflexsc.engine=direct");
+        assertEquals("true", ours.get("interrupted"), ours.get("output"));
+        assertEquals("first", ours.get("read"), ours.get("output"));
+        assertEquals("true", ours.get("engine"), ours.get("output"));
+    }
 }

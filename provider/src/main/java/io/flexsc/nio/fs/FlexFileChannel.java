@@ -87,9 +87,10 @@ public final class FlexFileChannel extends FileChannel {
     private final Object positionLock = new Object();
     private long position; // guarded by positionLock; unused in APPEND mode
 
+    /** Operations using the descriptor, with {@link #CLOSING} set once close has begun. */
+    private final java.util.concurrent.atomic.AtomicInteger users = new java.util.concurrent.atomic.AtomicInteger();
+    private static final int CLOSING = Integer.MIN_VALUE;
     private final Object fdLock = new Object();
-    private int users; // guarded by fdLock
-    private boolean closing; // guarded by fdLock
     private boolean fdClosed; // guarded by fdLock
 
     private volatile boolean uninterruptible;
@@ -213,14 +214,16 @@ public final class FlexFileChannel extends FileChannel {
 
     // ---- descriptor reference counting ----
 
-    /** Takes a reference to the descriptor; false if the channel is closing. */
+    /** Takes a reference to the descriptor; false if the channel is closing. Lock-free. */
     private boolean acquire() {
-        synchronized (fdLock) {
-            if (closing) {
+        for (;;) {
+            int u = users.get();
+            if (u < 0) {
                 return false;
             }
-            users++;
-            return true;
+            if (users.compareAndSet(u, u + 1)) {
+                return true;
+            }
         }
     }
 
@@ -240,8 +243,8 @@ public final class FlexFileChannel extends FileChannel {
     }
 
     private void releaseFd() {
-        synchronized (fdLock) {
-            if (--users == 0 && closing) {
+        if (users.decrementAndGet() == CLOSING) {
+            synchronized (fdLock) {
                 fdLock.notifyAll();
             }
         }
@@ -280,8 +283,11 @@ public final class FlexFileChannel extends FileChannel {
         }
         boolean interrupted = false;
         synchronized (fdLock) {
-            closing = true;
-            while (users > 0) {
+            int u;
+            do {
+                u = users.get();
+            } while (u >= 0 && !users.compareAndSet(u, u | CLOSING));
+            while (users.get() != CLOSING) {
                 try {
                     fdLock.wait();
                 } catch (InterruptedException e) {

@@ -73,6 +73,13 @@ import java.util.concurrent.ExecutorService;
  * the JVM starts, so it is kept free of lambdas and string concatenation.
  */
 public final class FlexFileSystemProvider extends FileSystemProvider {
+    /**
+     * Test-only fault injection: with {@code -Dflexsc.fs.injectOpenFailure=true} building our file
+     * channel fails internally, as if the native layer broke, so that the fallback to the built-in
+     * channel can be tested.
+     */
+    static final String INJECT_OPEN_FAILURE = "flexsc.fs.injectOpenFailure";
+
     private final FileSystemProvider builtin;
     private final FlexFileSystem fileSystem;
 
@@ -137,6 +144,9 @@ public final class FlexFileSystemProvider extends FileSystemProvider {
             return builtin.newFileChannel(file, options, attrs);
         }
         try {
+            if (Boolean.getBoolean(INJECT_OPEN_FAILURE)) {
+                throw new IllegalStateException("channel construction refused (injected)");
+            }
             return FlexFileChannel.open(engine, builtin, file, flags, mode);
         } catch (RuntimeException | LinkageError internal) {
             FsEngine.internalFailure(internal);

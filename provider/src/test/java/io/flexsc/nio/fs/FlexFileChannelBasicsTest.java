@@ -98,4 +98,20 @@ class FlexFileChannelBasicsTest {
         assertArrayEquals(new byte[] {1, 2, 3, 4, 42}, Files.readAllBytes(f));
         assertTrue(Files.size(f) == 5);
     }
+
+    @Test
+    void anInternalFailureFallsBackToTheBuiltInChannel() throws Exception {
+        Path f = flex(dir.resolve("fallback.txt"));
+        System.setProperty(FlexFileSystemProvider.INJECT_OPEN_FAILURE, "true");
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            assertTrue(!(ch instanceof FlexFileChannel), ch.getClass().getName());
+            ch.write(ByteBuffer.wrap("still works".getBytes(StandardCharsets.US_ASCII)));
+        } finally {
+            System.clearProperty(FlexFileSystemProvider.INJECT_OPEN_FAILURE);
+        }
+        assertEquals("still works", Files.readString(f));
+        try (FileChannel ch = FileChannel.open(f)) {
+            assertInstanceOf(FlexFileChannel.class, ch);
+        }
+    }
 }

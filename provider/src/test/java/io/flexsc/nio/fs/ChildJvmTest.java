@@ -74,6 +74,18 @@ class ChildJvmTest {
     }
 
     @Test
+    void theUringEngineCarriesTheSameWorkload() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                new io.flexsc.nio.engine.uring.UringEngineFactory().probe().available(), "io_uring unavailable here");
+        Map<String, String> plain = run(dir.resolve("plain3"));
+        Map<String, String> ours = run(dir.resolve("uring"), PROP, "-Dflexsc.engine=uring");
+        assertEquals(plain.get("checksum"), ours.get("checksum"), ours.get("output"));
+        String engine = ours.get("engine");
+        assertTrue(engine.startsWith("uring calls="), ours.get("output"));
+        assertTrue(Long.parseLong(engine.substring("uring calls=".length())) > 1000, ours.get("output"));
+    }
+
+    @Test
     void jvmRunsOnBuiltInChannelsWhenNoEngineCanStart() throws Exception {
         Map<String, String> plain = run(dir.resolve("plain2"));
         Map<String, String> ours = run(dir.resolve("noengine"), PROP, "-Dflexsc.engine=uring",

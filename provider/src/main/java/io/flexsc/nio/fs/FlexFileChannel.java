@@ -194,11 +194,6 @@ public final class FlexFileChannel extends FileChannel {
         return path;
     }
 
-    /** The file descriptor, for engine-level transfers between our channels; valid while acquired. */
-    int fd() {
-        return fd;
-    }
-
     /** Makes the channel ignore thread interrupts (for channels used by pool threads). */
     void setUninterruptible() {
         uninterruptible = true;

@@ -248,7 +248,10 @@ final class OpcodeMap {
      * waits for readiness where the system call says EAGAIN), so such a call is first tried with
      * its "don't wait" flag (RWF_NOWAIT, MSG_DONTWAIT, IORING_ACCEPT_DONTWAIT); on EAGAIN the engine
      * looks at the descriptor and either reports EAGAIN (O_NONBLOCK) or retries without the flag.
-     * False when the caller already asked not to wait (then EAGAIN is the answer).
+     * False when the caller already asked not to wait (then EAGAIN is the answer), and for
+     * positional writes: they are only valid on seekable files, where the system call ignores
+     * O_NONBLOCK too, while a buffered file write tried with RWF_NOWAIT is refused and would cost a
+     * second trip through the ring.
      */
     static boolean mayWait(Call c) {
         switch (c.nr()) {
@@ -257,10 +260,11 @@ final class OpcodeMap {
             case SysNr.READV:
             case SysNr.WRITEV:
             case SysNr.PREAD64:
-            case SysNr.PWRITE64:
             case SysNr.PREADV:
-            case SysNr.PWRITEV:
                 return true;
+            case SysNr.PWRITE64:
+            case SysNr.PWRITEV:
+                return false;
             case SysNr.PREADV2:
             case SysNr.PWRITEV2:
                 return (c.a5() & RWF_NOWAIT) == 0;

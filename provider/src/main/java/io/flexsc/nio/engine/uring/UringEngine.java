@@ -485,7 +485,8 @@ public final class UringEngine implements SyscallEngine {
                 }
                 me.parked = true;
                 if (!calls[i].isDone() && reaper.get() != null) {
-                    LockSupport.park(this);
+                    // Bounded: a missed hand-over costs a millisecond, never liveness.
+                    LockSupport.parkNanos(this, PARK_NANOS);
                 }
                 me.parked = false;
             }
@@ -536,13 +537,14 @@ public final class UringEngine implements SyscallEngine {
                 int s = (int) ud;
                 Call c = slots.get(s);
                 Thread submitter = submitters.get(s);
+                boolean nowait = nowaitSlots[s]; // before the slot is freed: a submitter may reuse it at once
                 submitters.set(s, null);
                 slots.set(s, null);
                 inflight.decrementAndGet();
                 if (c == null) {
                     continue;
                 }
-                if (nowaitSlots[s] && (res == -Errno.EAGAIN || (res == -Errno.EOPNOTSUPP && OpcodeMap.isReadWrite(c)))) {
+                if (nowait && (res == -Errno.EAGAIN || (res == -Errno.EOPNOTSUPP && OpcodeMap.isReadWrite(c)))) {
                     if (res == -Errno.EAGAIN && nonBlocking(c)) {
                         completeAndWake(c, res);
                     } else if (closed) {
@@ -567,6 +569,9 @@ public final class UringEngine implements SyscallEngine {
             ring.enter(0, 0, Uring.ENTER_GETEVENTS, 0, 0); // flush the kernel's backlog into the CQ
         }
     }
+
+    /** Longest park of a waiter between checks of its calls and of the reaper role. */
+    private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private static final int F_GETFL = 3;
     private static final int O_NONBLOCK = 04000;
@@ -625,6 +630,9 @@ public final class UringEngine implements SyscallEngine {
     /** Gives up the reaper role and, if calls are still in the kernel, wakes one of their waiters. */
     private void releaseReaper() {
         reaper.compareAndSet(Thread.currentThread(), null);
+        if (!pending.isEmpty() || leftover) {
+            submitPending(); // calls re-queued while reaping (retries) must not wait for a next caller
+        }
         if (inflight.get() == 0) {
             return;
         }

@@ -75,7 +75,10 @@ final class Sys implements AutoCloseable {
     }
 
     int open(Path p, int flags) {
-        return track(direct(SysNr.OPENAT, AT_FDCWD, addr(cstr(p)), flags | O_CLOEXEC, 0644));
+        ByteBuffer name = cstr(p);
+        long fd = direct(SysNr.OPENAT, AT_FDCWD, addr(name), flags | O_CLOEXEC, 0644);
+        java.lang.ref.Reference.reachabilityFence(name); // the buffer's memory must outlive the call
+        return track(fd);
     }
 
     /** A file with the given content, opened with {@code flags}. */

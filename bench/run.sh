@@ -11,7 +11,8 @@
 #                are left out with the reason printed.
 #   -o DIR       output directory (default bench/results/<UTC date-time>)
 #   --no-build   use the existing bench/target/benchmarks.jar
-#   REGEX        JMH benchmark selection (default: all, i.e. EngineBench and JdkFileChannelBench)
+#   REGEX        JMH benchmark selection (default: all: EngineBench, JdkFileChannelBench and
+#                RawSyscallBench)
 #   JMH-ARGS     passed to JMH; an option given here replaces the default of the same name,
 #                e.g. -- -p target=file -i 10
 #
@@ -36,7 +37,7 @@ while [ $# -gt 0 ]; do
         -e) engines="$2"; shift 2 ;;
         -o) out="$2"; shift 2 ;;
         --no-build) build=0; shift ;;
-        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         --) shift; extra=("$@"); break ;;
         -*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
         *) selection+=("$1"); shift ;;

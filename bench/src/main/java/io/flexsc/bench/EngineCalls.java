@@ -4,6 +4,7 @@ import io.flexsc.nio.engine.Call;
 import io.flexsc.nio.engine.SyscallEngine;
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.NativeMemory;
+import io.flexsc.nio.ffi.RawSyscall;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -99,6 +100,21 @@ public class EngineCalls {
         prepare(n);
         engine.executeBatch(calls, 0, n);
         return check(n);
+    }
+
+    /**
+     * Runs one write straight through {@link RawSyscall}, bypassing any engine and {@link Call}:
+     * the cost floor of the FFI path every engine's direct calls take.
+     */
+    long raw() {
+        long r = positional
+                ? RawSyscall.invoke4(SysNr.PWRITE64, fd, address, TargetFile.WRITE_SIZE, offsets.next())
+                : RawSyscall.invoke3(SysNr.WRITE, fd, address, TargetFile.WRITE_SIZE);
+        if (r != TargetFile.WRITE_SIZE) {
+            throw new IllegalStateException((positional ? "pwrite64" : "write") + "(" + fd + "): expected "
+                    + TargetFile.WRITE_SIZE + " bytes written, got " + (Errno.isError(r) ? "errno " + Errno.of(r) : r + " bytes"));
+        }
+        return r;
     }
 
     /** Runs one write with {@link SyscallEngine#execute} and checks it. */

@@ -35,13 +35,19 @@ public final class ResultsTable {
     /** The smallest explicit batch the batching goal is about. */
     static final int GOAL_BATCH = 8;
 
-    /** One JMH result row, normalised. {@code engine} is {@code jdk} for the baseline. */
+    /**
+     * One JMH result row, normalised. {@code engine} is {@code jdk} for the baseline and {@code ffi}
+     * for {@link RawSyscallBench} (no engine; shown for reference, not part of the goals).
+     */
     record Row(String method, String engine, String target, int threads, int samples, double score,
                double error, String unit) {
-        /** Calls per batch (0 for {@code execute}), or -1 for the JDK. */
+        /** Calls per batch (0 for {@code execute}), -1 for the JDK, -2 for the FFI floor. */
         int batch() {
             if ("jdk".equals(engine)) {
                 return -1;
+            }
+            if ("ffi".equals(engine)) {
+                return -2;
             }
             if (method.startsWith("batch")) {
                 return Integer.parseInt(method.substring("batch".length()));
@@ -51,7 +57,10 @@ public final class ResultsTable {
 
         String call() {
             int b = batch();
-            if (b < 0) {
+            if (b == -2) {
+                return "RawSyscall.invoke (no engine)";
+            }
+            if (b == -1) {
                 return "FileChannel." + ("file".equals(target) ? "write(buf, pos)" : "write(buf)");
             }
             return b == 0 ? "execute" : "executeBatch x" + b;
@@ -99,6 +108,8 @@ public final class ResultsTable {
             String engine;
             if (cls.equals(JdkFileChannelBench.class.getSimpleName())) {
                 engine = "jdk";
+            } else if (cls.equals(RawSyscallBench.class.getSimpleName())) {
+                engine = "ffi";
             } else if (cls.equals(EngineBench.class.getSimpleName())) {
                 engine = f.get(col.get("Param: engine"));
             } else {
@@ -148,7 +159,7 @@ public final class ResultsTable {
     /** The JDK's score for the row's target and thread count, or NaN if not measured. */
     private static double baseline(List<Row> rows, Row r) {
         for (Row b : rows) {
-            if (b.batch() < 0 && b.target().equals(r.target()) && b.threads() == r.threads()) {
+            if (b.batch() == -1 && b.target().equals(r.target()) && b.threads() == r.threads()) {
                 return b.score();
             }
         }
@@ -159,7 +170,7 @@ public final class ResultsTable {
     static void print(List<Row> rows, PrintStream out) {
         List<Row> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparing(Row::target).thenComparingInt(Row::threads)
-                .thenComparing(r -> r.batch() < 0 ? "" : r.engine()).thenComparingInt(Row::batch));
+                .thenComparing(r -> r.batch() == -1 ? "" : r.batch() == -2 ? " " : r.engine()).thenComparingInt(Row::batch));
         out.println("| target | threads | engine | call | ns/call | ± (99.9%) | ratio to JDK |");
         out.println("|---|---:|---|---|---:|---:|---:|");
         for (Row r : sorted) {

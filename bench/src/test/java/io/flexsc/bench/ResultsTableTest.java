@@ -43,7 +43,8 @@ class ResultsTableTest {
                 "\"io.flexsc.bench.JdkFileChannelBench.write\",\"avgt\",1,5,2000.0,40.0,\"ns/op\",,devnull",
                 "\"io.flexsc.bench.EngineBench.single\",\"avgt\",1,5,2100.0,50.0,\"ns/op\",direct,devnull",
                 "\"io.flexsc.bench.EngineBench.batch08\",\"avgt\",1,5,500.0,NaN,\"ns/op\",uring,devnull",
-                "\"io.flexsc.bench.EngineBench.single\",\"avgt\",1,5,3000.0,10.0,\"ns/op\",uring,devnull");
+                "\"io.flexsc.bench.EngineBench.single\",\"avgt\",1,5,3000.0,10.0,\"ns/op\",uring,devnull",
+                "\"io.flexsc.bench.RawSyscallBench.write\",\"avgt\",1,5,1900.0,10.0,\"ns/op\",,devnull");
         Path t4 = csv("t4.csv", HEADER,
                 "\"io.flexsc.bench.JdkFileChannelBench.write\",\"avgt\",4,5,4000.0,40.0,\"ns/op\",,devnull",
                 "\"io.flexsc.bench.EngineBench.batch64\",\"avgt\",4,5,5000.0,40.0,\"ns/op\",uring:adaptive=false,devnull");
@@ -56,6 +57,8 @@ class ResultsTableTest {
         assertTrue(out.contains("- devnull, 4 threads, uring:adaptive=false, executeBatch x64: NOT met (1.25)"), out);
         assertTrue(out.contains("- devnull, direct, execute: met (1.05)"), out);
         assertTrue(out.contains("- devnull, uring, execute: NOT met (1.50)"), out);
+        assertTrue(out.contains("| devnull | 1 | ffi | RawSyscall.invoke (no engine) | 1900 | 10 | 0.95 |"), out);
+        assertTrue(!out.contains("- devnull, ffi"), "the FFI floor is no engine: " + out);
     }
 
     @Test

@@ -90,6 +90,29 @@ class WritesTest {
     }
 
     @Test
+    void aRawWriteLandsInAnAlignedSlot() throws IOException {
+        EngineCalls calls = new EngineCalls();
+        calls.open(file);
+        try {
+            assertEquals(TargetFile.WRITE_SIZE, calls.raw());
+        } finally {
+            calls.close();
+        }
+        byte[] content = Files.readAllBytes(file.path());
+        int written = 0;
+        for (long off = 0; off < Offsets.FILE_SIZE; off += Offsets.ALIGN) {
+            byte[] s = slot(content, off);
+            if (s[0] != 0) {
+                assertArrayEquals(pattern(), s, "slot at " + off);
+                written++;
+            }
+        }
+        assertEquals(1, written);
+        IllegalStateException e = assertThrows(IllegalStateException.class, calls::raw);
+        assertTrue(e.getMessage().contains("errno 9"), e.getMessage());
+    }
+
+    @Test
     void aFailedCallFailsTheBenchmark() throws IOException {
         EngineCalls calls = new EngineCalls();
         calls.open(file);

@@ -76,6 +76,7 @@ engine_param=$(echo "$available" | paste -sd, -)
     echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
     echo "kernel: $(uname -r)"
     echo "cpus: $(nproc)"
+    echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "java: $(java -version 2>&1 | head -n 2 | tr '\n' ' ')"
     echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
     if git -C "$root" rev-parse --verify -q uring >/dev/null 2>&1; then
@@ -115,5 +116,6 @@ for t in $threads; do
     csvs+=("$out/t$t.csv")
 done
 
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/meta.txt"
 java -cp "$jar" io.flexsc.bench.ResultsTable "${csvs[@]}" | tee "$out/table.md"
 echo "results: $out"

@@ -25,6 +25,9 @@ import java.util.Map;
  *       engine is within 10% of the JDK's.</li>
  * </ol>
  *
+ * <p>A verdict whose 99.9% error interval overlaps the limit's is marked "within the error bars":
+ * another run could turn it.
+ *
  * <p>Usage: {@code java -cp benchmarks.jar io.flexsc.bench.ResultsTable <csv>...}. Stateless.
  */
 public final class ResultsTable {
@@ -156,14 +159,33 @@ public final class ResultsTable {
         return out;
     }
 
-    /** The JDK's score for the row's target and thread count, or NaN if not measured. */
-    private static double baseline(List<Row> rows, Row r) {
+    /** The JDK's row for the row's target and thread count, or null if not measured. */
+    private static Row baselineRow(List<Row> rows, Row r) {
         for (Row b : rows) {
             if (b.batch() == -1 && b.target().equals(r.target()) && b.threads() == r.threads()) {
-                return b.score();
+                return b;
             }
         }
-        return Double.NaN;
+        return null;
+    }
+
+    /** The JDK's score for the row's target and thread count, or NaN if not measured. */
+    private static double baseline(List<Row> rows, Row r) {
+        Row b = baselineRow(rows, r);
+        return b == null ? Double.NaN : b.score();
+    }
+
+    /**
+     * Whether the row's 99.9% interval, scaled to the JDK's, overlaps {@code limit} times the JDK's
+     * interval: then the verdict could flip on another run. Both rows have an error estimate.
+     */
+    private static boolean withinNoise(List<Row> rows, Row r, double limit) {
+        Row b = baselineRow(rows, r);
+        double lo = r.score() - r.error();
+        double hi = r.score() + r.error();
+        double blo = (b.score() - b.error()) * limit;
+        double bhi = (b.score() + b.error()) * limit;
+        return lo <= bhi && blo <= hi;
     }
 
     /** Prints the table and the goals. */
@@ -188,8 +210,8 @@ public final class ResultsTable {
             if (r.engine().startsWith("uring") && r.batch() >= GOAL_BATCH) {
                 any = true;
                 double q = r.score() / baseline(rows, r);
-                out.printf(Locale.ROOT, "- %s, %d threads, %s, %s: %s (%s)%n", r.target(), r.threads(), r.engine(),
-                        r.call(), verdict(q < 1.0, q), ratio(q));
+                out.printf(Locale.ROOT, "- %s, %d threads, %s, %s: %s (%s)%s%n", r.target(), r.threads(), r.engine(),
+                        r.call(), verdict(q < 1.0, q), ratio(q), noise(rows, r, 1.0));
             }
         }
         if (!any) {
@@ -203,13 +225,24 @@ public final class ResultsTable {
             if (r.threads() == 1 && r.batch() >= 0 && r.batch() <= 1) {
                 any = true;
                 double q = r.score() / baseline(rows, r);
-                out.printf(Locale.ROOT, "- %s, %s, %s: %s (%s)%n", r.target(), r.engine(), r.call(),
-                        verdict(q <= UNCONTENDED_LIMIT, q), ratio(q));
+                out.printf(Locale.ROOT, "- %s, %s, %s: %s (%s)%s%n", r.target(), r.engine(), r.call(),
+                        verdict(q <= UNCONTENDED_LIMIT, q), ratio(q), noise(rows, r, UNCONTENDED_LIMIT));
             }
         }
         if (!any) {
             out.println("- not measured (no 1-thread engine results)");
         }
+    }
+
+    private static String noise(List<Row> rows, Row r, double limit) {
+        Row b = baselineRow(rows, r);
+        if (b == null) {
+            return "";
+        }
+        if (Double.isNaN(r.error()) || Double.isNaN(b.error())) {
+            return ", no error estimate";
+        }
+        return withinNoise(rows, r, limit) ? ", within the error bars" : "";
     }
 
     private static String verdict(boolean met, double q) {

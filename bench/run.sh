@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the benchmarks and runs a selection of them at several thread counts, writing JMH's CSV
-# results, the JMH log and a Markdown summary (ns/call and ratio to the JDK) under bench/results/.
+# Builds the benchmarks and runs a selection of them at several thread counts, writing JMH's JSON
+# results, a CSV digest of them, the JMH log and a Markdown summary (ns/call and ratio to the JDK)
+# under bench/results/. Needs jq.
 #
 # usage: bench/run.sh [-t "1 4 16"] [-e "direct uring"] [-o DIR] [--no-build] [REGEX...] [-- JMH-ARGS...]
 #
@@ -49,6 +50,11 @@ for t in $threads; do
         ''|*[!0-9]*) echo "run.sh: thread count '$t' is not a positive number" >&2; exit 2 ;;
     esac
 done
+
+if ! command -v jq >/dev/null; then
+    echo "run.sh: jq is needed to digest JMH's JSON results (apt-get install jq)" >&2
+    exit 1
+fi
 
 if [ "$build" = 1 ]; then
     (cd "$root" && mvn -B -q -pl bench -am package -DskipTests)
@@ -101,7 +107,7 @@ while [ $# -gt 0 ]; do
     shift 2
 done
 
-echo "jmh args: ${defaults[*]} ${extra[*]:-} -t <threads> -rf csv" >> "$out/meta.txt"
+echo "jmh args: ${defaults[*]} ${extra[*]:-} -t <threads> -rf json" >> "$out/meta.txt"
 cat "$out/meta.txt"
 
 csvs=()
@@ -112,7 +118,15 @@ for t in $threads; do
     fi
     echo "== $t thread(s) =="
     java -jar "$jar" "${selection[@]}" "${defaults[@]}" "${params[@]}" -t "$t" \
-        "${extra[@]}" -rf csv -rff "$out/t$t.csv" 2>&1 | tee "$out/t$t.log"
+        "${extra[@]}" -rf json -rff "$out/t$t.json" 2>&1 | tee "$out/t$t.log"
+    # JMH's CSV columns plus the median, fastest and slowest measurement iteration.
+    jq -r '(["Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit",
+             "Param: engine","Param: target","Median","Min","Max"] | @csv),
+           (.[] | [.benchmark, .mode, .threads, (.primaryMetric.rawData | map(length) | add),
+                   .primaryMetric.score, .primaryMetric.scoreError, .primaryMetric.scoreUnit,
+                   (.params.engine // ""), (.params.target // ""),
+                   .primaryMetric.scorePercentiles["50.0"], .primaryMetric.scorePercentiles["0.0"],
+                   .primaryMetric.scorePercentiles["100.0"]] | @csv)' "$out/t$t.json" > "$out/t$t.csv"
     csvs+=("$out/t$t.csv")
 done
 

@@ -14,9 +14,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns JMH CSV result files ({@code -rf csv}) of {@link EngineBench} and {@link JdkFileChannelBench}
- * into a Markdown table of nanoseconds per call with each row's ratio to the JDK's
- * {@code FileChannel} at the same target and thread count, followed by an evaluation of the goals:
+ * Turns CSV result files of {@link EngineBench}, {@link JdkFileChannelBench} and
+ * {@link RawSyscallBench} into a Markdown table of nanoseconds per call with each row's ratio to the
+ * JDK's {@code FileChannel} at the same target and thread count, followed by an evaluation of the
+ * goals:
  *
  * <ol>
  *   <li>every {@code uring} engine at explicit batches of 8 or more costs less per call than the
@@ -25,8 +26,13 @@ import java.util.Map;
  *       engine is within 10% of the JDK's.</li>
  * </ol>
  *
- * <p>A verdict whose 99.9% error interval overlaps the limit's is marked "within the error bars":
- * another run could turn it.
+ * <p>The files are JMH's CSV ({@code -rf csv}), optionally with the extra columns {@code Median},
+ * {@code Min} and {@code Max} of the measurement iterations ({@code bench/run.sh} derives them from
+ * JMH's JSON). With them, a row's figure is the median iteration, which a burst of load from other
+ * processes moves less than the mean, and its spread is fastest to slowest iteration; without them
+ * the figure is JMH's mean and the spread its 99.9% error. A verdict whose spread overlaps the
+ * limit's (the JDK's spread times the limit) is marked "within the noise": another run could turn
+ * it.
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.flexsc.bench.ResultsTable <csv>...}. Stateless.
  */
@@ -43,7 +49,23 @@ public final class ResultsTable {
      * for {@link RawSyscallBench} (no engine; shown for reference, not part of the goals).
      */
     record Row(String method, String engine, String target, int threads, int samples, double score,
-               double error, String unit) {
+               double error, String unit, double median, double min, double max) {
+
+        /** The figure compared: the median of the iterations if known, else JMH's mean. */
+        double center() {
+            return Double.isNaN(median) ? score : median;
+        }
+
+        /** Low end of the row's spread: the fastest iteration if known, else mean - error. */
+        double low() {
+            return Double.isNaN(min) ? score - error : min;
+        }
+
+        /** High end of the row's spread: the slowest iteration if known, else mean + error. */
+        double high() {
+            return Double.isNaN(max) ? score + error : max;
+        }
+
         /** Calls per batch (0 for {@code execute}), -1 for the JDK, -2 for the FFI floor. */
         int batch() {
             if ("jdk".equals(engine)) {
@@ -121,9 +143,14 @@ public final class ResultsTable {
             rows.add(new Row(method, engine, f.get(col.get("Param: target")),
                     Integer.parseInt(f.get(col.get("Threads"))), Integer.parseInt(f.get(col.get("Samples"))),
                     number(f.get(col.get("Score"))), number(f.get(col.get("Score Error (99.9%)"))),
-                    f.get(col.get("Unit"))));
+                    f.get(col.get("Unit")), optional(f, col, "Median"), optional(f, col, "Min"), optional(f, col, "Max")));
         }
         return rows;
+    }
+
+    private static double optional(List<String> f, Map<String, Integer> col, String name) {
+        Integer i = col.get(name);
+        return i == null ? Double.NaN : number(f.get(i));
     }
 
     private static double number(String s) {
@@ -172,19 +199,19 @@ public final class ResultsTable {
     /** The JDK's score for the row's target and thread count, or NaN if not measured. */
     private static double baseline(List<Row> rows, Row r) {
         Row b = baselineRow(rows, r);
-        return b == null ? Double.NaN : b.score();
+        return b == null ? Double.NaN : b.center();
     }
 
     /**
-     * Whether the row's 99.9% interval, scaled to the JDK's, overlaps {@code limit} times the JDK's
-     * interval: then the verdict could flip on another run. Both rows have an error estimate.
+     * Whether the row's spread overlaps {@code limit} times the JDK's spread: then the verdict could
+     * flip on another run. Both rows have a spread.
      */
     private static boolean withinNoise(List<Row> rows, Row r, double limit) {
         Row b = baselineRow(rows, r);
-        double lo = r.score() - r.error();
-        double hi = r.score() + r.error();
-        double blo = (b.score() - b.error()) * limit;
-        double bhi = (b.score() + b.error()) * limit;
+        double lo = r.low();
+        double hi = r.high();
+        double blo = b.low() * limit;
+        double bhi = b.high() * limit;
         return lo <= bhi && blo <= hi;
     }
 
@@ -193,15 +220,14 @@ public final class ResultsTable {
         List<Row> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparing(Row::target).thenComparingInt(Row::threads)
                 .thenComparing(r -> r.batch() == -1 ? "" : r.batch() == -2 ? " " : r.engine()).thenComparingInt(Row::batch));
-        out.println("| target | threads | engine | call | ns/call | ± (99.9%) | ratio to JDK |");
+        out.println("| target | threads | engine | call | ns/call | spread | ratio to JDK |");
         out.println("|---|---:|---|---|---:|---:|---:|");
         for (Row r : sorted) {
             if (!"ns/op".equals(r.unit())) {
                 throw new IllegalArgumentException(r + ": expected ns/op");
             }
             out.printf(Locale.ROOT, "| %s | %d | %s | %s | %.0f | %s | %s |%n", r.target(), r.threads(), r.engine(),
-                    r.call(), r.score(), Double.isNaN(r.error()) ? "n/a" : String.format(Locale.ROOT, "%.0f", r.error()),
-                    ratio(r.score() / baseline(rows, r)));
+                    r.call(), r.center(), spread(r), ratio(r.center() / baseline(rows, r)));
         }
         out.println();
         out.println("Goal 1: uring at explicit batches of >= " + GOAL_BATCH + " costs less per call than the JDK");
@@ -209,7 +235,7 @@ public final class ResultsTable {
         for (Row r : sorted) {
             if (r.engine().startsWith("uring") && r.batch() >= GOAL_BATCH) {
                 any = true;
-                double q = r.score() / baseline(rows, r);
+                double q = r.center() / baseline(rows, r);
                 out.printf(Locale.ROOT, "- %s, %d threads, %s, %s: %s (%s)%s%n", r.target(), r.threads(), r.engine(),
                         r.call(), verdict(q < 1.0, q), ratio(q), noise(rows, r, 1.0));
             }
@@ -224,7 +250,7 @@ public final class ResultsTable {
         for (Row r : sorted) {
             if (r.threads() == 1 && r.batch() >= 0 && r.batch() <= 1) {
                 any = true;
-                double q = r.score() / baseline(rows, r);
+                double q = r.center() / baseline(rows, r);
                 out.printf(Locale.ROOT, "- %s, %s, %s: %s (%s)%s%n", r.target(), r.engine(), r.call(),
                         verdict(q <= UNCONTENDED_LIMIT, q), ratio(q), noise(rows, r, UNCONTENDED_LIMIT));
             }
@@ -239,10 +265,17 @@ public final class ResultsTable {
         if (b == null) {
             return "";
         }
-        if (Double.isNaN(r.error()) || Double.isNaN(b.error())) {
+        if (Double.isNaN(r.low() + r.high() + b.low() + b.high())) {
             return ", no error estimate";
         }
-        return withinNoise(rows, r, limit) ? ", within the error bars" : "";
+        return withinNoise(rows, r, limit) ? ", within the noise" : "";
+    }
+
+    private static String spread(Row r) {
+        if (!Double.isNaN(r.min()) && !Double.isNaN(r.max())) {
+            return String.format(Locale.ROOT, "%.0f-%.0f", r.min(), r.max());
+        }
+        return Double.isNaN(r.error()) ? "n/a" : String.format(Locale.ROOT, "± %.0f", r.error());
     }
 
     private static String verdict(boolean met, double q) {

@@ -195,11 +195,6 @@ final class OpcodeMap {
                     s.putShort(o + Uring.SQE_IOPRIO, (short) ACCEPT_DONTWAIT);
                 }
                 break;
-            case SysNr.CONNECT: // connect(fd, addr, addrlen)
-                s.putInt(o + Uring.SQE_FD, fd);
-                s.putLong(o + Uring.SQE_ADDR, c.a1());
-                s.putLong(o + Uring.SQE_OFF, c.a2());
-                break;
             case SysNr.CLOSE:
                 s.putInt(o + Uring.SQE_FD, fd);
                 break;
@@ -310,7 +305,7 @@ final class OpcodeMap {
     String describe() {
         StringBuilder sb = new StringBuilder();
         for (int op : Uring.USED_OPCODES) {
-            if (op == Uring.OP_NOP || op == Uring.OP_ASYNC_CANCEL || !supported.get(op)) {
+            if (op == Uring.OP_NOP || op == Uring.OP_ASYNC_CANCEL || op == Uring.OP_CONNECT || !supported.get(op)) {
                 continue;
             }
             if (sb.length() > 0) {

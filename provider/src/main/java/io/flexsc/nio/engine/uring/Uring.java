@@ -90,7 +90,7 @@ final class Uring {
         List<String> names = new ArrayList<>();
         String[] known = {"SINGLE_MMAP", "NODROP", "SUBMIT_STABLE", "RW_CUR_POS", "CUR_PERSONALITY",
             "FAST_POLL", "POLL_32BITS", "SQPOLL_NONFIXED", "EXT_ARG", "NATIVE_WORKERS", "RSRC_TAGS",
-            "CQE_SKIP", "LINKED_FILE", "REG_REG_RING", "RECVSEND_BUNDLE", "MIN_TIMEOUT"};
+            "CQE_SKIP", "LINKED_FILE", "REG_REG_RING", "RECVSEND_BUNDLE", "MIN_TIMEOUT", "RW_ATTR", "NO_IOWAIT"};
         for (int i = 0; i < 32; i++) {
             if ((features & (1 << i)) != 0) {
                 names.add(i < known.length ? known[i] : "bit" + i);

@@ -27,7 +27,11 @@ import java.util.BitSet;
 record UringConfig(int entries, boolean adaptive, boolean sqpoll, int sqpollIdleMillis, long closeTimeoutMillis,
         BitSet disabledOpcodes) {
 
-    /** The measured faster setting on the development machine (see the engine's class comment). */
+    /**
+     * On: a quick single-thread measurement (1-byte pread, 2 shared cores, syscalls ~2 us) gave
+     * ~7 us/call adaptive against ~14 us/call through the ring; with 2-4 threads the ring was ahead
+     * (~8 against ~11 us) but runs were noisy. The JMH benchmarks decide for good.
+     */
     static final boolean DEFAULT_ADAPTIVE = true;
 
     UringConfig {

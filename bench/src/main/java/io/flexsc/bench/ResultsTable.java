@@ -16,8 +16,8 @@ import java.util.Map;
 /**
  * Turns CSV result files of {@link EngineBench}, {@link JdkFileChannelBench} and
  * {@link RawSyscallBench} into a Markdown table of nanoseconds per call with each row's ratio to the
- * JDK's {@code FileChannel} at the same target and thread count, followed by an evaluation of the
- * goals:
+ * JDK's {@code FileChannel} at the same target and thread count, measured in the same JMH run (the
+ * same file) where it was, followed by an evaluation of the goals:
  *
  * <ol>
  *   <li>every {@code uring} engine at explicit batches of 8 or more costs less per call than the
@@ -48,8 +48,8 @@ public final class ResultsTable {
      * One JMH result row, normalised. {@code engine} is {@code jdk} for the baseline and {@code ffi}
      * for {@link RawSyscallBench} (no engine; shown for reference, not part of the goals).
      */
-    record Row(String method, String engine, String target, int threads, int samples, double score,
-               double error, String unit, double median, double min, double max) {
+    record Row(String source, String method, String engine, String target, int threads, int samples,
+               double score, double error, String unit, double median, double min, double max) {
 
         /** The figure compared: the median of the iterations if known, else JMH's mean. */
         double center() {
@@ -140,7 +140,7 @@ public final class ResultsTable {
             } else {
                 continue;
             }
-            rows.add(new Row(method, engine, f.get(col.get("Param: target")),
+            rows.add(new Row(csv.toString(), method, engine, f.get(col.get("Param: target")),
                     Integer.parseInt(f.get(col.get("Threads"))), Integer.parseInt(f.get(col.get("Samples"))),
                     number(f.get(col.get("Score"))), number(f.get(col.get("Score Error (99.9%)"))),
                     f.get(col.get("Unit")), optional(f, col, "Median"), optional(f, col, "Min"), optional(f, col, "Max")));
@@ -186,14 +186,23 @@ public final class ResultsTable {
         return out;
     }
 
-    /** The JDK's row for the row's target and thread count, or null if not measured. */
+    /**
+     * The JDK's row for the row's target and thread count: the one from the same file (the same JMH
+     * run) if there is one, else the first from any file; null if not measured.
+     */
     private static Row baselineRow(List<Row> rows, Row r) {
+        Row any = null;
         for (Row b : rows) {
             if (b.batch() == -1 && b.target().equals(r.target()) && b.threads() == r.threads()) {
-                return b;
+                if (b.source().equals(r.source())) {
+                    return b;
+                }
+                if (any == null) {
+                    any = b;
+                }
             }
         }
-        return null;
+        return any;
     }
 
     /** The JDK's score for the row's target and thread count, or NaN if not measured. */
@@ -218,8 +227,10 @@ public final class ResultsTable {
     /** Prints the table and the goals. */
     static void print(List<Row> rows, PrintStream out) {
         List<Row> sorted = new ArrayList<>(rows);
-        sorted.sort(Comparator.comparing(Row::target).thenComparingInt(Row::threads)
-                .thenComparing(r -> r.batch() == -1 ? "" : r.batch() == -2 ? " " : r.engine()).thenComparingInt(Row::batch));
+        // By target and threads, then file by file (a file is one JMH run): its JDK baseline first.
+        sorted.sort(Comparator.comparing(Row::target).thenComparingInt(Row::threads).thenComparing(Row::source)
+                .thenComparingInt(r -> r.batch() == -1 ? -2 : r.batch() == -2 ? -1 : 0)
+                .thenComparing(Row::engine).thenComparingInt(Row::batch));
         out.println("| target | threads | engine | call | ns/call | spread | ratio to JDK |");
         out.println("|---|---:|---|---|---:|---:|---:|");
         for (Row r : sorted) {

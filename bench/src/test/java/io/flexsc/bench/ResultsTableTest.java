@@ -80,6 +80,25 @@ class ResultsTableTest {
     }
 
     @Test
+    void eachRunIsComparedWithItsOwnBaseline() throws IOException {
+        Path a = csv("t1-file-direct.csv", HEADER,
+                "\"io.flexsc.bench.JdkFileChannelBench.write\",\"avgt\",1,5,2000.0,10.0,\"ns/op\",,file",
+                "\"io.flexsc.bench.EngineBench.single\",\"avgt\",1,5,2300.0,10.0,\"ns/op\",direct,file");
+        Path b = csv("t1-file-uring.csv", HEADER,
+                "\"io.flexsc.bench.EngineBench.single\",\"avgt\",1,5,2200.0,10.0,\"ns/op\",uring,file",
+                "\"io.flexsc.bench.JdkFileChannelBench.write\",\"avgt\",1,5,4000.0,10.0,\"ns/op\",,file");
+        String out = table(b, a);
+        assertTrue(out.contains("- file, direct, execute: NOT met (1.15)"), out);
+        assertTrue(out.contains("- file, uring, execute: met (0.55)"), out);
+        // file by file, the baseline first
+        int jdkA = out.indexOf("| 2000 |");
+        int direct = out.indexOf("| direct |");
+        int jdkB = out.indexOf("| 4000 |");
+        int uring = out.indexOf("| uring |");
+        assertTrue(jdkA < direct && direct < jdkB && jdkB < uring, out);
+    }
+
+    @Test
     void aMissingBaselineIsSaidSo() throws IOException {
         Path t1 = csv("t1.csv", HEADER,
                 "\"io.flexsc.bench.EngineBench.batch32\",\"avgt\",1,5,900.0,9.0,\"ns/op\",uring,file");

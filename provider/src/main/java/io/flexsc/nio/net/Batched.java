@@ -18,7 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the channel is registered with, between two selects, copies its bytes into the queue and returns
  * at once. When the queue is full the write returns 0 and OP_WRITE is not ready. At the next select
  * the selector sends the queues of all its channels in one engine batch together with its epoll
- * wait. A write error found then is kept and thrown by the next operation on the channel. Any other
+ * wait. A write error found then is kept and thrown by the next write-side operation on the channel
+ * (write, shutdownOutput); the key is reported write-ready so that a writer finds out, and reads go
+ * on reporting what the kernel says (the remaining data, then EOF or the reset). A thread that has
+ * not selected for a flush period ({@link Flusher}) writes directly. Any other
  * write (another thread, blocking mode, no batching selector) first sends what is queued itself,
  * so bytes are never reordered. {@code close()} sends what is queued first (see
  * {@link #flushOnClose()}).
@@ -118,7 +121,7 @@ final class Batched {
     int syntheticReadyOps(int interestOps) {
         int ready = 0;
         if (pendingErrno != 0) {
-            return interestOps & (SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            return interestOps & SelectionKey.OP_WRITE; // the writer finds the error on its next write
         }
         if ((interestOps & SelectionKey.OP_READ) != 0 && aheadAvailable) {
             ready |= SelectionKey.OP_READ;
@@ -233,29 +236,35 @@ final class Batched {
     }
 
     /**
-     * Before the descriptor is closed: sends what is queued. With SO_LINGER 0 the queue is
-     * discarded (the close resets the connection, as the JDK's does); with SO_LINGER n it waits at
-     * most n seconds; otherwise it waits until the kernel has taken every byte or the connection
-     * fails. Write lock held.
+     * Before the descriptor is closed: sends what is queued, as the kernel would have had it had the
+     * writes not been queued. What the kernel takes at once is always sent; if some remains, with
+     * SO_LINGER 0 it is discarded (the close resets the connection, as the JDK's does), with
+     * SO_LINGER n close waits at most n seconds, and otherwise it waits until the kernel has taken
+     * every byte or the connection fails. Write lock held.
      */
     void flushOnClose() {
         if (queued == 0) {
             return;
         }
         try {
+            flushDirect();
+            if (queued == 0) {
+                return;
+            }
             int linger = -1;
             try {
                 linger = SocketOpts.get(ch.fds.fd, ch.family, java.net.StandardSocketOptions.SO_LINGER);
             } catch (IOException ignored) {
                 // no linger information: treat as off
             }
-            if (linger == 0) {
-                queued = 0;
-                return;
+            if (linger != 0) {
+                flushBlocking(linger > 0 ? linger * 1000 : -1);
             }
-            flushBlocking(linger > 0 ? linger * 1000 : -1);
         } catch (IOException e) {
-            queued = 0; // the connection failed: there is no one left to deliver to
+            // the connection failed: there is no one left to deliver to
+        } finally {
+            queued = 0;
+            queuedVolatile = 0;
         }
     }
 

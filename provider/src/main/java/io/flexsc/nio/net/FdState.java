@@ -106,6 +106,27 @@ final class FdState {
         }
     }
 
+    /**
+     * Releases the read and write locks this thread holds, before a blocking operation calls
+     * {@code end()}: an interrupting thread closes the channel while holding the blocked thread's
+     * blocker lock, which {@code end()} needs, so close must never wait for a lock held across
+     * {@code end()}.
+     */
+    void releaseBeforeEnd() {
+        if (writeLock.isHeldByCurrentThread()) {
+            writeLock.unlock();
+        }
+        if (readLock.isHeldByCurrentThread()) {
+            readLock.unlock();
+        }
+    }
+
+    static void unlockIfHeld(ReentrantLock lock) {
+        if (lock.isHeldByCurrentThread()) {
+            lock.unlock();
+        }
+    }
+
     boolean isFdClosed() {
         synchronized (stateLock) {
             return fdClosed;

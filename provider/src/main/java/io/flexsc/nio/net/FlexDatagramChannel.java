@@ -90,10 +90,10 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                     localAddress = Binding.bind(fds.fd, family, local);
                 }
             } finally {
-                fds.writeLock.unlock();
+                FdState.unlockIfHeld(fds.writeLock);
             }
         } finally {
-            fds.readLock.unlock();
+            FdState.unlockIfHeld(fds.readLock);
         }
         return this;
     }
@@ -161,10 +161,10 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                     localAddress = Binding.localAddress(fds.fd, family);
                 }
             } finally {
-                fds.writeLock.unlock();
+                FdState.unlockIfHeld(fds.writeLock);
             }
         } finally {
-            fds.readLock.unlock();
+            FdState.unlockIfHeld(fds.readLock);
         }
         return this;
     }
@@ -189,10 +189,10 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                     localAddress = Binding.localAddress(fds.fd, family);
                 }
             } finally {
-                fds.writeLock.unlock();
+                FdState.unlockIfHeld(fds.writeLock);
             }
         } finally {
-            fds.readLock.unlock();
+            FdState.unlockIfHeld(fds.readLock);
         }
         return this;
     }
@@ -304,11 +304,12 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                 }
             } finally {
                 if (blocking) {
+                    fds.releaseBeforeEnd();
                     end(sender != null);
                 }
             }
         } finally {
-            fds.readLock.unlock();
+            FdState.unlockIfHeld(fds.readLock);
         }
     }
 
@@ -372,11 +373,12 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                 }
             } finally {
                 if (blocking) {
+                    fds.releaseBeforeEnd();
                     end(n > 0);
                 }
             }
         } finally {
-            fds.writeLock.unlock();
+            FdState.unlockIfHeld(fds.writeLock);
         }
     }
 
@@ -434,11 +436,12 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                 }
             } finally {
                 if (blocking) {
+                    fds.releaseBeforeEnd();
                     end(n >= 0);
                 }
             }
         } finally {
-            fds.readLock.unlock();
+            FdState.unlockIfHeld(fds.readLock);
         }
     }
 
@@ -491,11 +494,12 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                 }
             } finally {
                 if (blocking) {
+                    fds.releaseBeforeEnd();
                     end(n >= 0);
                 }
             }
         } finally {
-            fds.writeLock.unlock();
+            FdState.unlockIfHeld(fds.writeLock);
         }
     }
 
@@ -627,10 +631,10 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                     fds.closeNow();
                 }
             } finally {
-                fds.writeLock.unlock();
+                FdState.unlockIfHeld(fds.writeLock);
             }
         } finally {
-            fds.readLock.unlock();
+            FdState.unlockIfHeld(fds.readLock);
         }
     }
 

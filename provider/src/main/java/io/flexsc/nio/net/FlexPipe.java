@@ -91,11 +91,12 @@ final class FlexPipe extends Pipe {
                 }
             } finally {
                 if (blocking) {
+                    FdState.unlockIfHeld(lock); // see FdState.releaseBeforeEnd
                     hooks.end(n > 0);
                 }
             }
         } finally {
-            lock.unlock();
+            FdState.unlockIfHeld(lock);
         }
     }
 

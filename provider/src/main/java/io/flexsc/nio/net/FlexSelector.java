@@ -168,17 +168,52 @@ final class FlexSelector extends AbstractSelector {
         }
     }
 
-    /** True when a write on the current thread may be queued: it is this selector's thread, between selects. */
+    /**
+     * True when a write on the current thread may be queued: it is this selector's thread, between
+     * two selects, and the last select ended less than a flush period ago (a thread that has been
+     * busy elsewhere for longer is not running an event loop right now: its writes go straight to
+     * the kernel, as the JDK's would, and report their errors at once).
+     */
     boolean mayQueue() {
-        return owner == Thread.currentThread() && !inSelect && isOpen();
+        return owner == Thread.currentThread() && !inSelect && isOpen()
+                && System.nanoTime() - lastSelectEnd < Flusher.PERIOD_NANOS;
     }
+
+    /** When the last select returned (System.nanoTime); selector thread only. */
+    private long lastSelectEnd;
 
     /** A channel queued bytes; it is flushed at the next select. Selector thread. */
     void enlist(Batched b) {
         if (!b.listed) {
             b.listed = true;
             toFlush.add(b);
+            if (!queuedWrites) {
+                queuedWrites = true;
+                Flusher.watch(this);
+            }
         }
+    }
+
+    /** Some channel has queued bytes (for the {@link Flusher}). */
+    private volatile boolean queuedWrites;
+    /** Incremented by every select (for the {@link Flusher}). */
+    private volatile long selectCount;
+
+    boolean hasQueuedWrites() {
+        return queuedWrites;
+    }
+
+    long selectCount() {
+        return selectCount;
+    }
+
+    boolean isSelecting() {
+        return inSelect;
+    }
+
+    /** The concurrent key set, without the open check. */
+    Set<SelectionKey> keysView() {
+        return keys;
     }
 
     // ---- wakeup ----
@@ -253,13 +288,18 @@ final class FlexSelector extends AbstractSelector {
             ensureOpen();
             owner = Thread.currentThread();
             synchronized (publicSelectedKeys) {
-                return doSelect(action, timeout);
+                try {
+                    return doSelect(action, timeout);
+                } finally {
+                    lastSelectEnd = System.nanoTime();
+                }
             }
         }
     }
 
     /** timeout: -1 wait without limit, 0 do not wait, > 0 millis. */
     private int doSelect(Consumer<SelectionKey> action, long timeout) throws IOException {
+        selectCount++;
         processDeregisterQueue();
         int nc = 0;
         // epoll_ctl updates
@@ -335,6 +375,7 @@ final class FlexSelector extends AbstractSelector {
         while (toFlush.size() > w) {
             toFlush.remove(toFlush.size() - 1);
         }
+        queuedWrites = !toFlush.isEmpty();
     }
 
     private Call call(int i) {
@@ -446,6 +487,7 @@ final class FlexSelector extends AbstractSelector {
             checkCtlResults(nc);
             return epollResult(w.result());
         } finally {
+            lastSelectEnd = System.nanoTime();
             if (blocking) {
                 end();
                 inSelect = false;

@@ -193,11 +193,12 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
                 }
             } finally {
                 if (blocking) {
+                    fds.releaseBeforeEnd();
                     end(sc != null);
                 }
             }
         } finally {
-            fds.readLock.unlock();
+            FdState.unlockIfHeld(fds.readLock);
         }
     }
 
@@ -230,7 +231,7 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
                 fds.closeNow();
             }
         } finally {
-            fds.readLock.unlock();
+            FdState.unlockIfHeld(fds.readLock);
         }
     }
 

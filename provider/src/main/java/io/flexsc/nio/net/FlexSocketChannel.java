@@ -152,10 +152,10 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                     localAddress = Binding.bind(fds.fd, family, local);
                 }
             } finally {
-                fds.writeLock.unlock();
+                FdState.unlockIfHeld(fds.writeLock);
             }
         } finally {
-            fds.readLock.unlock();
+            FdState.unlockIfHeld(fds.readLock);
         }
         return this;
     }
@@ -289,7 +289,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                 }
             }
         } finally {
-            fds.writeLock.unlock();
+            FdState.unlockIfHeld(fds.writeLock);
         }
         return this;
     }
@@ -365,6 +365,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                     }
                 } finally {
                     if (blocking) {
+                        fds.releaseBeforeEnd();
                         end(connected);
                     }
                 }
@@ -373,10 +374,10 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                 close();
                 throw e;
             } finally {
-                fds.writeLock.unlock();
+                FdState.unlockIfHeld(fds.writeLock);
             }
         } finally {
-            fds.readLock.unlock();
+            FdState.unlockIfHeld(fds.readLock);
         }
     }
 
@@ -451,6 +452,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                     }
                 } finally {
                     if (blocking) {
+                        fds.releaseBeforeEnd();
                         end(connected);
                     }
                 }
@@ -459,10 +461,10 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                 close();
                 throw e;
             } finally {
-                fds.writeLock.unlock();
+                FdState.unlockIfHeld(fds.writeLock);
             }
         } finally {
-            fds.readLock.unlock();
+            FdState.unlockIfHeld(fds.readLock);
         }
     }
 
@@ -487,13 +489,14 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                         establish();
                     }
                 } finally {
+                    fds.releaseBeforeEnd();
                     end(connected);
                 }
             } catch (IOException e) {
                 close();
                 throw e;
             } finally {
-                fds.readLock.unlock();
+                FdState.unlockIfHeld(fds.readLock);
             }
         } finally {
             if (isOpen()) {
@@ -543,7 +546,6 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                     begin();
                 }
                 ensureReadable();
-                batched.throwPendingError();
                 if (inputClosed) {
                     return -1;
                 }
@@ -593,11 +595,12 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                 }
             } finally {
                 if (blocking) {
+                    fds.releaseBeforeEnd();
                     end(n > 0);
                 }
             }
         } finally {
-            fds.readLock.unlock();
+            FdState.unlockIfHeld(fds.readLock);
         }
     }
 
@@ -675,11 +678,12 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                 }
             } finally {
                 if (blocking) {
+                    fds.releaseBeforeEnd();
                     end(n > 0);
                 }
             }
         } finally {
-            fds.writeLock.unlock();
+            FdState.unlockIfHeld(fds.writeLock);
         }
     }
 
@@ -723,10 +727,10 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                 }
                 // the kernel descriptor stays non-blocking; blocking mode waits in poll(2)
             } finally {
-                fds.writeLock.unlock();
+                FdState.unlockIfHeld(fds.writeLock);
             }
         } finally {
-            fds.readLock.unlock();
+            FdState.unlockIfHeld(fds.readLock);
         }
     }
 
@@ -748,10 +752,10 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                     batched.release();
                 }
             } finally {
-                fds.writeLock.unlock();
+                FdState.unlockIfHeld(fds.writeLock);
             }
         } finally {
-            fds.readLock.unlock();
+            FdState.unlockIfHeld(fds.readLock);
         }
     }
 
@@ -803,7 +807,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
             NetSys.check(NetSys.call(SysNr.IOCTL, fds.fd, 0x541B /* FIONREAD */, s.address), null);
             return s.getInt(0) + batched.readAheadBytes();
         } finally {
-            fds.readLock.unlock();
+            FdState.unlockIfHeld(fds.readLock);
         }
     }
 
@@ -832,7 +836,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
             }
             NetSys.check(r, null);
         } finally {
-            fds.writeLock.unlock();
+            FdState.unlockIfHeld(fds.writeLock);
         }
     }
 

@@ -141,7 +141,7 @@ final class Batched {
         int e = pendingErrno;
         if (e != 0) {
             pendingErrno = 0;
-            throw NetSys.exception(e, null);
+            throw NetSys.ioException(e);
         }
     }
 
@@ -163,7 +163,7 @@ final class Batched {
             if (r == -Errno.EAGAIN || r == -Errno.EINTR) {
                 return 0;
             }
-            throw NetSys.exception(Errno.of(r), null);
+            throw NetSys.ioException(Errno.of(r));
         }
         if (congested) {
             return 0;
@@ -210,7 +210,7 @@ final class Batched {
         int e = pendingErrno;
         if (e != 0) {
             pendingErrno = 0;
-            throw NetSys.exception(e, null);
+            throw NetSys.ioException(e);
         }
     }
 

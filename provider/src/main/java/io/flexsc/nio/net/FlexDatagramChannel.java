@@ -186,7 +186,16 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                     s.putShort(0, (short) 0); // AF_UNSPEC dissolves the association
                     NetSys.check(NetSys.call(SysNr.CONNECT, fds.fd, s.address, family == NetSys.AF_INET6 ? 28 : 16), null);
                     remoteAddress = null;
-                    localAddress = Binding.localAddress(fds.fd, family);
+                    SocketAddress was = localAddress;
+                    SocketAddress now = Binding.localAddress(fds.fd, family);
+                    if (now instanceof InetSocketAddress && ((InetSocketAddress) now).getPort() == 0
+                            && was instanceof InetSocketAddress && ((InetSocketAddress) was).getPort() != 0) {
+                        // Linux drops an ephemeral port on disconnect: bind to it again, as the JDK does
+                        localAddress = now;
+                        now = Binding.bind(fds.fd, family,
+                                new InetSocketAddress(((InetSocketAddress) now).getAddress(), ((InetSocketAddress) was).getPort()));
+                    }
+                    localAddress = now;
                 }
             } finally {
                 FdState.unlockIfHeld(fds.writeLock);

@@ -82,7 +82,7 @@ final class FlexPipe extends Pipe {
                         if (!ch.isOpen()) {
                             return total;
                         }
-                        throw NetSys.exception(Errno.of(r), null);
+                        throw read ? NetSys.readException(Errno.of(r)) : NetSys.ioException(Errno.of(r));
                     }
                     if (!blocking || !ch.isOpen()) {
                         return total;

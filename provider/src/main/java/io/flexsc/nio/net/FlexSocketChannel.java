@@ -669,7 +669,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                         if (!isOpen()) {
                             return total;
                         }
-                        throw NetSys.exception(Errno.of(r), null);
+                        throw NetSys.ioException(Errno.of(r));
                     }
                     if (!isOpen()) {
                         return total;

@@ -3,13 +3,13 @@ package io.flexsc.nio.net;
 import io.flexsc.nio.engine.Engines;
 import io.flexsc.nio.engine.SyscallEngine;
 import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.Errors;
 import io.flexsc.nio.ffi.NativeMemory;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
-import java.net.PortUnreachableException;
 import java.net.SocketException;
 
 /**
@@ -180,47 +180,24 @@ final class NetSys {
     }
 
     /**
-     * The JDK's exception type for an errno: {@link ConnectException} for a refused or timed-out
-     * connect, {@link BindException} for bind failures, {@link NoRouteToHostException},
-     * {@link PortUnreachableException}, {@link SocketException} for other socket errors.
+     * The JDK's exception for a failed socket set-up or datagram operation (connect, bind, listen,
+     * accept, options, send/receive): {@link ConnectException} for a refused or timed-out connect,
+     * {@link BindException}, {@link NoRouteToHostException}, else {@link SocketException}; the
+     * message is the C library's text. From the ffi branch's {@link Errors}. {@code context} is
+     * accepted for call sites' readability and not shown, as the JDK shows none.
      */
     static IOException exception(int errno, String context) {
-        String msg = message(errno);
-        if (context != null) {
-            msg = msg + " (" + context + ")";
-        }
-        switch (errno) {
-            case Errno.ECONNREFUSED:
-            case Errno.ETIMEDOUT:
-                return new ConnectException(msg);
-            case Errno.EADDRINUSE:
-            case Errno.EADDRNOTAVAIL:
-                return new BindException(msg);
-            case Errno.EHOSTUNREACH:
-                return new NoRouteToHostException(msg);
-            case Errno.ECONNRESET:
-            case Errno.ENOTCONN:
-            case Errno.ECONNABORTED:
-            case Errno.ENETUNREACH:
-            case Errno.ENETDOWN:
-            case Errno.EPROTONOSUPPORT:
-            case Errno.EAFNOSUPPORT:
-            case Errno.ENOPROTOOPT:
-            case Errno.EINVAL:
-            case Errno.EMSGSIZE:
-            case Errno.EOPNOTSUPP:
-                return new SocketException(msg);
-            default:
-                return new IOException(msg);
-        }
+        return Errors.forSocket(errno);
+    }
+
+    /** The JDK's exception for a failed write on a stream socket or pipe: an IOException, e.g. "Broken pipe". */
+    static IOException ioException(int errno) {
+        return Errors.forIo(errno);
     }
 
     /** The JDK's read-side exception: a reset connection is a {@link SocketException} "Connection reset". */
     static IOException readException(int errno) {
-        if (errno == Errno.ECONNRESET) {
-            return new SocketException("Connection reset");
-        }
-        return exception(errno, null);
+        return Errors.forSocketRead(errno);
     }
 
     /** Per-thread native scratch memory for the arguments of one synchronous call. */

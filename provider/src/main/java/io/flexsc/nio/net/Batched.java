@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * without asking the kernel (a non-blocking read may always find nothing), and the one after asks
  * the kernel again.
  *
- * <p>Switched off with {@code -Dflexsc.net.batch=false}. Queue and read-ahead sizes:
+ * <p>On by default unless the engine is {@code direct} ({@code -Dflexsc.net.batch=auto}); forced
+ * with {@code -Dflexsc.net.batch=true}, switched off with {@code -Dflexsc.net.batch=false}. Queue and read-ahead sizes:
  * {@code -Dflexsc.net.writeQueue} (bytes, default 65536) and {@code -Dflexsc.net.readAhead}
  * (default 16384).
  *
@@ -42,9 +43,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Batched {
     static final int QUEUE_CAPACITY = Math.max(1024, Integer.getInteger("flexsc.net.writeQueue", 64 << 10));
     static final int READ_AHEAD = Math.max(1024, Integer.getInteger("flexsc.net.readAhead", 16 << 10));
-    /** Whether selectors created now batch ({@code -Dflexsc.net.batch}, read at each selector's creation). */
+    /**
+     * Whether selectors created now batch: {@code -Dflexsc.net.batch=true|false|auto}, read at each
+     * selector's creation. {@code auto} (the default) batches unless the engine is {@code direct}:
+     * that engine runs a batch as one system call per call, so batching would save no crossing and
+     * the speculative reads would add some.
+     */
     static boolean enabled() {
-        return Boolean.parseBoolean(System.getProperty("flexsc.net.batch", "true"));
+        String v = System.getProperty("flexsc.net.batch", "auto").trim();
+        if ("auto".equalsIgnoreCase(v)) {
+            return !"direct".equals(NetSys.engine().name());
+        }
+        return Boolean.parseBoolean(v);
     }
 
     /** {@link #readAhead} result: nothing buffered, ask the kernel. */
@@ -199,7 +209,7 @@ final class Batched {
     /** Sends what is queued now, without waiting. Write lock held. */
     void flushDirect() throws IOException {
         while (queued > 0) {
-            long r = NetSys.call(SysNr.WRITE, ch.fds.fd, queueAddr, queued);
+            long r = NetSys.call(SysNr.SENDTO, ch.fds.fd, queueAddr, queued, NetSys.MSG_DONTWAIT | NetSys.MSG_NOSIGNAL, 0, 0);
             if (r == -Errno.EINTR) {
                 continue;
             }
@@ -302,7 +312,9 @@ final class Batched {
         if (queued == 0) {
             return null;
         }
-        return reuse.set(SysNr.WRITE, ch.fds.fd, queueAddr, queued, 0, 0, 0);
+        // send(2) with MSG_DONTWAIT: non-blocking by the call itself, so an engine need not ask the
+        // descriptor (io_uring ignores O_NONBLOCK on sockets); MSG_NOSIGNAL: EPIPE, never SIGPIPE
+        return reuse.set(SysNr.SENDTO, ch.fds.fd, queueAddr, queued, NetSys.MSG_DONTWAIT | NetSys.MSG_NOSIGNAL, 0, 0);
     }
 
     /** Selector side: applies the flush call's result. Write lock held. */
@@ -385,7 +397,7 @@ final class Batched {
             ahead = take(AHEAD_POOL, AHEAD_POOLED, READ_AHEAD);
             aheadAddr = NativeMemory.address(ahead);
         }
-        return reuse.set(SysNr.READ, ch.fds.fd, aheadAddr, READ_AHEAD, 0, 0, 0);
+        return reuse.set(SysNr.RECVFROM, ch.fds.fd, aheadAddr, READ_AHEAD, NetSys.MSG_DONTWAIT, 0, 0);
     }
 
     /** Selector side: applies the read-ahead call's result. Read lock held. */
@@ -409,6 +421,11 @@ final class Batched {
             releaseAhead();
         }
         aheadAvailable = aheadLen > aheadPos || aheadEof || aheadErrno != 0;
+    }
+
+    /** Whether the last read-ahead found data (selector thread, after readAheadDone). */
+    int readAheadBytesVolatile() {
+        return aheadAvailable ? aheadLen - aheadPos : 0;
     }
 
     /** Bytes waiting in the read-ahead buffer. Read lock held. */

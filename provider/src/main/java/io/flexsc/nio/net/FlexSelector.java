@@ -78,6 +78,10 @@ final class FlexSelector extends AbstractSelector {
     private final ArrayList<Batched> flushing = new ArrayList<>();
     private final ArrayList<Batched> reading = new ArrayList<>();
     private final ArrayList<FlexSelectionKey> readingKeys = new ArrayList<>();
+    /** Keys whose last read-ahead found data: read speculatively in the next select's first batch. */
+    private final ArrayList<FlexSelectionKey> hot = new ArrayList<>();
+    private final ArrayList<Batched> speculating = new ArrayList<>();
+    private final ArrayList<FlexSelectionKey> speculatingKeys = new ArrayList<>();
 
     FlexSelector(SelectorProvider provider, boolean batching) throws IOException {
         super(provider);
@@ -322,20 +326,59 @@ final class FlexSelector extends AbstractSelector {
             nc++;
             flushing.add(b);
         }
+        // speculative reads: channels whose last read found data are read again in this batch,
+        // so a busy connection costs no crossing of its own to find out it is readable
+        int flushEnd = nc;
+        speculating.clear();
+        speculatingKeys.clear();
+        for (int i = 0; i < hot.size(); i++) {
+            FlexSelectionKey k = hot.get(i);
+            if (!k.isValid() || (k.interestOpsRaw() & SelectionKey.OP_READ) == 0) {
+                continue;
+            }
+            FlexSocketChannel ch = (FlexSocketChannel) k.channel();
+            Batched b = ch.batched();
+            if (b.selector != this || !ch.isConnected() || ch.isInputClosed() || !ch.fds.readLock.tryLock()) {
+                continue;
+            }
+            Call c = b.readAheadCall(call(nc));
+            if (c == null) {
+                ch.fds.readLock.unlock();
+                continue;
+            }
+            nc++;
+            speculating.add(b);
+            speculatingKeys.add(k);
+        }
+        hot.clear();
         boolean now = skipped || wakeupPending() || hasSyntheticReadiness();
-        long wait = (now || !flushing.isEmpty()) ? 0 : timeout;
+        long wait = (now || nc > 0 && (!flushing.isEmpty() || !speculating.isEmpty())) ? 0 : timeout;
         int n = waitBatch(nc, wait);
         // apply flush results
         for (int i = 0; i < flushing.size(); i++) {
             Batched b = flushing.get(i);
             FlexSocketChannel ch = batchedChannel(b);
             try {
-                b.flushDone(calls[nc - flushing.size() + i]);
+                b.flushDone(calls[flushEnd - flushing.size() + i]);
             } finally {
                 ch.fds.writeLock.unlock();
             }
             if (b.key != null) {
                 attention.add(b.key);
+            }
+        }
+        for (int i = 0; i < speculating.size(); i++) {
+            Batched b = speculating.get(i);
+            try {
+                b.readAheadDone(calls[flushEnd + i]);
+            } finally {
+                b.channel().fds.readLock.unlock();
+            }
+            if (b.hasReadAhead()) {
+                attention.add(speculatingKeys.get(i));
+                if (b.readAheadBytesVolatile() > 0) {
+                    hot.add(speculatingKeys.get(i));
+                }
             }
         }
         rebuildFlushList();
@@ -585,6 +628,9 @@ final class FlexSelector extends AbstractSelector {
                         b.channel().fds.readLock.unlock();
                     }
                     attention.add(readingKeys.get(i));
+                    if (b.readAheadBytesVolatile() > 0) {
+                        hot.add(readingKeys.get(i));
+                    }
                 }
                 for (int i = 0; i < flushing.size(); i++) {
                     Batched b = flushing.get(i);

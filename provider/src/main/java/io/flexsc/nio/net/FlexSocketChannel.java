@@ -557,7 +557,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                 int timeout = blocking ? readTimeout : 0;
                 long deadline = timeout > 0 ? System.nanoTime() + timeout * 1_000_000L : 0;
                 for (;;) {
-                    long r = single ? NetIO.read(fds.fd, dsts[offset]) : NetIO.readv(fds.fd, dsts, offset, length);
+                    long r = single ? NetIO.recv(fds.fd, dsts[offset]) : NetIO.readv(fds.fd, dsts, offset, length);
                     if (r >= 0) {
                         n = r;
                         return r == 0 && hasRemaining(dsts, offset, length) ? -1 : r;
@@ -653,7 +653,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                 batched.flushBlocking(-1);
                 long total = 0;
                 for (;;) {
-                    long r = single ? NetIO.write(fds.fd, srcs[offset]) : NetIO.writev(fds.fd, srcs, offset, length);
+                    long r = single ? NetIO.send(fds.fd, srcs[offset]) : NetIO.writev(fds.fd, srcs, offset, length);
                     if (r >= 0) {
                         total += r;
                         n = total;

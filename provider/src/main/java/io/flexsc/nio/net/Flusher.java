@@ -13,7 +13,9 @@ import java.util.concurrent.locks.LockSupport;
  * blocks in a handler, say — this daemon thread sends those queues itself, so queued bytes are
  * never held back indefinitely.
  *
- * <p>It runs only while some selector has queued bytes, checks once per period, and never
+ * <p>It runs only while some selector has queued bytes, and checks once per period; while every
+ * watched selector keeps selecting, the period doubles up to 8 times the configured one (fewer
+ * wake-ups of its own for a busy event loop), and it drops back as soon as one stalls. It never
  * touches the selector's own state: it walks the selector's (concurrent) key set and flushes, under
  * each channel's write lock ({@code tryLock}), what is still queued. Thread-safe.
  */
@@ -27,6 +29,8 @@ final class Flusher {
     private static final Map<FlexSelector, Long> WATCHED = new ConcurrentHashMap<>();
     private static volatile Thread thread;
     private static volatile boolean idle;
+    /** The current check period: PERIOD_NANOS, doubled while all watched selectors progress. */
+    private static long period = PERIOD_NANOS;
 
     /** A selector has queued bytes: watch it until they are gone. Cheap when already watched. */
     static void watch(FlexSelector s) {
@@ -57,9 +61,11 @@ final class Flusher {
                     LockSupport.park(Flusher.class);
                 }
                 idle = false;
+                period = PERIOD_NANOS;
                 continue;
             }
-            LockSupport.parkNanos(Flusher.class, PERIOD_NANOS);
+            LockSupport.parkNanos(Flusher.class, period);
+            boolean stalled = false;
             for (Iterator<Map.Entry<FlexSelector, Long>> it = WATCHED.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<FlexSelector, Long> e = it.next();
                 FlexSelector s = e.getKey();
@@ -70,9 +76,11 @@ final class Flusher {
                 long count = s.selectCount();
                 if (e.getValue() == count && !s.isSelecting()) {
                     rescue(s); // no select for a whole period: send the queues now
+                    stalled = true;
                 }
                 e.setValue(count);
             }
+            period = stalled ? PERIOD_NANOS : Math.min(period * 2, PERIOD_NANOS * 8);
         }
     }
 

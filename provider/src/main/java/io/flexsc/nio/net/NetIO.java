@@ -63,6 +63,44 @@ final class NetIO {
         return r;
     }
 
+    /** read(2) of a stream socket as recv(2) with MSG_DONTWAIT: never waits, whatever the engine. */
+    static long recv(int fd, ByteBuffer dst) {
+        int rem = dst.remaining();
+        if (dst.isDirect()) {
+            long r = NetSys.call(SysNr.RECVFROM, fd, NativeMemory.address(dst) + dst.position(), rem, NetSys.MSG_DONTWAIT, 0, 0);
+            if (r > 0) {
+                dst.position(dst.position() + (int) r);
+            }
+            return r;
+        }
+        int n = Math.min(rem, MAX_TRANSFER);
+        ByteBuffer tmp = TEMP.get().data(n);
+        long r = NetSys.call(SysNr.RECVFROM, fd, NativeMemory.address(tmp), n, NetSys.MSG_DONTWAIT, 0, 0);
+        if (r > 0) {
+            copyOut(tmp, 0, (int) r, dst);
+        }
+        return r;
+    }
+
+    /** write(2) of a stream socket as send(2) with MSG_DONTWAIT | MSG_NOSIGNAL. */
+    static long send(int fd, ByteBuffer src) {
+        int rem = src.remaining();
+        long base;
+        if (src.isDirect()) {
+            base = NativeMemory.address(src) + src.position();
+        } else {
+            rem = Math.min(rem, MAX_TRANSFER);
+            ByteBuffer tmp = TEMP.get().data(rem);
+            copyIn(src, src.position(), rem, tmp, 0);
+            base = NativeMemory.address(tmp);
+        }
+        long r = NetSys.call(SysNr.SENDTO, fd, base, rem, NetSys.MSG_DONTWAIT | NetSys.MSG_NOSIGNAL, 0, 0);
+        if (r > 0) {
+            src.position(src.position() + (int) r);
+        }
+        return r;
+    }
+
     static long write(int fd, ByteBuffer src) {
         int rem = src.remaining();
         if (src.isDirect()) {

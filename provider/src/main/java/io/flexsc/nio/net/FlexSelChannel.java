@@ -10,8 +10,13 @@ import java.nio.channels.SelectionKey;
 interface FlexSelChannel {
     FdState fdState();
 
-    /** The epoll events that stand for {@code interestOps}. */
+    /** The epoll events that stand for {@code interestOps} (for a selector that batches this channel). */
     default int toEpoll(int interestOps) {
+        return plainEpoll(interestOps);
+    }
+
+    /** The epoll events that stand for {@code interestOps}, without batching. */
+    static int plainEpoll(int interestOps) {
         int ev = 0;
         if ((interestOps & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
             ev |= NetSys.EPOLLIN;

@@ -153,6 +153,13 @@ final class FlexSelector extends AbstractSelector {
             k.interestOps(ops);
         } catch (ClosedSelectorException e) {
             keys.remove(k);
+            if (ch instanceof FlexSocketChannel) {
+                Batched b = ((FlexSocketChannel) ch).batched();
+                if (b.key == k) {
+                    b.selector = null;
+                    b.key = null;
+                }
+            }
             deregister(k);
             throw e;
         }
@@ -475,9 +482,11 @@ final class FlexSelector extends AbstractSelector {
             }
             FlexSelChannel ch = k.flexChannel();
             int fd = ch.fdState().fd;
-            int ev = ch.toEpoll(k.interestOpsRaw());
-            if (batching && ch instanceof FlexSocketChannel
-                    && ((FlexSocketChannel) ch).batched().syntheticReadyOps(k.interestOpsRaw()) != 0) {
+            boolean batchedHere = ch instanceof FlexSocketChannel && ((FlexSocketChannel) ch).batched().selector == this;
+            // a channel batched by another selector is plain here
+            int ev = batchedHere || !(ch instanceof FlexSocketChannel) ? ch.toEpoll(k.interestOpsRaw())
+                    : FlexSelChannel.plainEpoll(k.interestOpsRaw());
+            if (batchedHere && ((FlexSocketChannel) ch).batched().syntheticReadyOps(k.interestOpsRaw()) != 0) {
                 attention.add(k);
             }
             if (ev == k.registeredEvents && k.inEpoll == (ev != 0)) {

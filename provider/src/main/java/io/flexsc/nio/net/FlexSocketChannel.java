@@ -691,7 +691,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
 
     @Override
     public int toEpoll(int interestOps) {
-        return batched.toEpoll(interestOps, FlexSelChannel.super.toEpoll(interestOps));
+        return batched.toEpoll(interestOps, FlexSelChannel.plainEpoll(interestOps));
     }
 
     @Override

@@ -217,6 +217,21 @@ class BatchingTest {
     }
 
     @Test
+    void aChannelOnABatchingAndAPlainSelectorIsWritableOnBoth() throws Exception {
+        SelectionKey batchedKey = client.register(sel, SelectionKey.OP_WRITE);
+        System.setProperty("flexsc.net.batch", "false");
+        try (Selector plain = p.openSelector()) {
+            SelectionKey plainKey = client.register(plain, SelectionKey.OP_WRITE);
+            assertEquals(1, sel.selectNow());
+            assertTrue(batchedKey.isWritable());
+            assertEquals(1, plain.select(5000));
+            assertTrue(plainKey.isWritable());
+        } finally {
+            System.setProperty("flexsc.net.batch", "true");
+        }
+    }
+
+    @Test
     void aFlushErrorIsAnIOException() {
         assertThrows(IOException.class, () -> {
             throw NetSys.exception(io.flexsc.nio.ffi.Errno.EPIPE, null);

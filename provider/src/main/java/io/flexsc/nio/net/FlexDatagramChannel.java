@@ -269,7 +269,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                 for (;;) {
                     addr.putInt(SockAddrs.MAX_LEN, SockAddrs.MAX_LEN);
                     int rem = dst.remaining();
-                    ByteBuffer target = dst.isDirect() ? dst : ByteBuffer.allocateDirect(Math.max(1, rem));
+                    ByteBuffer target = dst.isDirect() ? dst : NetIO.temp(Math.max(1, rem));
                     long base = NativeMemory.address(target) + (dst.isDirect() ? dst.position() : 0);
                     long r = NetSys.call(SysNr.RECVFROM, fds.fd, base, rem, 0, addrAddr, addrAddr + SockAddrs.MAX_LEN);
                     if (r >= 0) {
@@ -351,7 +351,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                 int rem = src.remaining();
                 ByteBuffer from = src;
                 if (!src.isDirect()) {
-                    from = ByteBuffer.allocateDirect(Math.max(1, rem));
+                    from = NetIO.temp(Math.max(1, rem));
                     from.put(0, src, src.position(), rem);
                 }
                 long base = NativeMemory.address(from) + (src.isDirect() ? src.position() : 0);

@@ -45,6 +45,11 @@ final class NetIO {
 
     private static final ThreadLocal<Temp> TEMP = ThreadLocal.withInitial(Temp::new);
 
+    /** This thread's temporary direct buffer of at least {@code size} bytes, for one call at a time. */
+    static ByteBuffer temp(int size) {
+        return TEMP.get().data(size);
+    }
+
     static long read(int fd, ByteBuffer dst) {
         int rem = dst.remaining();
         if (dst.isDirect()) {

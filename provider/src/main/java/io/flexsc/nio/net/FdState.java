@@ -126,10 +126,4 @@ final class FdState {
             lock.unlock();
         }
     }
-
-    boolean isFdClosed() {
-        synchronized (stateLock) {
-            return fdClosed;
-        }
-    }
 }

@@ -109,10 +109,6 @@ final class FlexSelector extends AbstractSelector {
         }
     }
 
-    boolean isBatching() {
-        return batching;
-    }
-
     private void ensureOpen() {
         if (!isOpen()) {
             throw new ClosedSelectorException();

@@ -2,7 +2,6 @@ package io.flexsc.nio.net;
 
 import java.io.IOException;
 import java.net.ProtocolFamily;
-import java.net.StandardProtocolFamily;
 import java.nio.channels.Channel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.Pipe;
@@ -106,9 +105,5 @@ public final class FlexSelectorProvider extends SelectorProvider {
     @Override
     public Channel inheritedChannel() throws IOException {
         return InheritedChannels.of(this);
-    }
-
-    static boolean isInetFamily(ProtocolFamily f) {
-        return f == StandardProtocolFamily.INET || f == StandardProtocolFamily.INET6;
     }
 }

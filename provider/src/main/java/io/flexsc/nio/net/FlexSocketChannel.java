@@ -10,7 +10,6 @@ import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
@@ -845,9 +844,5 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
         if (!isBlocking()) {
             throw new IllegalBlockingModeException();
         }
-    }
-
-    static UnixDomainSocketAddress unixAddr(SocketAddress sa) {
-        return (UnixDomainSocketAddress) sa;
     }
 }

@@ -67,15 +67,6 @@ final class NetSys {
         return engine().syscall(nr, a0, a1, a2, a3, a4, a5);
     }
 
-    /** Retries a call interrupted by a signal (EINTR). */
-    static long callRestart(int nr, long a0, long a1, long a2, long a3, long a4, long a5) {
-        long r;
-        do {
-            r = engine().syscall(nr, a0, a1, a2, a3, a4, a5);
-        } while (r == -Errno.EINTR);
-        return r;
-    }
-
     static int socket(int family, int type) throws IOException {
         long r = call(SysNr.SOCKET, family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (Errno.isError(r)) {

@@ -25,7 +25,6 @@ final class SockAddrs {
 
     /** Room for the largest address ({@code sockaddr_un} is 110 bytes; {@code sockaddr_storage} 128). */
     static final int MAX_LEN = 128;
-    static final int UNIX_PATH_MAX = 108;
 
     /** Checks and resolves an address for a socket of the given family, as the JDK's Net.checkAddress. */
     static InetSocketAddress checkInet(SocketAddress sa, int family) {

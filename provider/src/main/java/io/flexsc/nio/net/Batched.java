@@ -1,0 +1,477 @@
+package io.flexsc.nio.net;
+
+import io.flexsc.nio.engine.Call;
+import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.NativeMemory;
+import io.flexsc.nio.ffi.SysNr;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The select-time batching state of one socket channel: a bounded write queue and a read-ahead
+ * buffer.
+ *
+ * <p><b>Writes.</b> A non-blocking write made on the thread of the batching {@link FlexSelector}
+ * the channel is registered with, between two selects, copies its bytes into the queue and returns
+ * at once. When the queue is full the write returns 0 and OP_WRITE is not ready. At the next select
+ * the selector sends the queues of all its channels in one engine batch together with its epoll
+ * wait. A write error found then is kept and thrown by the next write-side operation on the channel
+ * (write, shutdownOutput); the key is reported write-ready so that a writer finds out, and reads go
+ * on reporting what the kernel says (the remaining data, then EOF or the reset). A thread that has
+ * not selected for a flush period ({@link Flusher}) writes directly. Any other
+ * write (another thread, blocking mode, no batching selector) first sends what is queued itself,
+ * so bytes are never reordered. {@code close()} sends what is queued first (see
+ * {@link #flushOnClose()}).
+ *
+ * <p><b>Reads.</b> After its epoll wait the selector reads, in one batch, every readable channel
+ * that has OP_READ interest into its read-ahead buffer; {@code read} then copies from there without
+ * a kernel crossing. A short read-ahead means the socket was drained: the next read returns 0 once
+ * without asking the kernel (a non-blocking read may always find nothing), and the one after asks
+ * the kernel again.
+ *
+ * <p>On by default unless the engine is {@code direct} ({@code -Dflexsc.net.batch=auto}); forced
+ * with {@code -Dflexsc.net.batch=true}, switched off with {@code -Dflexsc.net.batch=false}. Queue and read-ahead sizes:
+ * {@code -Dflexsc.net.writeQueue} (bytes, default 65536) and {@code -Dflexsc.net.readAhead}
+ * (default 16384).
+ *
+ * <p>Thread safety: the write side is guarded by the channel's write lock, the read side by its
+ * read lock; the selector takes them with {@code tryLock} and skips a channel that is busy.
+ */
+final class Batched {
+    static final int QUEUE_CAPACITY = Math.max(1024, Integer.getInteger("flexsc.net.writeQueue", 64 << 10));
+    static final int READ_AHEAD = Math.max(1024, Integer.getInteger("flexsc.net.readAhead", 16 << 10));
+    /**
+     * Whether selectors created now batch: {@code -Dflexsc.net.batch=true|false|auto}, read at each
+     * selector's creation. {@code auto} (the default) batches unless the engine is {@code direct}:
+     * that engine runs a batch as one system call per call, so batching would save no crossing and
+     * the speculative reads would add some.
+     */
+    static boolean enabled() {
+        String v = System.getProperty("flexsc.net.batch", "auto").trim();
+        if ("auto".equalsIgnoreCase(v)) {
+            return !"direct".equals(NetSys.engine().name());
+        }
+        return Boolean.parseBoolean(v);
+    }
+
+    /** {@link #readAhead} result: nothing buffered, ask the kernel. */
+    static final long NOTHING = Long.MIN_VALUE;
+
+    /** Direct buffers of queue and read-ahead size, kept while unused (bounded). */
+    private static final ConcurrentLinkedQueue<ByteBuffer> QUEUE_POOL = new ConcurrentLinkedQueue<>();
+    private static final ConcurrentLinkedQueue<ByteBuffer> AHEAD_POOL = new ConcurrentLinkedQueue<>();
+    private static final AtomicInteger QUEUE_POOLED = new AtomicInteger();
+    private static final AtomicInteger AHEAD_POOLED = new AtomicInteger();
+    private static final int POOL_MAX = 256;
+
+    private final FlexSocketChannel ch;
+    /** The batching selector the channel is registered with, or null. Set/cleared by that selector. */
+    volatile FlexSelector selector;
+    volatile FlexSelectionKey key;
+
+    // ---- write side, guarded by ch.fds.writeLock ----
+    private ByteBuffer queue;      // direct; bytes [0, queued)
+    private long queueAddr;
+    private int queued;
+    /** The last flush could not send everything: wait for EPOLLOUT. */
+    private boolean congested;
+    /** A write error found by a flush, thrown by the next operation (0: none). */
+    private volatile int pendingErrno;
+    /** In the selector's list of channels to flush. Selector thread only. */
+    boolean listed;
+
+    // ---- read side, guarded by ch.fds.readLock ----
+    private ByteBuffer ahead;
+    private long aheadAddr;
+    private int aheadPos, aheadLen;
+    private boolean aheadEof;
+    private int aheadErrno;
+    private boolean drained;
+
+    /** Taken into the selector's current read-ahead batch; selector thread only. */
+    boolean taken;
+
+    Batched(FlexSocketChannel ch) {
+        this.ch = ch;
+    }
+
+    FlexSocketChannel channel() {
+        return ch;
+    }
+
+    /** True when a write on this thread may be queued now. Write lock held. */
+    private boolean queueable() {
+        FlexSelector sel = selector;
+        FlexSelectionKey k = key;
+        return sel != null && k != null && k.isValid() && sel.mayQueue();
+    }
+
+    /** The epoll events the channel needs: OP_WRITE is ours while batching, EPOLLOUT only when congested. */
+    int toEpoll(int interestOps, int plain) {
+        if (selector == null) {
+            return plain;
+        }
+        int ev = plain;
+        if ((interestOps & SelectionKey.OP_WRITE) != 0 && (interestOps & SelectionKey.OP_CONNECT) == 0) {
+            ev &= ~NetSys.EPOLLOUT;
+        }
+        if (congestedFlag) {
+            ev |= NetSys.EPOLLOUT;
+        }
+        return ev;
+    }
+
+    /** Mirror of {@link #congested} readable without the write lock (selector's epoll interest). */
+    private volatile boolean congestedFlag;
+
+    /** Readiness the selector reports without asking the kernel, for {@code interestOps}. */
+    int syntheticReadyOps(int interestOps) {
+        int ready = 0;
+        if (pendingErrno != 0) {
+            return interestOps & SelectionKey.OP_WRITE; // the writer finds the error on its next write
+        }
+        if ((interestOps & SelectionKey.OP_READ) != 0 && aheadAvailable) {
+            ready |= SelectionKey.OP_READ;
+        }
+        if ((interestOps & SelectionKey.OP_WRITE) != 0 && !congestedFlag && queuedVolatile < QUEUE_CAPACITY
+                && ch.isConnected() && !ch.isOutputClosed()) {
+            ready |= SelectionKey.OP_WRITE;
+        }
+        return ready;
+    }
+
+    private volatile boolean aheadAvailable;
+    private volatile int queuedVolatile;
+
+    /** Throws the error a batched flush found, once. */
+    void throwPendingError() throws IOException {
+        int e = pendingErrno;
+        if (e != 0) {
+            pendingErrno = 0;
+            throw NetSys.ioException(e);
+        }
+    }
+
+    // ---- writes ----
+
+    /** A non-blocking write: queued when batching applies, else sent directly. Write lock held. */
+    long write(ByteBuffer[] srcs, int off, int len) throws IOException {
+        if (queued > 0 && !queueable()) {
+            flushDirect();
+            if (queued > 0) {
+                return 0; // the kernel is full: the caller waits for OP_WRITE
+            }
+        }
+        if (queued == 0 && !queueable()) {
+            long r = NetIO.writev(ch.fds.fd, srcs, off, len);
+            if (r >= 0) {
+                return r;
+            }
+            if (r == -Errno.EAGAIN || r == -Errno.EINTR) {
+                return 0;
+            }
+            throw NetSys.ioException(Errno.of(r));
+        }
+        if (congested) {
+            return 0;
+        }
+        int room = QUEUE_CAPACITY - queued;
+        if (room == 0) {
+            return 0;
+        }
+        if (queue == null) {
+            queue = take(QUEUE_POOL, QUEUE_POOLED, QUEUE_CAPACITY);
+            queueAddr = NativeMemory.address(queue);
+        }
+        long n = 0;
+        for (int i = off; i < off + len && room > 0; i++) {
+            ByteBuffer b = srcs[i];
+            int k = Math.min(b.remaining(), room);
+            if (k == 0) {
+                continue;
+            }
+            queue.put(queued, b, b.position(), k);
+            b.position(b.position() + k);
+            queued += k;
+            room -= k;
+            n += k;
+        }
+        queuedVolatile = queued;
+        if (n > 0) {
+            selector.enlist(this);
+        }
+        return n;
+    }
+
+    /** Sends what is queued now, without waiting. Write lock held. */
+    void flushDirect() throws IOException {
+        while (queued > 0) {
+            long r = NetSys.call(SysNr.SENDTO, ch.fds.fd, queueAddr, queued, NetSys.MSG_DONTWAIT | NetSys.MSG_NOSIGNAL, 0, 0);
+            if (r == -Errno.EINTR) {
+                continue;
+            }
+            if (!flushed(r)) {
+                break;
+            }
+        }
+        int e = pendingErrno;
+        if (e != 0) {
+            pendingErrno = 0;
+            throw NetSys.ioException(e);
+        }
+    }
+
+    /** Sends everything queued, waiting for the kernel as needed; timeout in millis, -1 none. Write lock held. */
+    void flushBlocking(int timeoutMillis) throws IOException {
+        long deadline = timeoutMillis >= 0 ? System.nanoTime() + timeoutMillis * 1_000_000L : 0;
+        while (queued > 0) {
+            flushDirect();
+            if (queued == 0) {
+                break;
+            }
+            int wait = -1;
+            if (timeoutMillis >= 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                wait = (int) Math.max(1, left / 1_000_000L);
+            }
+            long rev = NetIO.poll(ch.fds.fd, NetSys.POLLOUT, -1, wait);
+            NetSys.check(rev, "poll");
+        }
+    }
+
+    /**
+     * Before the descriptor is closed: sends what is queued, as the kernel would have had it had the
+     * writes not been queued. What the kernel takes at once is always sent; if some remains, with
+     * SO_LINGER 0 it is discarded (the close resets the connection, as the JDK's does), with
+     * SO_LINGER n close waits at most n seconds, and otherwise it waits until the kernel has taken
+     * every byte or the connection fails. Write lock held.
+     */
+    void flushOnClose() {
+        if (queued == 0) {
+            return;
+        }
+        try {
+            flushDirect();
+            if (queued == 0) {
+                return;
+            }
+            int linger = -1;
+            try {
+                linger = SocketOpts.get(ch.fds.fd, ch.family, java.net.StandardSocketOptions.SO_LINGER);
+            } catch (IOException ignored) {
+                // no linger information: treat as off
+            }
+            if (linger != 0) {
+                flushBlocking(linger > 0 ? linger * 1000 : -1);
+            }
+        } catch (IOException e) {
+            // the connection failed: there is no one left to deliver to
+        } finally {
+            queued = 0;
+            queuedVolatile = 0;
+        }
+    }
+
+    /** Applies a raw write result to the queue; returns true if everything queued was sent. */
+    private boolean flushed(long r) {
+        if (r >= 0) {
+            int n = (int) r;
+            if (n < queued) {
+                queue.put(0, queue, n, queued - n); // compact; ByteBuffer.put copies as if through a temp
+                queued -= n;
+                congested = true;
+            } else {
+                queued = 0;
+                congested = false;
+            }
+        } else if (r == -Errno.EAGAIN) {
+            congested = true;
+        } else {
+            pendingErrno = Errno.of(r);
+            queued = 0;
+            congested = false;
+        }
+        queuedVolatile = queued;
+        congestedFlag = congested;
+        if (queued == 0 && queue != null) {
+            give(QUEUE_POOL, QUEUE_POOLED, queue);
+            queue = null;
+            queueAddr = 0;
+        }
+        return queued == 0 && r >= 0;
+    }
+
+    /** Selector side: the call that sends the queue, or null if nothing is queued. Write lock held. */
+    Call flushCall(Call reuse) {
+        if (queued == 0) {
+            return null;
+        }
+        // send(2) with MSG_DONTWAIT: non-blocking by the call itself, so an engine need not ask the
+        // descriptor (io_uring ignores O_NONBLOCK on sockets); MSG_NOSIGNAL: EPIPE, never SIGPIPE
+        return reuse.set(SysNr.SENDTO, ch.fds.fd, queueAddr, queued, NetSys.MSG_DONTWAIT | NetSys.MSG_NOSIGNAL, 0, 0);
+    }
+
+    /** Selector side: applies the flush call's result. Write lock held. */
+    void flushDone(Call c) {
+        long r;
+        try {
+            r = c.result();
+        } catch (RuntimeException e) {
+            return; // the engine could not run it: the data stays queued for the next attempt
+        }
+        if (r == -Errno.EINTR) {
+            return;
+        }
+        flushed(r);
+    }
+
+    boolean hasQueued() {
+        return queuedVolatile > 0;
+    }
+
+    boolean isCongested() {
+        return congestedFlag;
+    }
+
+    // ---- reads ----
+
+    /**
+     * Serves a read from the read-ahead buffer: bytes copied, -1 at EOF, 0 once after a drained
+     * read-ahead, or {@link #NOTHING}. Read lock held.
+     */
+    long readAhead(ByteBuffer[] dsts, int off, int len, boolean blocking) throws IOException {
+        if (aheadErrno != 0) {
+            int e = aheadErrno;
+            aheadErrno = 0;
+            aheadAvailable = false;
+            throw NetSys.readException(e);
+        }
+        if (aheadLen > aheadPos) {
+            long n = 0;
+            for (int i = off; i < off + len && aheadPos < aheadLen; i++) {
+                ByteBuffer b = dsts[i];
+                int k = Math.min(b.remaining(), aheadLen - aheadPos);
+                if (k == 0) {
+                    continue;
+                }
+                b.put(b.position(), ahead, aheadPos, k);
+                b.position(b.position() + k);
+                aheadPos += k;
+                n += k;
+            }
+            if (aheadPos == aheadLen) {
+                aheadPos = aheadLen = 0;
+                releaseAhead();
+                aheadAvailable = aheadEof;
+            }
+            return n;
+        }
+        if (aheadEof) {
+            if (FlexSocketChannel.hasRemaining(dsts, off, len)) {
+                aheadEof = false;
+                aheadAvailable = false;
+                return -1;
+            }
+            return 0;
+        }
+        if (drained && !blocking) {
+            drained = false;
+            return 0;
+        }
+        drained = false;
+        return NOTHING;
+    }
+
+    /** Selector side: the call that fills the read-ahead, or null if it holds data. Read lock held. */
+    Call readAheadCall(Call reuse) {
+        if (aheadLen > aheadPos || aheadEof || aheadErrno != 0) {
+            return null;
+        }
+        if (ahead == null) {
+            ahead = take(AHEAD_POOL, AHEAD_POOLED, READ_AHEAD);
+            aheadAddr = NativeMemory.address(ahead);
+        }
+        return reuse.set(SysNr.RECVFROM, ch.fds.fd, aheadAddr, READ_AHEAD, NetSys.MSG_DONTWAIT, 0, 0);
+    }
+
+    /** Selector side: applies the read-ahead call's result. Read lock held. */
+    void readAheadDone(Call c) {
+        long r;
+        try {
+            r = c.result();
+        } catch (RuntimeException e) {
+            r = -Errno.EAGAIN;
+        }
+        if (r > 0) {
+            aheadPos = 0;
+            aheadLen = (int) r;
+            drained = r < READ_AHEAD;
+        } else if (r == 0) {
+            aheadEof = true;
+        } else if (r != -Errno.EAGAIN && r != -Errno.EINTR) {
+            aheadErrno = Errno.of(r);
+        }
+        if (aheadLen == 0) {
+            releaseAhead();
+        }
+        aheadAvailable = aheadLen > aheadPos || aheadEof || aheadErrno != 0;
+    }
+
+    /** Whether the last read-ahead found data (selector thread, after readAheadDone). */
+    int readAheadBytesVolatile() {
+        return aheadAvailable ? aheadLen - aheadPos : 0;
+    }
+
+    /** Bytes waiting in the read-ahead buffer. Read lock held. */
+    int readAheadBytes() {
+        return aheadLen - aheadPos;
+    }
+
+    boolean hasReadAhead() {
+        return aheadAvailable;
+    }
+
+    private void releaseAhead() {
+        if (ahead != null) {
+            give(AHEAD_POOL, AHEAD_POOLED, ahead);
+            ahead = null;
+            aheadAddr = 0;
+        }
+    }
+
+    /** Returns pooled memory when the channel closes. Both locks held. */
+    void release() {
+        queued = 0;
+        queuedVolatile = 0;
+        if (queue != null) {
+            give(QUEUE_POOL, QUEUE_POOLED, queue);
+            queue = null;
+        }
+        aheadPos = aheadLen = 0;
+        releaseAhead();
+        aheadAvailable = false;
+    }
+
+    private static ByteBuffer take(ConcurrentLinkedQueue<ByteBuffer> pool, AtomicInteger count, int size) {
+        ByteBuffer b = pool.poll();
+        if (b != null) {
+            count.decrementAndGet();
+            return b;
+        }
+        return ByteBuffer.allocateDirect(size);
+    }
+
+    private static void give(ConcurrentLinkedQueue<ByteBuffer> pool, AtomicInteger count, ByteBuffer b) {
+        if (count.incrementAndGet() <= POOL_MAX) {
+            pool.offer(b);
+        } else {
+            count.decrementAndGet();
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.flexsc.nio.net;
+
+import io.flexsc.nio.ffi.SysNr;
+import java.io.IOException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The file descriptor of one channel and the coordination every channel needs around it: the read
+ * and write locks, the state lock, and waking threads blocked in poll(2) when the channel is closed
+ * or interrupted.
+ *
+ * <p>The descriptor is always non-blocking in the kernel; a channel in blocking mode waits with
+ * poll(2) on the descriptor and on a per-channel eventfd (made on the first blocking wait) that
+ * {@link #wakeBlocked()} signals, so an asynchronous close or an interrupt ends every wait at once.
+ *
+ * <p>Closing has two steps, as in the JDK: {@link #preClose()} releases the socket at once (so the
+ * peer sees the close) while the descriptor number stays reserved, pointing at a dead socket, until
+ * {@link #closeNow()} once no selector has the channel registered any more. That way a selector
+ * never confuses a new socket that reused the number with the old one.
+ *
+ * <p>Thread safety: all methods are safe from any thread.
+ */
+final class FdState {
+    /** A socket whose peer is closed: reads see EOF, writes fail. dup2'd over closing descriptors. */
+    private static final class Dead {
+        static final int FD = makeDead();
+
+        private static int makeDead() {
+            NetSys.Scratch s = NetSys.Scratch.get();
+            long r = NetSys.call(SysNr.SOCKETPAIR, NetSys.AF_UNIX, NetSys.SOCK_STREAM | NetSys.SOCK_CLOEXEC, 0,
+                    s.address, 0, 0);
+            if (r < 0) {
+                throw new IllegalStateException("socketpair for the pre-close descriptor failed: " + NetSys.message((int) -r));
+            }
+            int a = s.getInt(0);
+            int b = s.getInt(4);
+            NetSys.shutdown(a, NetSys.SHUT_RDWR);
+            NetSys.close(b);
+            return a;
+        }
+    }
+
+    final int fd;
+    final Object stateLock = new Object();
+    final ReentrantLock readLock = new ReentrantLock();
+    final ReentrantLock writeLock = new ReentrantLock();
+    private int wakeFd = -1;     // guarded by stateLock
+    private boolean closing;     // guarded by stateLock
+    private boolean fdClosed;    // guarded by stateLock
+
+    FdState(int fd) {
+        this.fd = fd;
+    }
+
+    /**
+     * Waits until the descriptor has one of {@code events}, the timeout passes ({@code -1}: none),
+     * or the channel is closed or interrupted. Returns the descriptor's revents, 0 if woken or timed out.
+     */
+    int await(short events, int timeoutMillis) throws IOException {
+        int wfd;
+        synchronized (stateLock) {
+            if (closing) {
+                return 0;
+            }
+            if (wakeFd < 0) {
+                wakeFd = NetIO.eventfd();
+            }
+            wfd = wakeFd;
+        }
+        long r = NetIO.poll(fd, events, wfd, timeoutMillis);
+        return (int) NetSys.check(r, "poll");
+    }
+
+    /** Marks the channel closing and wakes every thread blocked in {@link #await}. */
+    void wakeBlocked() {
+        synchronized (stateLock) {
+            closing = true;
+            if (wakeFd >= 0) {
+                NetIO.signal(wakeFd);
+            }
+        }
+    }
+
+    /** Releases the socket now while keeping the descriptor number reserved (see class comment). */
+    void preClose() {
+        synchronized (stateLock) {
+            if (!fdClosed) {
+                NetSys.call(SysNr.DUP2, Dead.FD, fd, 0);
+            }
+        }
+    }
+
+    /** Closes the descriptor (and the wake eventfd). Idempotent. */
+    void closeNow() {
+        synchronized (stateLock) {
+            if (fdClosed) {
+                return;
+            }
+            fdClosed = true;
+            closing = true;
+            NetSys.close(fd);
+            if (wakeFd >= 0) {
+                NetSys.close(wakeFd);
+                wakeFd = -1;
+            }
+        }
+    }
+
+    /**
+     * Releases the read and write locks this thread holds, before a blocking operation calls
+     * {@code end()}: an interrupting thread closes the channel while holding the blocked thread's
+     * blocker lock, which {@code end()} needs, so close must never wait for a lock held across
+     * {@code end()}.
+     */
+    void releaseBeforeEnd() {
+        if (writeLock.isHeldByCurrentThread()) {
+            writeLock.unlock();
+        }
+        if (readLock.isHeldByCurrentThread()) {
+            readLock.unlock();
+        }
+    }
+
+    static void unlockIfHeld(ReentrantLock lock) {
+        if (lock.isHeldByCurrentThread()) {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,871 @@
+package io.flexsc.nio.net;
+
+import io.flexsc.nio.engine.Call;
+import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.NativeMemory;
+import io.flexsc.nio.ffi.SysNr;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.IllegalSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.spi.AbstractSelectableChannel;
+import java.nio.channels.spi.AbstractSelector;
+import java.nio.channels.spi.SelectorProvider;
+import java.util.AbstractSet;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * An epoll-based, level-triggered {@link Selector}, as the JDK's, whose system calls go through the
+ * flexsc engine, and which batches: the queued writes of its channels, its pending epoll_ctl
+ * updates and its epoll_wait go to the engine as one batch, and after the wait the reads of all
+ * readable channels are prefetched in a second batch (see {@link Batched}).
+ *
+ * <p>Contract as {@link Selector}'s: {@code keys()} is safe for concurrent use and not growable;
+ * {@code selectedKeys()} allows removal only and is not thread-safe; registration and interest
+ * changes from other threads take effect at the next select; {@link #wakeup()} works from any
+ * thread and, with no select in progress, makes the next one return at once; an interrupted
+ * selecting thread returns at once with its interrupt status kept.
+ *
+ * <p>Batching applies to the channels of a selector created while {@code flexsc.net.batch} is true.
+ */
+final class FlexSelector extends AbstractSelector {
+    private static final int MAX_EVENTS = 1024;
+
+    private final boolean batching;
+    private final int epfd;
+    private final int wakeFd;
+    private final ByteBuffer events = ByteBuffer.allocateDirect(MAX_EVENTS * NetSys.EPOLL_EVENT_SIZE).order(ByteOrder.nativeOrder());
+    private final long eventsAddr = NativeMemory.address(events);
+    /** One epoll_event per pending epoll_ctl of a batch. */
+    private ByteBuffer ctlArea = ByteBuffer.allocateDirect(64 * NetSys.EPOLL_EVENT_SIZE).order(ByteOrder.nativeOrder());
+
+    private final Set<SelectionKey> keys = ConcurrentHashMap.newKeySet();
+    private final Set<SelectionKey> publicKeys = new Ungrowable(keys, false);
+    private final Set<SelectionKey> selectedKeys = new HashSet<>();
+    private final Set<SelectionKey> publicSelectedKeys = new Ungrowable(selectedKeys, true);
+    /** fd -> key of registered descriptors; selector thread (holding this) only. */
+    private final HashMap<Integer, FlexSelectionKey> fdToKey = new HashMap<>();
+
+    private final Object updateLock = new Object();
+    private ArrayDeque<FlexSelectionKey> updateKeys = new ArrayDeque<>();
+    private ArrayDeque<FlexSelectionKey> updating = new ArrayDeque<>();
+
+    private final Object interruptLock = new Object();
+    private boolean interruptTriggered;
+
+    /** The thread of the last select, and whether a select is running (see {@link #mayQueue()}). */
+    private volatile Thread owner;
+    private volatile boolean inSelect;
+
+    // batching state, selector thread only
+    private final ArrayList<Batched> toFlush = new ArrayList<>();
+    /** Keys whose channel has readiness the kernel does not report (read-ahead, queue room, errors). */
+    private final LinkedHashSet<FlexSelectionKey> attention = new LinkedHashSet<>();
+    private Call[] calls = new Call[64];
+    private final ArrayList<Batched> flushing = new ArrayList<>();
+    private final ArrayList<Batched> reading = new ArrayList<>();
+    private final ArrayList<FlexSelectionKey> readingKeys = new ArrayList<>();
+    /** Keys whose last read-ahead found data: read speculatively in the next select's first batch. */
+    private final ArrayList<FlexSelectionKey> hot = new ArrayList<>();
+    private final ArrayList<Batched> speculating = new ArrayList<>();
+    private final ArrayList<FlexSelectionKey> speculatingKeys = new ArrayList<>();
+
+    FlexSelector(SelectorProvider provider, boolean batching) throws IOException {
+        super(provider);
+        this.batching = batching;
+        this.epfd = (int) NetSys.check(NetSys.call(SysNr.EPOLL_CREATE1, NetSys.O_CLOEXEC, 0, 0), "epoll_create1");
+        int w;
+        try {
+            w = NetIO.eventfd();
+        } catch (IOException e) {
+            NetSys.close(epfd);
+            throw e;
+        }
+        this.wakeFd = w;
+        NetSys.Scratch s = NetSys.Scratch.get();
+        s.putInt(0, NetSys.EPOLLIN);
+        s.putLong(4, wakeFd);
+        long r = NetSys.call(SysNr.EPOLL_CTL, epfd, NetSys.EPOLL_CTL_ADD, wakeFd, s.address, 0, 0);
+        if (r < 0) {
+            NetSys.close(epfd);
+            NetSys.close(wakeFd);
+            NetSys.check(r, "epoll_ctl");
+        }
+        for (int i = 0; i < calls.length; i++) {
+            calls[i] = new Call(0, 0, 0, 0, 0, 0, 0);
+        }
+    }
+
+    private void ensureOpen() {
+        if (!isOpen()) {
+            throw new ClosedSelectorException();
+        }
+    }
+
+    @Override
+    public Set<SelectionKey> keys() {
+        ensureOpen();
+        return publicKeys;
+    }
+
+    @Override
+    public Set<SelectionKey> selectedKeys() {
+        ensureOpen();
+        return publicSelectedKeys;
+    }
+
+    // ---- registration ----
+
+    @Override
+    protected SelectionKey register(AbstractSelectableChannel ch, int ops, Object att) {
+        if (!(ch instanceof FlexSelChannel)) {
+            throw new IllegalSelectorException();
+        }
+        FlexSelectionKey k = new FlexSelectionKey(ch, this);
+        k.attach(att);
+        ensureOpen();
+        keys.add(k);
+        if (batching && ch instanceof FlexSocketChannel) {
+            Batched b = ((FlexSocketChannel) ch).batched();
+            if (b.selector == null) {
+                b.key = k;
+                b.selector = this;
+            }
+        }
+        try {
+            k.interestOps(ops);
+        } catch (ClosedSelectorException e) {
+            keys.remove(k);
+            if (ch instanceof FlexSocketChannel) {
+                Batched b = ((FlexSocketChannel) ch).batched();
+                if (b.key == k) {
+                    b.selector = null;
+                    b.key = null;
+                }
+            }
+            deregister(k);
+            throw e;
+        }
+        return k;
+    }
+
+    /** Queues a key for an epoll update at the next select. */
+    void updateKey(FlexSelectionKey k) {
+        synchronized (updateLock) {
+            if (!isOpen()) {
+                throw new ClosedSelectorException();
+            }
+            if (!k.updatePending) {
+                k.updatePending = true;
+                updateKeys.add(k);
+            }
+        }
+    }
+
+    /**
+     * True when a write on the current thread may be queued: it is this selector's thread, between
+     * two selects, and the last select ended less than a flush period ago (a thread that has been
+     * busy elsewhere for longer is not running an event loop right now: its writes go straight to
+     * the kernel, as the JDK's would, and report their errors at once).
+     */
+    boolean mayQueue() {
+        return owner == Thread.currentThread() && !inSelect && isOpen()
+                && System.nanoTime() - lastSelectEnd < Flusher.PERIOD_NANOS;
+    }
+
+    /** When the last select returned (System.nanoTime); selector thread only. */
+    private long lastSelectEnd;
+
+    /** A channel queued bytes; it is flushed at the next select. Selector thread. */
+    void enlist(Batched b) {
+        if (!b.listed) {
+            b.listed = true;
+            toFlush.add(b);
+            if (!queuedWrites) {
+                queuedWrites = true;
+                Flusher.watch(this);
+            }
+        }
+    }
+
+    /** Some channel has queued bytes (for the {@link Flusher}). */
+    private volatile boolean queuedWrites;
+    /** Incremented by every select (for the {@link Flusher}). */
+    private volatile long selectCount;
+
+    boolean hasQueuedWrites() {
+        return queuedWrites;
+    }
+
+    long selectCount() {
+        return selectCount;
+    }
+
+    boolean isSelecting() {
+        return inSelect;
+    }
+
+    /** The concurrent key set, without the open check. */
+    Set<SelectionKey> keysView() {
+        return keys;
+    }
+
+    // ---- wakeup ----
+
+    @Override
+    public Selector wakeup() {
+        synchronized (interruptLock) {
+            if (!interruptTriggered && isOpen()) {
+                NetIO.signal(wakeFd);
+                interruptTriggered = true;
+            }
+        }
+        return this;
+    }
+
+    private boolean wakeupPending() {
+        synchronized (interruptLock) {
+            return interruptTriggered;
+        }
+    }
+
+    private void clearWakeup() {
+        synchronized (interruptLock) {
+            NetIO.drain(wakeFd);
+            interruptTriggered = false;
+        }
+    }
+
+    // ---- select ----
+
+    @Override
+    public int selectNow() throws IOException {
+        return lockAndDoSelect(null, 0);
+    }
+
+    @Override
+    public int select(long timeout) throws IOException {
+        if (timeout < 0) {
+            throw new IllegalArgumentException("Negative timeout");
+        }
+        return lockAndDoSelect(null, timeout == 0 ? -1 : timeout);
+    }
+
+    @Override
+    public int select() throws IOException {
+        return lockAndDoSelect(null, -1);
+    }
+
+    @Override
+    public int select(Consumer<SelectionKey> action, long timeout) throws IOException {
+        Objects.requireNonNull(action);
+        if (timeout < 0) {
+            throw new IllegalArgumentException("Negative timeout");
+        }
+        return lockAndDoSelect(action, timeout == 0 ? -1 : timeout);
+    }
+
+    @Override
+    public int select(Consumer<SelectionKey> action) throws IOException {
+        Objects.requireNonNull(action);
+        return lockAndDoSelect(action, -1);
+    }
+
+    @Override
+    public int selectNow(Consumer<SelectionKey> action) throws IOException {
+        Objects.requireNonNull(action);
+        return lockAndDoSelect(action, 0);
+    }
+
+    private int lockAndDoSelect(Consumer<SelectionKey> action, long timeout) throws IOException {
+        synchronized (this) {
+            ensureOpen();
+            owner = Thread.currentThread();
+            synchronized (publicSelectedKeys) {
+                try {
+                    return doSelect(action, timeout);
+                } finally {
+                    lastSelectEnd = System.nanoTime();
+                }
+            }
+        }
+    }
+
+    /** timeout: -1 wait without limit, 0 do not wait, > 0 millis. */
+    private int doSelect(Consumer<SelectionKey> action, long timeout) throws IOException {
+        selectCount++;
+        processDeregisterQueue();
+        int nc = 0;
+        // epoll_ctl updates
+        nc = addUpdateCalls(nc);
+        // queued writes
+        flushing.clear();
+        boolean skipped = false;
+        for (int i = 0; i < toFlush.size(); i++) {
+            Batched b = toFlush.get(i);
+            FlexSocketChannel ch = batchedChannel(b);
+            if (!ch.fds.writeLock.tryLock()) {
+                skipped = true;
+                continue;
+            }
+            Call c = b.flushCall(call(nc));
+            if (c == null) {
+                ch.fds.writeLock.unlock();
+                continue;
+            }
+            nc++;
+            flushing.add(b);
+        }
+        // speculative reads: channels whose last read found data are read again in this batch,
+        // so a busy connection costs no crossing of its own to find out it is readable
+        int flushEnd = nc;
+        speculating.clear();
+        speculatingKeys.clear();
+        for (int i = 0; i < hot.size(); i++) {
+            FlexSelectionKey k = hot.get(i);
+            if (!k.isValid() || (k.interestOpsRaw() & SelectionKey.OP_READ) == 0) {
+                continue;
+            }
+            FlexSocketChannel ch = (FlexSocketChannel) k.channel();
+            Batched b = ch.batched();
+            if (b.selector != this || !ch.isConnected() || ch.isInputClosed() || !ch.fds.readLock.tryLock()) {
+                continue;
+            }
+            Call c = b.readAheadCall(call(nc));
+            if (c == null) {
+                ch.fds.readLock.unlock();
+                continue;
+            }
+            nc++;
+            speculating.add(b);
+            speculatingKeys.add(k);
+        }
+        hot.clear();
+        boolean now = skipped || wakeupPending() || hasSyntheticReadiness();
+        long wait = (now || nc > 0 && (!flushing.isEmpty() || !speculating.isEmpty())) ? 0 : timeout;
+        int n = waitBatch(nc, wait);
+        // apply flush results
+        for (int i = 0; i < flushing.size(); i++) {
+            Batched b = flushing.get(i);
+            FlexSocketChannel ch = batchedChannel(b);
+            try {
+                b.flushDone(calls[flushEnd - flushing.size() + i]);
+            } finally {
+                ch.fds.writeLock.unlock();
+            }
+            if (b.key != null) {
+                attention.add(b.key);
+            }
+        }
+        for (int i = 0; i < speculating.size(); i++) {
+            Batched b = speculating.get(i);
+            try {
+                b.readAheadDone(calls[flushEnd + i]);
+            } finally {
+                b.channel().fds.readLock.unlock();
+            }
+            if (b.hasReadAhead()) {
+                attention.add(speculatingKeys.get(i));
+                if (b.readAheadBytesVolatile() > 0) {
+                    hot.add(speculatingKeys.get(i));
+                }
+            }
+        }
+        rebuildFlushList();
+        if (n == 0 && timeout != 0 && wait == 0 && !now && !Thread.currentThread().isInterrupted()
+                && !hasSyntheticReadiness()) {
+            // the writes are out and nothing is ready yet: now wait for real
+            int c2 = addUpdateCalls(0);
+            n = waitBatch(c2, timeout);
+        }
+        processDeregisterQueue();
+        return processEvents(n, action);
+    }
+
+    private static FlexSocketChannel batchedChannel(Batched b) {
+        return b.channel();
+    }
+
+
+    private void rebuildFlushList() {
+        int w = 0;
+        for (int i = 0; i < toFlush.size(); i++) {
+            Batched b = toFlush.get(i);
+            if (b.hasQueued()) {
+                toFlush.set(w++, b);
+                if (b.key != null && b.key.isValid()) {
+                    updateKey(b.key); // EPOLLOUT while congested
+                }
+            } else {
+                b.listed = false;
+                FlexSelectionKey k = b.key;
+                if (k != null && k.isValid() && k.inEpoll
+                        && k.registeredEvents != k.flexChannel().toEpoll(k.interestOpsRaw())) {
+                    updateKey(k);
+                }
+            }
+        }
+        while (toFlush.size() > w) {
+            toFlush.remove(toFlush.size() - 1);
+        }
+        queuedWrites = !toFlush.isEmpty();
+    }
+
+    private Call call(int i) {
+        if (i >= calls.length) {
+            Call[] nc = java.util.Arrays.copyOf(calls, calls.length * 2);
+            for (int j = calls.length; j < nc.length; j++) {
+                nc[j] = new Call(0, 0, 0, 0, 0, 0, 0);
+            }
+            calls = nc;
+        }
+        return calls[i];
+    }
+
+    private boolean hasSyntheticReadiness() {
+        if (attention.isEmpty()) {
+            return false;
+        }
+        for (Iterator<FlexSelectionKey> it = attention.iterator(); it.hasNext(); ) {
+            FlexSelectionKey k = it.next();
+            if (!k.isValid()) {
+                it.remove();
+                continue;
+            }
+            Batched b = ((FlexSocketChannel) k.channel()).batched();
+            if (b.syntheticReadyOps(k.interestOpsRaw()) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Adds epoll_ctl calls for the queued key updates, from calls[start]; returns the next free index. */
+    private int addUpdateCalls(int start) {
+        ArrayDeque<FlexSelectionKey> q;
+        synchronized (updateLock) {
+            q = updateKeys;
+            updateKeys = updating;
+            updating = q;
+        }
+        int nc = start;
+        int slot = 0;
+        int need = q.size() * NetSys.EPOLL_EVENT_SIZE;
+        if (ctlArea.capacity() < need) {
+            ctlArea = ByteBuffer.allocateDirect(need * 2).order(ByteOrder.nativeOrder());
+        }
+        long ctlAddr = NativeMemory.address(ctlArea);
+        FlexSelectionKey k;
+        while ((k = q.poll()) != null) {
+            synchronized (updateLock) {
+                k.updatePending = false;
+            }
+            if (!k.isValid()) {
+                continue;
+            }
+            FlexSelChannel ch = k.flexChannel();
+            int fd = ch.fdState().fd;
+            boolean batchedHere = ch instanceof FlexSocketChannel && ((FlexSocketChannel) ch).batched().selector == this;
+            // a channel batched by another selector is plain here
+            int ev = batchedHere || !(ch instanceof FlexSocketChannel) ? ch.toEpoll(k.interestOpsRaw())
+                    : FlexSelChannel.plainEpoll(k.interestOpsRaw());
+            if (batchedHere && ((FlexSocketChannel) ch).batched().syntheticReadyOps(k.interestOpsRaw()) != 0) {
+                attention.add(k);
+            }
+            if (ev == k.registeredEvents && k.inEpoll == (ev != 0)) {
+                continue;
+            }
+            int op;
+            if (ev == 0) {
+                if (!k.inEpoll) {
+                    continue;
+                }
+                op = NetSys.EPOLL_CTL_DEL;
+                k.inEpoll = false;
+                fdToKey.remove(fd);
+            } else if (!k.inEpoll) {
+                op = NetSys.EPOLL_CTL_ADD;
+                k.inEpoll = true;
+                fdToKey.put(fd, k);
+            } else {
+                op = NetSys.EPOLL_CTL_MOD;
+            }
+            k.registeredEvents = ev;
+            long ea = ctlAddr + (long) slot * NetSys.EPOLL_EVENT_SIZE;
+            ctlArea.putInt(slot * NetSys.EPOLL_EVENT_SIZE, ev);
+            ctlArea.putLong(slot * NetSys.EPOLL_EVENT_SIZE + 4, fd);
+            slot++;
+            call(nc).set(SysNr.EPOLL_CTL, epfd, op, fd, ea, 0, 0);
+            nc++;
+        }
+        return nc;
+    }
+
+    /** Runs calls[0..nc) plus an epoll_wait as one batch; returns the number of events. */
+    private int waitBatch(int nc, long timeout) throws IOException {
+        int t = timeout < 0 ? -1 : (int) Math.min(timeout, Integer.MAX_VALUE);
+        // the epoll_wait goes last in the array; engines may run a batch in any order, which is
+        // safe: an epoll_ctl ADD of a ready descriptor wakes a wait already in progress
+        Call w = call(nc).set(SysNr.EPOLL_WAIT, epfd, eventsAddr, MAX_EVENTS, t, 0, 0);
+        boolean blocking = t != 0;
+        if (blocking) {
+            inSelect = true;
+            begin();
+        }
+        try {
+            if (nc == 0) {
+                long r = NetSys.engine().execute(w);
+                return epollResult(r);
+            }
+            // calls before the wait are in [0, nc); move the wait to the end: it already is
+            NetSys.engine().executeBatch(calls, 0, nc + 1);
+            checkCtlResults(nc);
+            return epollResult(w.result());
+        } finally {
+            lastSelectEnd = System.nanoTime();
+            if (blocking) {
+                end();
+                inSelect = false;
+            }
+        }
+    }
+
+    private void checkCtlResults(int nc) {
+        for (int i = 0; i < nc; i++) {
+            Call c = calls[i];
+            if (c.nr() == SysNr.EPOLL_CTL) {
+                long r = c.result();
+                if (r == -Errno.EEXIST && c.a1() == NetSys.EPOLL_CTL_ADD) {
+                    // the descriptor is still registered (a cancelled key of the same channel): modify instead
+                    NetSys.call(SysNr.EPOLL_CTL, epfd, NetSys.EPOLL_CTL_MOD, c.a2(), c.a3(), 0, 0);
+                }
+                // ENOENT/EBADF: the channel was closed under us; its key is cancelled and goes away
+            }
+        }
+    }
+
+    private static int epollResult(long r) throws IOException {
+        if (r == -Errno.EINTR) {
+            return 0;
+        }
+        return (int) NetSys.check(r, "epoll_wait");
+    }
+
+    private int processEvents(int n, Consumer<SelectionKey> action) throws IOException {
+        // read-ahead: one batch of reads for every readable batched channel
+        reading.clear();
+        readingKeys.clear();
+        int nc = 0;
+        for (int i = 0; i < n; i++) {
+            int off = i * NetSys.EPOLL_EVENT_SIZE;
+            int fd = (int) events.getLong(off + 4);
+            if (fd == wakeFd) {
+                continue;
+            }
+            int ev = events.getInt(off);
+            FlexSelectionKey k = fdToKey.get(fd);
+            if (k == null || !k.isValid() || !batching || !(k.channel() instanceof FlexSocketChannel)) {
+                continue;
+            }
+            FlexSocketChannel ch = (FlexSocketChannel) k.channel();
+            Batched b = ch.batched();
+            if (b.selector != this) {
+                continue;
+            }
+            if ((ev & NetSys.EPOLLOUT) != 0 && b.hasQueued()) {
+                enlist(b); // EPOLLOUT while congested: flush at the next select (or below)
+            }
+            if ((ev & (NetSys.EPOLLIN | NetSys.EPOLLERR | NetSys.EPOLLHUP)) != 0
+                    && (k.interestOpsRaw() & SelectionKey.OP_READ) != 0 && ch.isConnected()
+                    && !ch.isInputClosed() && ch.fds.readLock.tryLock()) {
+                Call c = b.readAheadCall(call(nc));
+                if (c == null) {
+                    ch.fds.readLock.unlock();
+                } else {
+                    nc++;
+                    b.taken = true;
+                    reading.add(b);
+                    readingKeys.add(k);
+                }
+            }
+        }
+        // congested channels that became writable: flush them in the same batch
+        flushing.clear();
+        for (int i = 0; i < toFlush.size(); i++) {
+            Batched b = toFlush.get(i);
+            if (!b.isCongested()) {
+                continue;
+            }
+            FlexSocketChannel ch = b.channel();
+            if (!ch.fds.writeLock.tryLock()) {
+                continue;
+            }
+            Call c = b.flushCall(call(nc));
+            if (c == null) {
+                ch.fds.writeLock.unlock();
+                continue;
+            }
+            nc++;
+            flushing.add(b);
+        }
+        if (nc > 0) {
+            try {
+                NetSys.engine().executeBatch(calls, 0, nc);
+            } finally {
+                for (int i = 0; i < reading.size(); i++) {
+                    Batched b = reading.get(i);
+                    try {
+                        b.readAheadDone(calls[i]);
+                    } finally {
+                        b.channel().fds.readLock.unlock();
+                    }
+                    attention.add(readingKeys.get(i));
+                    if (b.readAheadBytesVolatile() > 0) {
+                        hot.add(readingKeys.get(i));
+                    }
+                }
+                for (int i = 0; i < flushing.size(); i++) {
+                    Batched b = flushing.get(i);
+                    try {
+                        b.flushDone(calls[reading.size() + i]);
+                    } finally {
+                        b.channel().fds.writeLock.unlock();
+                    }
+                    if (b.key != null) {
+                        attention.add(b.key);
+                    }
+                }
+                rebuildFlushList();
+            }
+        }
+
+        int count = 0;
+        HashSet<FlexSelectionKey> seen = attention.isEmpty() ? null : new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            int off = i * NetSys.EPOLL_EVENT_SIZE;
+            int fd = (int) events.getLong(off + 4);
+            if (fd == wakeFd) {
+                clearWakeup();
+                continue;
+            }
+            int ev = events.getInt(off);
+            FlexSelectionKey k = fdToKey.get(fd);
+            if (k == null || !k.isValid()) {
+                continue;
+            }
+            int interest = k.interestOpsRaw();
+            int ready = k.flexChannel().toReadyOps(ev, interest);
+            if (batching && k.channel() instanceof FlexSocketChannel) {
+                Batched b = ((FlexSocketChannel) k.channel()).batched();
+                if (b.selector == this) {
+                    if ((ev & (NetSys.EPOLLERR | NetSys.EPOLLHUP)) == 0) {
+                        // OP_WRITE is the queue's; OP_READ comes from the read-ahead when it was taken
+                        ready &= ~SelectionKey.OP_WRITE;
+                        if (b.taken) {
+                            ready &= ~SelectionKey.OP_READ;
+                        }
+                    }
+                    ready |= b.syntheticReadyOps(interest);
+                    if (seen != null) {
+                        seen.add(k);
+                    }
+                }
+            }
+            count += report(k, ready, action);
+        }
+        for (int i = 0; i < reading.size(); i++) {
+            reading.get(i).taken = false;
+        }
+        if (!attention.isEmpty()) {
+            for (Iterator<FlexSelectionKey> it = attention.iterator(); it.hasNext(); ) {
+                FlexSelectionKey k = it.next();
+                if (!k.isValid()) {
+                    it.remove();
+                    continue;
+                }
+                Batched b = ((FlexSocketChannel) k.channel()).batched();
+                int ready = b.syntheticReadyOps(k.interestOpsRaw());
+                if (ready == 0) {
+                    it.remove();
+                    continue;
+                }
+                if (seen != null && seen.contains(k)) {
+                    continue;
+                }
+                count += report(k, ready, action);
+            }
+        }
+        return count;
+    }
+
+    private int report(FlexSelectionKey k, int ready, Consumer<SelectionKey> action) {
+        if (ready == 0) {
+            return 0;
+        }
+        if (action != null) {
+            k.readyOpsRaw(ready);
+            action.accept(k);
+            return 1;
+        }
+        if (selectedKeys.contains(k)) {
+            int old = k.readyOpsRaw();
+            if ((ready & ~old) != 0) {
+                k.readyOpsRaw(old | ready);
+                return 1;
+            }
+            return 0;
+        }
+        k.readyOpsRaw(ready);
+        selectedKeys.add(k);
+        return 1;
+    }
+
+    /** Deregisters cancelled keys: epoll_ctl DEL at once, then the channel may close its descriptor. */
+    private void processDeregisterQueue() {
+        Set<SelectionKey> cks = cancelledKeys();
+        SelectionKey[] todo;
+        synchronized (cks) {
+            if (cks.isEmpty()) {
+                return;
+            }
+            todo = cks.toArray(new SelectionKey[0]);
+            cks.clear();
+        }
+        // outside the cancelled-set lock: deregistration may wait for a channel's write lock
+        for (SelectionKey sk : todo) {
+            implDereg((FlexSelectionKey) sk);
+        }
+    }
+
+    private void implDereg(FlexSelectionKey k) {
+        FlexSelChannel ch = k.flexChannel();
+        int fd = ch.fdState().fd;
+        if (k.inEpoll) {
+            if (fdToKey.get(fd) == k) {
+                fdToKey.remove(fd);
+            }
+            NetSys.call(SysNr.EPOLL_CTL, epfd, NetSys.EPOLL_CTL_DEL, fd, 0, 0, 0); // ENOENT if pre-closed
+            k.inEpoll = false;
+        }
+        selectedKeys.remove(k);
+        keys.remove(k);
+        attention.remove(k);
+        if (ch instanceof FlexSocketChannel) {
+            Batched b = ((FlexSocketChannel) ch).batched();
+            if (b.selector == this) {
+                FlexSocketChannel sc = (FlexSocketChannel) ch;
+                sc.fds.writeLock.lock();
+                try {
+                    if (sc.isOpen()) {
+                        try {
+                            b.flushDirect(); // what is left is sent by the channel's next write or close
+                        } catch (IOException ignored) {
+                            // kept: the next operation on the channel reports it
+                        }
+                    }
+                    b.selector = null;
+                    b.key = null;
+                } finally {
+                    sc.fds.writeLock.unlock();
+                }
+                if (b.listed) {
+                    b.listed = false;
+                    toFlush.remove(b);
+                }
+            }
+        }
+        deregister(k);
+        ch.kill();
+    }
+
+    @Override
+    protected void implCloseSelector() throws IOException {
+        wakeup();
+        synchronized (this) {
+            synchronized (publicSelectedKeys) {
+                processDeregisterQueue();
+                for (SelectionKey sk : new ArrayList<>(keys)) {
+                    FlexSelectionKey k = (FlexSelectionKey) sk;
+                    k.cancel(); // adds to the cancelled set; deregistered below
+                }
+                processDeregisterQueue();
+                for (SelectionKey sk : new ArrayList<>(keys)) {
+                    implDereg((FlexSelectionKey) sk);
+                }
+                synchronized (updateLock) {
+                    updateKeys.clear();
+                }
+                synchronized (interruptLock) {
+                    NetSys.close(epfd);
+                    NetSys.close(wakeFd);
+                    interruptTriggered = true; // no more writes to the closed eventfd
+                }
+            }
+        }
+    }
+
+    /** A set view that cannot grow; removal only if allowed (the JDK's ungrowable sets). */
+    private static final class Ungrowable extends AbstractSet<SelectionKey> {
+        private final Set<SelectionKey> s;
+        private final boolean removable;
+
+        Ungrowable(Set<SelectionKey> s, boolean removable) {
+            this.s = s;
+            this.removable = removable;
+        }
+
+        @Override public int size() { return s.size(); }
+        @Override public boolean isEmpty() { return s.isEmpty(); }
+        @Override public boolean contains(Object o) { return s.contains(o); }
+        @Override public Object[] toArray() { return s.toArray(); }
+        @Override public <T> T[] toArray(T[] a) { return s.toArray(a); }
+        @Override public boolean containsAll(Collection<?> c) { return s.containsAll(c); }
+        @Override public boolean add(SelectionKey o) { throw new UnsupportedOperationException(); }
+        @Override public boolean addAll(Collection<? extends SelectionKey> c) { throw new UnsupportedOperationException(); }
+
+        @Override
+        public boolean remove(Object o) {
+            if (!removable) {
+                throw new UnsupportedOperationException();
+            }
+            return s.remove(o);
+        }
+
+        @Override
+        public void clear() {
+            if (!removable) {
+                throw new UnsupportedOperationException();
+            }
+            s.clear();
+        }
+
+        @Override
+        public Iterator<SelectionKey> iterator() {
+            Iterator<SelectionKey> it = s.iterator();
+            return new Iterator<>() {
+                @Override public boolean hasNext() { return it.hasNext(); }
+                @Override public SelectionKey next() { return it.next(); }
+                @Override
+                public void remove() {
+                    if (!removable) {
+                        throw new UnsupportedOperationException();
+                    }
+                    it.remove();
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.flexsc.nio.net;
+
+import java.io.IOException;
+import java.net.ProtocolFamily;
+import java.nio.channels.Channel;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.Pipe;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.AbstractSelector;
+import java.nio.channels.spi.SelectorProvider;
+
+/**
+ * The flexsc {@link SelectorProvider}: selectors, socket, server-socket and datagram channels and
+ * pipes whose system calls go through the flexsc engine, with select-time batching.
+ *
+ * <p>Installed by the drop-in jar's {@code META-INF/services/java.nio.channels.spi.SelectorProvider}
+ * or with {@code -Djava.nio.channels.spi.SelectorProvider=io.flexsc.nio.net.FlexSelectorProvider}.
+ * Every channel is implemented here over its own descriptor, so every channel it makes can be
+ * registered with every selector it makes. Channels made by another provider (the JDK's) cannot
+ * be registered with these selectors, nor these channels with the JDK's selectors
+ * ({@link java.nio.channels.IllegalSelectorException}), as between any two providers.
+ *
+ * <p>Thread-safe; stateless apart from what it creates.
+ */
+public final class FlexSelectorProvider extends SelectorProvider {
+    private static final System.Logger LOG = System.getLogger("io.flexsc.nio.net");
+
+    /** A public no-argument constructor, as {@link SelectorProvider#provider()} requires. */
+    public FlexSelectorProvider() {
+        super();
+    }
+
+    private static final class Ipv6 {
+        static final boolean AVAILABLE = probe();
+
+        private static boolean probe() {
+            if (Boolean.getBoolean("java.net.preferIPv4Stack")) {
+                return false;
+            }
+            try {
+                int fd = NetSys.socket(NetSys.AF_INET6, NetSys.SOCK_STREAM);
+                NetSys.close(fd);
+                return true;
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "IPv6 unavailable: {0}", e.getMessage());
+                return false;
+            }
+        }
+    }
+
+    /** True when IPv6 sockets can be made and IPv4 is not preferred: channels are then dual-stack IPv6. */
+    static boolean ipv6Available() {
+        return Ipv6.AVAILABLE;
+    }
+
+    static int defaultFamily() {
+        return ipv6Available() ? NetSys.AF_INET6 : NetSys.AF_INET;
+    }
+
+    @Override
+    public DatagramChannel openDatagramChannel() throws IOException {
+        return new FlexDatagramChannel(this, defaultFamily());
+    }
+
+    @Override
+    public DatagramChannel openDatagramChannel(ProtocolFamily family) throws IOException {
+        int f = FlexSocketChannel.familyOf(family);
+        if (f == NetSys.AF_UNIX) {
+            throw new UnsupportedOperationException("Protocol family not supported");
+        }
+        return new FlexDatagramChannel(this, f);
+    }
+
+    @Override
+    public Pipe openPipe() throws IOException {
+        return new FlexPipe(this);
+    }
+
+    @Override
+    public AbstractSelector openSelector() throws IOException {
+        return new FlexSelector(this, Batched.enabled());
+    }
+
+    @Override
+    public ServerSocketChannel openServerSocketChannel() throws IOException {
+        return new FlexServerSocketChannel(this, defaultFamily());
+    }
+
+    @Override
+    public ServerSocketChannel openServerSocketChannel(ProtocolFamily family) throws IOException {
+        return new FlexServerSocketChannel(this, FlexSocketChannel.familyOf(family));
+    }
+
+    @Override
+    public SocketChannel openSocketChannel() throws IOException {
+        return new FlexSocketChannel(this, defaultFamily());
+    }
+
+    @Override
+    public SocketChannel openSocketChannel(ProtocolFamily family) throws IOException {
+        return new FlexSocketChannel(this, FlexSocketChannel.familyOf(family));
+    }
+
+    @Override
+    public Channel inheritedChannel() throws IOException {
+        return InheritedChannels.of(this);
+    }
+}

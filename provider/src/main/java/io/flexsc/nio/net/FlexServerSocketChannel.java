@@ -1,0 +1,259 @@
+package io.flexsc.nio.net;
+
+import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.SysNr;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.net.SocketTimeoutException;
+import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NotYetBoundException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
+import java.util.Set;
+
+/**
+ * A {@link ServerSocketChannel} (TCP over IPv4/IPv6, or UNIX-domain) over a kernel socket whose
+ * system calls go through the flexsc engine. As the JDK's: SO_REUSEADDR is on by default, a
+ * backlog below 1 means 50, blocking accept is interruptible and ends on asynchronous close.
+ *
+ * <p>Thread safety: one accepting thread at a time (others wait); any thread may close.
+ */
+final class FlexServerSocketChannel extends ServerSocketChannel implements FlexSelChannel {
+    final FdState fds;
+    final int family;
+    private SocketAddress localAddress; // guarded by fds.stateLock
+    private ServerSocket adaptor;       // guarded by fds.stateLock
+    /** Accept timeout for the adaptor, millis (0: none). */
+    volatile int acceptTimeout;
+
+    FlexServerSocketChannel(SelectorProvider provider, int family) throws IOException {
+        super(provider);
+        this.family = family;
+        int fd = NetSys.socket(family, NetSys.SOCK_STREAM);
+        this.fds = new FdState(fd);
+        if (family == NetSys.AF_INET6) {
+            FlexSocketChannel.dualStack(fd);
+        }
+        if (family != NetSys.AF_UNIX) {
+            try {
+                NetSys.setIntOpt(fd, NetSys.SOL_SOCKET, NetSys.SO_REUSEADDR, 1);
+            } catch (IOException e) {
+                NetSys.close(fd);
+                throw e;
+            }
+        }
+    }
+
+    /** Over an inherited listening socket. */
+    FlexServerSocketChannel(SelectorProvider provider, int family, int fd, SocketAddress local) {
+        super(provider);
+        this.family = family;
+        this.fds = new FdState(fd);
+        this.localAddress = local;
+    }
+
+    @Override
+    public FdState fdState() {
+        return fds;
+    }
+
+    private Set<SocketOption<?>> options() {
+        return family == NetSys.AF_UNIX ? SocketOpts.UNIX_SERVER : SocketOpts.TCP_SERVER;
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    @Override
+    public ServerSocketChannel bind(SocketAddress local, int backlog) throws IOException {
+        synchronized (fds.stateLock) {
+            ensureOpen();
+            if (localAddress != null) {
+                throw new AlreadyBoundException();
+            }
+            SocketAddress bound = Binding.bind(fds.fd, family, local);
+            Binding.listen(fds.fd, backlog);
+            localAddress = bound;
+        }
+        return this;
+    }
+
+    @Override
+    public SocketAddress getLocalAddress() throws IOException {
+        synchronized (fds.stateLock) {
+            ensureOpen();
+            return localAddress;
+        }
+    }
+
+    SocketAddress localAddressOrNull() {
+        synchronized (fds.stateLock) {
+            return localAddress;
+        }
+    }
+
+    boolean isBound() {
+        return localAddressOrNull() != null;
+    }
+
+    @Override
+    public <T> ServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
+        SocketOpts.checkSet(options(), name, value);
+        synchronized (fds.stateLock) {
+            ensureOpen();
+            SocketOpts.set(fds.fd, family, name, value);
+        }
+        return this;
+    }
+
+    @Override
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        SocketOpts.checkGet(options(), name);
+        synchronized (fds.stateLock) {
+            ensureOpen();
+            return SocketOpts.get(fds.fd, family, name);
+        }
+    }
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions() {
+        return options();
+    }
+
+    @Override
+    public ServerSocket socket() {
+        synchronized (fds.stateLock) {
+            if (adaptor == null) {
+                if (family == NetSys.AF_UNIX) {
+                    throw new UnsupportedOperationException("Not supported");
+                }
+                adaptor = new ServerSocketAdaptor(this);
+            }
+            return adaptor;
+        }
+    }
+
+    @Override
+    public SocketChannel accept() throws IOException {
+        fds.readLock.lock();
+        try {
+            boolean blocking = isBlocking();
+            SocketChannel sc = null;
+            try {
+                if (blocking) {
+                    begin();
+                }
+                synchronized (fds.stateLock) {
+                    ensureOpen();
+                    if (localAddress == null) {
+                        throw new NotYetBoundException();
+                    }
+                }
+                int timeout = blocking ? acceptTimeout : 0;
+                long deadline = timeout > 0 ? System.nanoTime() + timeout * 1_000_000L : 0;
+                NetSys.Scratch s = NetSys.Scratch.get();
+                for (;;) {
+                    s.putInt(SockAddrs.MAX_LEN, SockAddrs.MAX_LEN);
+                    long r = NetSys.call(SysNr.ACCEPT4, fds.fd, s.address, s.address + SockAddrs.MAX_LEN,
+                            NetSys.SOCK_NONBLOCK | NetSys.SOCK_CLOEXEC, 0, 0);
+                    if (r >= 0) {
+                        SocketAddress remote = SockAddrs.decode(s.view, s.getInt(SockAddrs.MAX_LEN));
+                        sc = new FlexSocketChannel(provider(), family, (int) r, null, remote);
+                        return sc;
+                    }
+                    if (r == -Errno.EINTR || r == -Errno.ECONNABORTED) {
+                        continue;
+                    }
+                    if (r != -Errno.EAGAIN) {
+                        if (!isOpen()) {
+                            return null; // end() reports the close
+                        }
+                        throw NetSys.exception(Errno.of(r), null);
+                    }
+                    if (!blocking || !isOpen()) {
+                        return null;
+                    }
+                    int wait = -1;
+                    if (deadline != 0) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            throw new SocketTimeoutException("Accept timed out");
+                        }
+                        wait = (int) Math.max(1, left / 1_000_000L);
+                    }
+                    fds.await(NetSys.POLLIN, wait);
+                }
+            } finally {
+                if (blocking) {
+                    fds.releaseBeforeEnd();
+                    end(sc != null);
+                }
+            }
+        } finally {
+            FdState.unlockIfHeld(fds.readLock);
+        }
+    }
+
+    @Override
+    public int toReadyOps(int events, int interestOps) {
+        if ((events & (NetSys.EPOLLERR | NetSys.EPOLLHUP)) != 0) {
+            return interestOps;
+        }
+        if ((events & NetSys.EPOLLIN) != 0 && (interestOps & SelectionKey.OP_ACCEPT) != 0) {
+            return SelectionKey.OP_ACCEPT;
+        }
+        return 0;
+    }
+
+    @Override
+    protected void implConfigureBlocking(boolean block) throws IOException {
+        synchronized (fds.stateLock) {
+            ensureOpen();
+        }
+    }
+
+    @Override
+    protected void implCloseSelectableChannel() throws IOException {
+        fds.wakeBlocked();
+        fds.readLock.lock();
+        try {
+            if (isRegistered()) {
+                fds.preClose();
+            } else {
+                fds.closeNow();
+            }
+        } finally {
+            FdState.unlockIfHeld(fds.readLock);
+        }
+    }
+
+    @Override
+    public void kill() {
+        synchronized (fds.stateLock) {
+            if (isOpen() || isRegistered()) {
+                return;
+            }
+        }
+        fds.closeNow();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(getClass().getSuperclass().getName()).append('[');
+        if (!isOpen()) {
+            sb.append("closed");
+        } else {
+            SocketAddress a = localAddressOrNull();
+            sb.append(a == null ? "unbound" : a.toString());
+        }
+        return sb.append(']').toString();
+    }
+}

@@ -1,0 +1,848 @@
+package io.flexsc.nio.net;
+
+import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.SysNr;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ConnectionPendingException;
+import java.nio.channels.IllegalBlockingModeException;
+import java.nio.channels.NoConnectionPendingException;
+import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A {@link SocketChannel} over a kernel socket (TCP over IPv4/IPv6, or a UNIX-domain stream socket)
+ * whose system calls go through the flexsc engine.
+ *
+ * <p>Behaves as the JDK's socket channel: blocking and non-blocking modes, connect/finishConnect
+ * (a failed connect closes the channel), scatter/gather reads and writes of heap or direct
+ * buffers, half-close, every standard option, interruptible blocking operations
+ * ({@link java.nio.channels.ClosedByInterruptException}) and asynchronous close
+ * ({@link AsynchronousCloseException}).
+ *
+ * <p>In non-blocking mode, registered with a batching {@link FlexSelector}, writes from the
+ * selector's thread are queued and sent at the next select, together with the epoll wait, and
+ * reads may be served from data the selector prefetched (see {@link Batched}).
+ *
+ * <p>Thread safety: as the JDK's; one reader and one writer at a time (others wait), any thread
+ * may close.
+ */
+final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
+    private static final int ST_UNCONNECTED = 0, ST_PENDING = 1, ST_CONNECTED = 2;
+
+    final FdState fds;
+    final int family;
+    private final Batched batched;
+    // guarded by fds.stateLock
+    private int state;
+    private SocketAddress localAddress;
+    private SocketAddress remoteAddress;
+    private volatile boolean inputClosed;
+    private volatile boolean outputClosed;
+    private Socket adaptor;
+    /** Read timeout for the socket adaptor, millis (0: none). */
+    volatile int readTimeout;
+
+    /** A new unconnected socket of the given family. */
+    FlexSocketChannel(SelectorProvider provider, int family) throws IOException {
+        super(provider);
+        this.family = family;
+        int fd = NetSys.socket(family, NetSys.SOCK_STREAM);
+        this.fds = new FdState(fd);
+        if (family == NetSys.AF_INET6) {
+            dualStack(fd);
+        }
+        this.batched = new Batched(this);
+    }
+
+    /** A channel over an accepted or inherited connected socket. */
+    FlexSocketChannel(SelectorProvider provider, int family, int fd, SocketAddress local, SocketAddress remote) {
+        super(provider);
+        this.family = family;
+        this.fds = new FdState(fd);
+        this.state = ST_CONNECTED;
+        this.localAddress = local;
+        this.remoteAddress = remote;
+        this.batched = new Batched(this);
+    }
+
+    static void dualStack(int fd) {
+        try {
+            NetSys.setIntOpt(fd, NetSys.IPPROTO_IPV6, NetSys.IPV6_V6ONLY, 0);
+        } catch (IOException ignored) {
+            // kernels that cannot do dual-stack keep their default
+        }
+    }
+
+    static int familyOf(ProtocolFamily pf) {
+        Objects.requireNonNull(pf, "'family' is null");
+        if (pf == StandardProtocolFamily.INET) {
+            return NetSys.AF_INET;
+        }
+        if (pf == StandardProtocolFamily.INET6) {
+            if (!FlexSelectorProvider.ipv6Available()) {
+                throw new UnsupportedOperationException("IPv6 not available");
+            }
+            return NetSys.AF_INET6;
+        }
+        if (pf == StandardProtocolFamily.UNIX) {
+            return NetSys.AF_UNIX;
+        }
+        throw new UnsupportedOperationException("Protocol family not supported");
+    }
+
+    @Override
+    public FdState fdState() {
+        return fds;
+    }
+
+    Batched batched() {
+        return batched;
+    }
+
+    private boolean isUnix() {
+        return family == NetSys.AF_UNIX;
+    }
+
+    private Set<SocketOption<?>> options() {
+        return isUnix() ? SocketOpts.UNIX_CLIENT : SocketOpts.TCP_CLIENT;
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    // ---- binding and addresses ----
+
+    @Override
+    public SocketChannel bind(SocketAddress local) throws IOException {
+        fds.readLock.lock();
+        try {
+            fds.writeLock.lock();
+            try {
+                synchronized (fds.stateLock) {
+                    ensureOpen();
+                    if (state == ST_PENDING) {
+                        throw new ConnectionPendingException();
+                    }
+                    if (state == ST_CONNECTED) {
+                        throw new AlreadyConnectedException();
+                    }
+                    if (localAddress != null) {
+                        throw new AlreadyBoundException();
+                    }
+                    localAddress = Binding.bind(fds.fd, family, local);
+                }
+            } finally {
+                FdState.unlockIfHeld(fds.writeLock);
+            }
+        } finally {
+            FdState.unlockIfHeld(fds.readLock);
+        }
+        return this;
+    }
+
+    @Override
+    public SocketAddress getLocalAddress() throws IOException {
+        synchronized (fds.stateLock) {
+            ensureOpen();
+            return localAddressOrNull();
+        }
+    }
+
+    @Override
+    public SocketAddress getRemoteAddress() throws IOException {
+        synchronized (fds.stateLock) {
+            ensureOpen();
+            return remoteAddress;
+        }
+    }
+
+    /** The remote address without the open check (for the adaptor and toString). */
+    SocketAddress remoteAddressOrNull() {
+        synchronized (fds.stateLock) {
+            return remoteAddress;
+        }
+    }
+
+    /** The local address; for an accepted socket it is looked up on first use (saves a crossing per accept). */
+    SocketAddress localAddressOrNull() {
+        synchronized (fds.stateLock) {
+            if (localAddress == null && state == ST_CONNECTED && isOpen()) {
+                try {
+                    localAddress = Binding.localAddress(fds.fd, family);
+                } catch (IOException e) {
+                    return null;
+                }
+            }
+            return localAddress;
+        }
+    }
+
+    // ---- options ----
+
+    @Override
+    public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
+        SocketOpts.checkSet(options(), name, value);
+        synchronized (fds.stateLock) {
+            ensureOpen();
+            SocketOpts.set(fds.fd, family, name, value);
+        }
+        return this;
+    }
+
+    @Override
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        SocketOpts.checkGet(options(), name);
+        synchronized (fds.stateLock) {
+            ensureOpen();
+            return SocketOpts.get(fds.fd, family, name);
+        }
+    }
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions() {
+        return options();
+    }
+
+    // ---- state ----
+
+    @Override
+    public boolean isConnected() {
+        synchronized (fds.stateLock) {
+            return state == ST_CONNECTED;
+        }
+    }
+
+    @Override
+    public boolean isConnectionPending() {
+        synchronized (fds.stateLock) {
+            return state == ST_PENDING;
+        }
+    }
+
+    boolean isInputClosed() {
+        return inputClosed;
+    }
+
+    boolean isOutputClosed() {
+        return outputClosed;
+    }
+
+    @Override
+    public SocketChannel shutdownInput() throws IOException {
+        synchronized (fds.stateLock) {
+            ensureOpen();
+            if (state != ST_CONNECTED) {
+                throw new NotYetConnectedException();
+            }
+            if (!inputClosed) {
+                long r = NetSys.shutdown(fds.fd, NetSys.SHUT_RD);
+                if (r < 0 && r != -Errno.ENOTCONN) {
+                    NetSys.check(r, null);
+                }
+                inputClosed = true;
+            }
+        }
+        return this;
+    }
+
+    @Override
+    public SocketChannel shutdownOutput() throws IOException {
+        fds.writeLock.lock();
+        try {
+            synchronized (fds.stateLock) {
+                ensureOpen();
+                if (state != ST_CONNECTED) {
+                    throw new NotYetConnectedException();
+                }
+                if (outputClosed) {
+                    return this;
+                }
+            }
+            batched.flushBlocking(-1); // queued bytes go before the FIN
+            synchronized (fds.stateLock) {
+                if (!outputClosed) {
+                    long r = NetSys.shutdown(fds.fd, NetSys.SHUT_WR);
+                    if (r < 0 && r != -Errno.ENOTCONN) {
+                        NetSys.check(r, null);
+                    }
+                    outputClosed = true;
+                }
+            }
+        } finally {
+            FdState.unlockIfHeld(fds.writeLock);
+        }
+        return this;
+    }
+
+    @Override
+    public Socket socket() {
+        synchronized (fds.stateLock) {
+            if (adaptor == null) {
+                if (isUnix()) {
+                    throw new UnsupportedOperationException("Not supported");
+                }
+                adaptor = SocketAdaptor.create(this);
+            }
+            return adaptor;
+        }
+    }
+
+    // ---- connect ----
+
+    @Override
+    public boolean connect(SocketAddress remote) throws IOException {
+        SocketAddress sa = isUnix() ? SockAddrs.checkUnix(remote) : SockAddrs.checkInet(remote, family);
+        if (!isUnix()) {
+            InetSocketAddress isa = (InetSocketAddress) sa;
+            if (isa.getAddress().isAnyLocalAddress()) {
+                // as the JDK: connecting to the wildcard address means the loopback address
+                java.net.InetAddress lo = isa.getAddress() instanceof java.net.Inet4Address
+                        ? java.net.InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1})
+                        : java.net.InetAddress.getByAddress("localhost", new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+                sa = new InetSocketAddress(lo, isa.getPort());
+            }
+        }
+        fds.readLock.lock();
+        try {
+            fds.writeLock.lock();
+            try {
+                boolean blocking = isBlocking();
+                boolean connected = false;
+                try {
+                    if (blocking) {
+                        begin();
+                    }
+                    synchronized (fds.stateLock) {
+                        ensureOpen();
+                        if (state == ST_CONNECTED) {
+                            throw new AlreadyConnectedException();
+                        }
+                        if (state == ST_PENDING) {
+                            throw new ConnectionPendingException();
+                        }
+                        remoteAddress = sa;
+                    }
+                    NetSys.Scratch s = NetSys.Scratch.get();
+                    int len = SockAddrs.encode(s.view, family, sa);
+                    long r;
+                    do {
+                        r = NetSys.call(SysNr.CONNECT, fds.fd, s.address, len);
+                    } while (r == -Errno.EINTR);
+                    if (r == 0) {
+                        connected = true;
+                    } else if (r == -Errno.EINPROGRESS || r == -Errno.EAGAIN) {
+                        synchronized (fds.stateLock) {
+                            state = ST_PENDING;
+                        }
+                        if (blocking) {
+                            connected = awaitConnect(0);
+                        }
+                    } else {
+                        NetSys.check(r, null);
+                    }
+                    if (connected) {
+                        establish();
+                    }
+                } finally {
+                    if (blocking) {
+                        fds.releaseBeforeEnd();
+                        end(connected);
+                    }
+                }
+                return connected;
+            } catch (IOException e) {
+                close();
+                throw e;
+            } finally {
+                FdState.unlockIfHeld(fds.writeLock);
+            }
+        } finally {
+            FdState.unlockIfHeld(fds.readLock);
+        }
+    }
+
+    /** Blocks until the pending connect completes; throws its error. timeout 0: none. */
+    private boolean awaitConnect(int timeoutMillis) throws IOException {
+        long deadline = timeoutMillis > 0 ? System.nanoTime() + timeoutMillis * 1_000_000L : 0;
+        for (;;) {
+            if (!isOpen()) {
+                return false; // end() turns this into AsynchronousCloseException / ClosedByInterruptException
+            }
+            int wait = -1;
+            if (deadline != 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new SocketTimeoutException("Connect timed out");
+                }
+                wait = (int) Math.max(1, left / 1_000_000L);
+            }
+            int rev = fds.await(NetSys.POLLOUT, wait);
+            if (rev != 0) {
+                int err = NetSys.socketError(fds.fd);
+                if (err != 0) {
+                    throw NetSys.exception(err, null);
+                }
+                return true;
+            }
+        }
+    }
+
+    private void establish() throws IOException {
+        SocketAddress local = Binding.localAddress(fds.fd, family);
+        synchronized (fds.stateLock) {
+            state = ST_CONNECTED;
+            localAddress = local;
+        }
+    }
+
+    @Override
+    public boolean finishConnect() throws IOException {
+        fds.readLock.lock();
+        try {
+            fds.writeLock.lock();
+            try {
+                synchronized (fds.stateLock) {
+                    ensureOpen();
+                    if (state == ST_CONNECTED) {
+                        return true;
+                    }
+                    if (state != ST_PENDING) {
+                        throw new NoConnectionPendingException();
+                    }
+                }
+                boolean blocking = isBlocking();
+                boolean connected = false;
+                try {
+                    if (blocking) {
+                        begin();
+                        connected = awaitConnect(0);
+                    } else {
+                        long rev = NetIO.poll(fds.fd, NetSys.POLLOUT, -1, 0);
+                        NetSys.check(rev, "poll");
+                        if (rev != 0) {
+                            int err = NetSys.socketError(fds.fd);
+                            if (err != 0) {
+                                throw NetSys.exception(err, null);
+                            }
+                            connected = true;
+                        }
+                    }
+                    if (connected) {
+                        establish();
+                    }
+                } finally {
+                    if (blocking) {
+                        fds.releaseBeforeEnd();
+                        end(connected);
+                    }
+                }
+                return connected;
+            } catch (IOException e) {
+                close();
+                throw e;
+            } finally {
+                FdState.unlockIfHeld(fds.writeLock);
+            }
+        } finally {
+            FdState.unlockIfHeld(fds.readLock);
+        }
+    }
+
+    /** Connect with a timeout, for the socket adaptor (channel in blocking mode). */
+    void blockingConnect(SocketAddress remote, int timeoutMillis) throws IOException {
+        if (timeoutMillis <= 0) {
+            connect(remote);
+            return;
+        }
+        configureBlocking(false);
+        try {
+            if (connect(remote)) {
+                return;
+            }
+            fds.readLock.lock();
+            try {
+                boolean connected = false;
+                try {
+                    begin();
+                    connected = awaitConnect(timeoutMillis);
+                    if (connected) {
+                        establish();
+                    }
+                } finally {
+                    fds.releaseBeforeEnd();
+                    end(connected);
+                }
+            } catch (IOException e) {
+                close();
+                throw e;
+            } finally {
+                FdState.unlockIfHeld(fds.readLock);
+            }
+        } finally {
+            if (isOpen()) {
+                configureBlocking(true);
+            }
+        }
+    }
+
+    // ---- read ----
+
+    private void ensureReadable() throws ClosedChannelException {
+        synchronized (fds.stateLock) {
+            ensureOpen();
+            if (state != ST_CONNECTED) {
+                throw new NotYetConnectedException();
+            }
+        }
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        Objects.requireNonNull(dst);
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("Read-only buffer");
+        }
+        return (int) read(new ByteBuffer[] {dst}, 0, 1, true);
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        for (int i = offset; i < offset + length; i++) {
+            if (dsts[i].isReadOnly()) {
+                throw new IllegalArgumentException("Read-only buffer");
+            }
+        }
+        return read(dsts, offset, length, false);
+    }
+
+    private long read(ByteBuffer[] dsts, int offset, int length, boolean single) throws IOException {
+        fds.readLock.lock();
+        try {
+            boolean blocking = isBlocking();
+            long n = 0;
+            try {
+                if (blocking) {
+                    begin();
+                }
+                ensureReadable();
+                if (inputClosed) {
+                    return -1;
+                }
+                long pre = batched.readAhead(dsts, offset, length, blocking);
+                if (pre != Batched.NOTHING) {
+                    n = pre;
+                    return pre;
+                }
+                int timeout = blocking ? readTimeout : 0;
+                long deadline = timeout > 0 ? System.nanoTime() + timeout * 1_000_000L : 0;
+                for (;;) {
+                    long r = single ? NetIO.recv(fds.fd, dsts[offset]) : NetIO.readv(fds.fd, dsts, offset, length);
+                    if (r >= 0) {
+                        n = r;
+                        return r == 0 && hasRemaining(dsts, offset, length) ? -1 : r;
+                    }
+                    if (r == -Errno.EINTR) {
+                        continue;
+                    }
+                    if (r != -Errno.EAGAIN) {
+                        if (!isOpen()) {
+                            return 0; // closed under us: end() reports it
+                        }
+                        if (inputClosed) {
+                            return -1;
+                        }
+                        throw NetSys.readException(Errno.of(r));
+                    }
+                    if (!blocking) {
+                        return 0;
+                    }
+                    if (!isOpen()) {
+                        return 0;
+                    }
+                    int wait = -1;
+                    if (deadline != 0) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            throw new SocketTimeoutException("Read timed out");
+                        }
+                        wait = (int) Math.max(1, left / 1_000_000L);
+                    }
+                    fds.await(NetSys.POLLIN, wait);
+                    if (inputClosed) {
+                        return -1;
+                    }
+                }
+            } finally {
+                if (blocking) {
+                    fds.releaseBeforeEnd();
+                    end(n > 0);
+                }
+            }
+        } finally {
+            FdState.unlockIfHeld(fds.readLock);
+        }
+    }
+
+    static boolean hasRemaining(ByteBuffer[] bufs, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            if (bufs[i].hasRemaining()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- write ----
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src);
+        return (int) write(new ByteBuffer[] {src}, 0, 1, true);
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        return write(srcs, offset, length, false);
+    }
+
+    private long write(ByteBuffer[] srcs, int offset, int length, boolean single) throws IOException {
+        fds.writeLock.lock();
+        try {
+            boolean blocking = isBlocking();
+            long n = 0;
+            try {
+                if (blocking) {
+                    begin();
+                }
+                synchronized (fds.stateLock) {
+                    ensureOpen();
+                    if (state != ST_CONNECTED) {
+                        throw new NotYetConnectedException();
+                    }
+                    if (outputClosed) {
+                        throw new ClosedChannelException();
+                    }
+                }
+                batched.throwPendingError();
+                if (!blocking) {
+                    n = batched.write(srcs, offset, length);
+                    return n;
+                }
+                batched.flushBlocking(-1);
+                long total = 0;
+                for (;;) {
+                    long r = single ? NetIO.send(fds.fd, srcs[offset]) : NetIO.writev(fds.fd, srcs, offset, length);
+                    if (r >= 0) {
+                        total += r;
+                        n = total;
+                        if (!hasRemaining(srcs, offset, length)) {
+                            return total;
+                        }
+                        continue;
+                    }
+                    if (r == -Errno.EINTR) {
+                        continue;
+                    }
+                    if (r != -Errno.EAGAIN) {
+                        if (!isOpen()) {
+                            return total;
+                        }
+                        throw NetSys.ioException(Errno.of(r));
+                    }
+                    if (!isOpen()) {
+                        return total;
+                    }
+                    fds.await(NetSys.POLLOUT, -1);
+                }
+            } finally {
+                if (blocking) {
+                    fds.releaseBeforeEnd();
+                    end(n > 0);
+                }
+            }
+        } finally {
+            FdState.unlockIfHeld(fds.writeLock);
+        }
+    }
+
+    // ---- selection ----
+
+    @Override
+    public int toEpoll(int interestOps) {
+        return batched.toEpoll(interestOps, FlexSelChannel.plainEpoll(interestOps));
+    }
+
+    @Override
+    public int toReadyOps(int events, int interestOps) {
+        int ready = 0;
+        if ((events & (NetSys.EPOLLERR | NetSys.EPOLLHUP)) != 0) {
+            return interestOps; // every interest is ready: the operation will report the error or EOF
+        }
+        boolean connected = isConnected();
+        if ((events & NetSys.EPOLLIN) != 0 && (interestOps & SelectionKey.OP_READ) != 0 && connected) {
+            ready |= SelectionKey.OP_READ;
+        }
+        if ((events & NetSys.EPOLLOUT) != 0 && (interestOps & SelectionKey.OP_CONNECT) != 0 && isConnectionPending()) {
+            ready |= SelectionKey.OP_CONNECT;
+        }
+        if ((events & NetSys.EPOLLOUT) != 0 && (interestOps & SelectionKey.OP_WRITE) != 0 && connected) {
+            ready |= SelectionKey.OP_WRITE;
+        }
+        return ready;
+    }
+
+    // ---- blocking mode and close ----
+
+    @Override
+    protected void implConfigureBlocking(boolean block) throws IOException {
+        fds.readLock.lock();
+        try {
+            fds.writeLock.lock();
+            try {
+                ensureOpen();
+                if (block) {
+                    batched.flushBlocking(-1);
+                }
+                // the kernel descriptor stays non-blocking; blocking mode waits in poll(2)
+            } finally {
+                FdState.unlockIfHeld(fds.writeLock);
+            }
+        } finally {
+            FdState.unlockIfHeld(fds.readLock);
+        }
+    }
+
+    @Override
+    protected void implCloseSelectableChannel() throws IOException {
+        fds.wakeBlocked();
+        fds.readLock.lock();
+        try {
+            fds.writeLock.lock();
+            try {
+                try {
+                    batched.flushOnClose();
+                } finally {
+                    if (isRegistered()) {
+                        fds.preClose();
+                    } else {
+                        fds.closeNow();
+                    }
+                    batched.release();
+                }
+            } finally {
+                FdState.unlockIfHeld(fds.writeLock);
+            }
+        } finally {
+            FdState.unlockIfHeld(fds.readLock);
+        }
+    }
+
+    @Override
+    public void kill() {
+        synchronized (fds.stateLock) {
+            if (isOpen() || isRegistered()) {
+                return;
+            }
+        }
+        fds.closeNow();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(getClass().getSuperclass().getName()).append('[');
+        if (!isOpen()) {
+            sb.append("closed");
+        } else {
+            synchronized (fds.stateLock) {
+                switch (state) {
+                    case ST_UNCONNECTED: sb.append("unconnected"); break;
+                    case ST_PENDING: sb.append("connection-pending"); break;
+                    default:
+                        sb.append("connected");
+                        if (inputClosed) sb.append(" ishut");
+                        if (outputClosed) sb.append(" oshut");
+                }
+                SocketAddress la = localAddressOrNull();
+                if (la != null) sb.append(" local=").append(la);
+                if (remoteAddress != null) sb.append(" remote=").append(remoteAddress);
+            }
+        }
+        return sb.append(']').toString();
+    }
+
+    /** Bytes readable without blocking: the read-ahead plus the kernel's FIONREAD. */
+    int available() throws IOException {
+        fds.readLock.lock();
+        try {
+            if (!isOpen()) {
+                throw new ClosedChannelException();
+            }
+            if (inputClosed) {
+                return 0;
+            }
+            NetSys.Scratch s = NetSys.Scratch.get();
+            s.putInt(0, 0);
+            NetSys.check(NetSys.call(SysNr.IOCTL, fds.fd, 0x541B /* FIONREAD */, s.address), null);
+            return s.getInt(0) + batched.readAheadBytes();
+        } finally {
+            FdState.unlockIfHeld(fds.readLock);
+        }
+    }
+
+    /** Sends one byte of urgent data (the adaptor's sendUrgentData), after what is queued. */
+    void sendUrgentData(byte b) throws IOException {
+        fds.writeLock.lock();
+        try {
+            synchronized (fds.stateLock) {
+                ensureOpen();
+                if (state != ST_CONNECTED) {
+                    throw new java.net.SocketException("Socket is not connected");
+                }
+                if (outputClosed) {
+                    throw new java.net.SocketException("Socket output is shutdown");
+                }
+            }
+            batched.flushBlocking(-1);
+            NetSys.Scratch s = NetSys.Scratch.get();
+            s.view.put(0, b);
+            long r;
+            do {
+                r = NetSys.call(SysNr.SENDTO, fds.fd, s.address, 1, NetSys.MSG_OOB | NetSys.MSG_NOSIGNAL, 0, 0);
+            } while (r == -Errno.EINTR);
+            if (r == -Errno.EAGAIN || r == 0) {
+                throw new java.net.SocketException("Socket buffer full");
+            }
+            NetSys.check(r, null);
+        } finally {
+            FdState.unlockIfHeld(fds.writeLock);
+        }
+    }
+
+    /** For the adaptor: blocking-mode check like the JDK's SocketAdaptor. */
+    void ensureBlocking() {
+        if (!isBlocking()) {
+            throw new IllegalBlockingModeException();
+        }
+    }
+}

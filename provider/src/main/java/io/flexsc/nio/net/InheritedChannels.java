@@ -1,0 +1,65 @@
+package io.flexsc.nio.net;
+
+import io.flexsc.nio.ffi.SysNr;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.channels.Channel;
+import java.nio.channels.spi.SelectorProvider;
+
+/**
+ * {@link SelectorProvider#inheritedChannel()}: when standard input (fd 0) is a socket, a channel of
+ * this provider over a duplicate of it, as the JDK does: a listening stream socket gives a server
+ * socket channel, a connected stream socket a socket channel, a datagram socket a datagram channel;
+ * anything else gives null. The result is computed once.
+ */
+final class InheritedChannels {
+    private InheritedChannels() {}
+
+    private static Channel channel;
+    private static boolean done;
+
+    static synchronized Channel of(SelectorProvider provider) throws IOException {
+        if (!done) {
+            channel = make(provider);
+            done = true;
+        }
+        return channel;
+    }
+
+    private static Channel make(SelectorProvider provider) throws IOException {
+        int type;
+        int family;
+        boolean listening;
+        try {
+            type = NetSys.getIntOpt(0, NetSys.SOL_SOCKET, NetSys.SO_TYPE);
+            family = NetSys.getIntOpt(0, NetSys.SOL_SOCKET, NetSys.SO_DOMAIN);
+            listening = NetSys.getIntOpt(0, NetSys.SOL_SOCKET, NetSys.SO_ACCEPTCONN) != 0;
+        } catch (IOException notASocket) {
+            return null;
+        }
+        if (family != NetSys.AF_INET && family != NetSys.AF_INET6 && family != NetSys.AF_UNIX) {
+            return null;
+        }
+        int fd = (int) NetSys.check(NetSys.call(SysNr.FCNTL, 0, 1030 /* F_DUPFD_CLOEXEC */, 3), "fcntl");
+        NetSys.setBlocking(fd, false);
+        SocketAddress local = Binding.localAddress(fd, family);
+        if (type == NetSys.SOCK_STREAM) {
+            if (listening) {
+                return new FlexServerSocketChannel(provider, family, fd, local);
+            }
+            SocketAddress remote;
+            try {
+                remote = Binding.remoteAddress(fd);
+            } catch (IOException notConnected) {
+                NetSys.close(fd);
+                return null;
+            }
+            return new FlexSocketChannel(provider, family, fd, local, remote);
+        }
+        if (type == NetSys.SOCK_DGRAM && family != NetSys.AF_UNIX) {
+            return new FlexDatagramChannel(provider, family, fd, local);
+        }
+        NetSys.close(fd);
+        return null;
+    }
+}

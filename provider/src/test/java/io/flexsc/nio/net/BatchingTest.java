@@ -1,0 +1,241 @@
+package io.flexsc.nio.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Select-time batching: queued writes, the bounded queue, deferred errors, close, read-ahead, switch-off. */
+class BatchingTest {
+    private final FlexSelectorProvider p = new FlexSelectorProvider();
+    private ServerSocketChannel ssc;
+    private SocketChannel client;
+    private SocketChannel peer;
+    private Selector sel;
+
+    @BeforeEach
+    void connect() throws IOException {
+        System.setProperty("flexsc.net.batch", "true"); // whatever the engine: these tests are about batching
+        ssc = p.openServerSocketChannel().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        client = p.openSocketChannel();
+        client.connect(ssc.getLocalAddress());
+        peer = ssc.accept();
+        peer.configureBlocking(false);
+        client.configureBlocking(false);
+        sel = p.openSelector();
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        System.clearProperty("flexsc.net.batch");
+        sel.close();
+        client.close();
+        peer.close();
+        ssc.close();
+    }
+
+    private static byte[] pattern(int n, int seed) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 7 + seed);
+        }
+        return b;
+    }
+
+    @Test
+    void writesFromTheSelectorThreadGoOutAtTheNextSelect() throws Exception {
+        client.register(sel, SelectionKey.OP_READ);
+        sel.selectNow(); // this thread is now the selector's thread
+        assertEquals(5, client.write(ByteBuffer.wrap("hello".getBytes())));
+        // the test JVM runs with a 200 ms flush period (pom.xml), so nothing is sent before the select
+        assertEquals(0, peer.read(ByteBuffer.allocate(16)), "queued, not yet sent");
+        sel.selectNow();
+        ByteBuffer got = ByteBuffer.allocate(16);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (got.position() < 5 && System.nanoTime() < deadline) {
+            peer.read(got);
+        }
+        assertEquals("hello", new String(got.array(), 0, got.position()));
+    }
+
+    @Test
+    void fullQueueReturnsZeroWithoutWriteReadinessAndLosesNothing() throws Exception {
+        client.setOption(StandardSocketOptions.SO_SNDBUF, 4096);
+        peer.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
+        SelectionKey k = client.register(sel, SelectionKey.OP_WRITE);
+        CRC32 sent = new CRC32();
+        long total = 0;
+        int seed = 0;
+        // fill the kernel buffers and the queue
+        for (int round = 0; round < 200; round++) {
+            sel.selectNow();
+            byte[] chunk = pattern(8192, seed++);
+            ByteBuffer b = ByteBuffer.wrap(chunk);
+            int n = client.write(b);
+            sent.update(chunk, 0, n);
+            total += n;
+            if (n == 0) {
+                break;
+            }
+        }
+        // the kernel is full and so is the queue: not writable
+        sel.selectedKeys().clear();
+        sel.selectNow();
+        assertFalse(sel.selectedKeys().contains(k), "OP_WRITE is not ready while the queue is full");
+        assertEquals(0, client.write(ByteBuffer.wrap(new byte[1])));
+        // the peer reads everything; the selector keeps flushing
+        CRC32 got = new CRC32();
+        long received = 0;
+        ByteBuffer in = ByteBuffer.allocate(65536);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (received < total && System.nanoTime() < deadline) {
+            sel.selectNow();
+            in.clear();
+            int n = peer.read(in);
+            if (n > 0) {
+                got.update(in.array(), 0, n);
+                received += n;
+            }
+        }
+        assertEquals(total, received);
+        assertEquals(sent.getValue(), got.getValue(), "no byte lost or reordered");
+        sel.selectedKeys().clear();
+        sel.selectNow();
+        assertTrue(sel.selectedKeys().contains(k) && k.isWritable(), "writable again once the queue drained");
+    }
+
+    @Test
+    void aFlushErrorSurfacesOnTheNextWrite() throws Exception {
+        client.register(sel, SelectionKey.OP_READ);
+        peer.setOption(StandardSocketOptions.SO_LINGER, 0);
+        peer.close(); // reset
+        Thread.sleep(50);
+        IOException failure = null;
+        for (int i = 0; i < 50 && failure == null; i++) {
+            sel.selectNow();
+            try {
+                client.write(ByteBuffer.wrap(new byte[100]));
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        assertTrue(failure != null, "the write error was reported");
+        assertTrue(client.isOpen());
+    }
+
+    @Test
+    void closeSendsWhatIsQueued() throws Exception {
+        client.register(sel, SelectionKey.OP_READ);
+        sel.selectNow();
+        byte[] data = pattern(50_000, 3);
+        ByteBuffer b = ByteBuffer.wrap(data);
+        while (b.hasRemaining()) {
+            assertTrue(client.write(b) > 0);
+        }
+        client.close(); // no select in between: close sends the queue itself
+        ByteBuffer got = ByteBuffer.allocate(60_000);
+        peer.configureBlocking(true);
+        while (peer.read(got) >= 0) {
+            // until EOF
+        }
+        got.flip();
+        assertEquals(ByteBuffer.wrap(data), got);
+    }
+
+    @Test
+    void queuedBytesAreSentEvenIfTheSelectorThreadStopsSelecting() throws Exception {
+        client.register(sel, SelectionKey.OP_READ);
+        sel.selectNow();
+        assertEquals(3, client.write(ByteBuffer.wrap(new byte[] {1, 2, 3})));
+        // no further select: the flusher sends it
+        peer.configureBlocking(true);
+        ByteBuffer got = ByteBuffer.allocate(3);
+        while (got.hasRemaining()) {
+            peer.read(got);
+        }
+        assertEquals(ByteBuffer.wrap(new byte[] {1, 2, 3}), got.flip());
+    }
+
+    @Test
+    void readAheadServesSmallReadsInOrder() throws Exception {
+        SelectionKey k = client.register(sel, SelectionKey.OP_READ);
+        byte[] data = pattern(10_000, 9);
+        peer.configureBlocking(true);
+        peer.write(ByteBuffer.wrap(data));
+        peer.shutdownOutput();
+        ByteBuffer got = ByteBuffer.allocate(20_000);
+        boolean eof = false;
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!eof && System.nanoTime() < deadline) {
+            sel.select(1000);
+            if (sel.selectedKeys().remove(k)) {
+                ByteBuffer small = ByteBuffer.allocate(333);
+                int n;
+                while ((n = client.read(small)) > 0) {
+                    small.flip();
+                    got.put(small);
+                    small.clear();
+                }
+                eof = n < 0;
+            }
+        }
+        assertTrue(eof);
+        got.flip();
+        assertEquals(ByteBuffer.wrap(data), got);
+    }
+
+    @Test
+    void switchedOffWritesGoStraightToTheKernel() throws Exception {
+        System.setProperty("flexsc.net.batch", "false");
+        try (Selector plain = p.openSelector()) {
+            client.register(plain, SelectionKey.OP_READ);
+            plain.selectNow();
+            client.write(ByteBuffer.wrap("now".getBytes()));
+            peer.configureBlocking(true);
+            ByteBuffer got = ByteBuffer.allocate(3);
+            while (got.hasRemaining()) {
+                peer.read(got);
+            }
+            assertEquals("now", new String(got.array()));
+        } finally {
+            System.setProperty("flexsc.net.batch", "true");
+        }
+    }
+
+    @Test
+    void aChannelOnABatchingAndAPlainSelectorIsWritableOnBoth() throws Exception {
+        SelectionKey batchedKey = client.register(sel, SelectionKey.OP_WRITE);
+        System.setProperty("flexsc.net.batch", "false");
+        try (Selector plain = p.openSelector()) {
+            SelectionKey plainKey = client.register(plain, SelectionKey.OP_WRITE);
+            assertEquals(1, sel.selectNow());
+            assertTrue(batchedKey.isWritable());
+            assertEquals(1, plain.select(5000));
+            assertTrue(plainKey.isWritable());
+        } finally {
+            System.setProperty("flexsc.net.batch", "true");
+        }
+    }
+
+    @Test
+    void aFlushErrorIsAnIOException() {
+        assertThrows(IOException.class, () -> {
+            throw NetSys.exception(io.flexsc.nio.ffi.Errno.EPIPE, null);
+        });
+        assertEquals("Broken pipe", NetSys.message(io.flexsc.nio.ffi.Errno.EPIPE));
+    }
+}

@@ -122,9 +122,10 @@ class StatsTest {
         }
 
         Outcome await() throws Exception {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            long bound = 60L * Integer.getInteger("flexsc.test.timeoutScale", 1); // stretched under TCG
+            if (!process.waitFor(bound, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new AssertionError("child JVM did not exit within 60 s: " + cmd);
+                throw new AssertionError("child JVM did not exit within " + bound + " s: " + cmd);
             }
             return new Outcome(process.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
                     Files.readString(err.toPath(), StandardCharsets.UTF_8));

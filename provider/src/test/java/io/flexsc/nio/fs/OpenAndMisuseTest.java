@@ -210,7 +210,8 @@ class OpenAndMisuseTest {
         Path out = dir.resolve("probe.out");
         // the class path must be readable by nobody; surefire's usually is (world-readable target/)
         Process pr = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        assertTrue(pr.waitFor(60, TimeUnit.SECONDS));
+        // -Dflexsc.test.timeoutScale stretches the bound under emulation (test-vm runs on TCG)
+        assertTrue(pr.waitFor(60L * Integer.getInteger("flexsc.test.timeoutScale", 1), TimeUnit.SECONDS), "probe JVM finished");
         String text = Files.readString(out);
         assertEquals(0, pr.exitValue(), text);
         String[] lines = text.strip().split("\n");

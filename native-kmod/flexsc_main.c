@@ -1,0 +1,916 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * flexsc - exception-less system calls (Soares & Stumm, OSDI 2010).
+ *
+ * /dev/flexsc: a process registers a shared "syscall area" of 64-byte
+ * entries, maps it, and lets some of its own threads ("syscall threads")
+ * sit in FLEXSC_IOC_WORK where they execute the entries other threads
+ * submit, without those threads entering the kernel.  See
+ * include/uapi/flexsc.h for the ABI and README.md for the design.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/miscdevice.h>
+#include <linux/fs.h>
+#include <linux/file.h>
+#include <linux/mm.h>
+#include <linux/vmalloc.h>
+#include <linux/slab.h>
+#include <linux/kref.h>
+#include <linux/wait.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/mm.h>
+#include <linux/task_work.h>
+#include <linux/kprobes.h>
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/uaccess.h>
+#include <linux/seccomp.h>
+#include <linux/cpumask.h>
+#include <linux/ktime.h>
+#include <linux/nospec.h>
+#include <linux/version.h>
+#include <linux/errno.h>
+#include <asm/unistd.h>
+#include <asm/ptrace.h>
+
+#include "uapi/flexsc.h"
+
+#ifndef CONFIG_X86_64
+#error "flexsc supports x86_64 only"
+#endif
+
+static_assert(sizeof(struct flexsc_entry) == FLEXSC_ENTRY_SIZE);
+static_assert(offsetof(struct flexsc_entry, nr) == 4);
+static_assert(offsetof(struct flexsc_entry, args) == 8);
+static_assert(offsetof(struct flexsc_entry, result) == 8);
+static_assert(offsetof(struct flexsc_entry, tag) == 56);
+static_assert(sizeof(struct flexsc_header) <= FLEXSC_HEADER_SIZE);
+static_assert(offsetof(struct flexsc_header, completed) % 8 == 0);
+static_assert(sizeof(struct flexsc_register) == 40);
+static_assert(sizeof(struct flexsc_work) == 24);
+static_assert(sizeof(struct flexsc_wait) == 16);
+static_assert(FLEXSC_HEADER_SIZE % PAGE_SIZE == 0);
+
+#define FLEXSC_DEFAULT_SPIN_US	50
+#define FLEXSC_MAX_SPIN_US	1000000
+#define FLEXSC_MAX_CPUMASK	1024
+#define FLEXSC_NR_MAX		512	/* covers every x86_64 syscall number */
+
+/* ------------------------------------------------------------------ */
+/* System call dispatch                                                */
+/* ------------------------------------------------------------------ */
+
+typedef long (*flexsc_sysfn_t)(const struct pt_regs *);
+
+enum { FX_UNKNOWN = 0, FX_ALLOW, FX_FORBID };
+
+#define FX_CHK_FD0	1	/* arg0 is an fd that must not be a flexsc file */
+
+struct flexsc_sysdef {
+	unsigned int nr;
+	const char *sym;
+	unsigned int chk;
+};
+
+#define A(name)		{ __NR_##name, "__x64_sys_" #name, 0 }
+#define AS(nr, sym)	{ __NR_##nr, "__x64_sys_" #sym, 0 }
+#define AF(name)	{ __NR_##name, "__x64_sys_" #name, FX_CHK_FD0 }
+
+static const struct flexsc_sysdef flexsc_allow[] = {
+	A(read), A(write), A(pread64), A(pwrite64), A(readv), A(writev),
+	A(preadv), A(pwritev), A(preadv2), A(pwritev2), A(fsync),
+	A(fdatasync), A(ftruncate), A(fallocate), A(lseek),
+	AS(fstat, newfstat), A(statx), A(newfstatat), A(openat), AF(close),
+	A(socket), A(bind), A(listen), A(accept), A(accept4), A(connect),
+	A(sendto), A(recvfrom), A(sendmsg), A(recvmsg), A(shutdown),
+	A(getsockopt), A(setsockopt), A(getsockname), A(getpeername),
+	A(epoll_create1), A(epoll_ctl), A(epoll_wait), A(epoll_pwait),
+	AS(sendfile, sendfile64), A(splice), A(copy_file_range), A(getpid),
+	A(eventfd2), AF(ioctl),
+};
+
+static const unsigned int flexsc_forbid[] = {
+	__NR_exit, __NR_exit_group, __NR_clone, __NR_clone3, __NR_fork,
+	__NR_vfork, __NR_execve, __NR_execveat, __NR_rt_sigreturn,
+	__NR_setuid, __NR_setgid, __NR_setreuid, __NR_setregid,
+	__NR_setresuid, __NR_setresgid, __NR_setfsuid, __NR_setfsgid,
+	__NR_setgroups, __NR_prctl, __NR_arch_prctl, __NR_seccomp,
+	__NR_unshare, __NR_setns, __NR_rt_sigprocmask, __NR_sigaltstack,
+	__NR_rt_sigaction, __NR_ptrace, __NR_io_uring_setup,
+	__NR_io_uring_enter, __NR_io_uring_register,
+};
+
+static flexsc_sysfn_t flexsc_fn[FLEXSC_NR_MAX] __ro_after_init;
+static u8 flexsc_kind[FLEXSC_NR_MAX] __ro_after_init;
+static u8 flexsc_chk[FLEXSC_NR_MAX] __ro_after_init;
+
+/*
+ * Resolve the __x64_sys_* wrappers once, at load time.  sys_call_table and
+ * kallsyms_lookup_name are not exported; we register one *disabled* kprobe
+ * per symbol (never armed, so no code is patched), read its resolved
+ * address and unregister them all in one batch.  This never calls an
+ * unexported function indirectly.  With IBT the kprobe address is placed
+ * after the ENDBR64 instruction; we step back to the real entry, which
+ * keeps its ENDBR because sys_call_table takes its address.
+ */
+static int __init flexsc_resolve(void)
+{
+	size_t n = ARRAY_SIZE(flexsc_allow), i, got = 0;
+	struct kprobe *kps, **kpp;
+	int ret = 0;
+
+	kps = kcalloc(n, sizeof(*kps), GFP_KERNEL);
+	kpp = kcalloc(n, sizeof(*kpp), GFP_KERNEL);
+	if (!kps || !kpp) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned long addr;
+
+		kps[i].symbol_name = flexsc_allow[i].sym;
+		kps[i].flags = KPROBE_FLAG_DISABLED;
+		ret = register_kprobe(&kps[i]);
+		if (ret < 0) {
+			pr_err("cannot resolve %s (%d)\n", flexsc_allow[i].sym, ret);
+			goto out;
+		}
+		kpp[got++] = &kps[i];
+		addr = (unsigned long)kps[i].addr;
+#ifdef CONFIG_X86_KERNEL_IBT
+		{
+			static const u8 endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
+
+			if (!memcmp((void *)(addr - 4), endbr64, 4))
+				addr -= 4;
+		}
+#endif
+		if (flexsc_allow[i].nr >= FLEXSC_NR_MAX) {
+			ret = -ERANGE;
+			goto out;
+		}
+		flexsc_fn[flexsc_allow[i].nr] = (flexsc_sysfn_t)addr;
+		flexsc_kind[flexsc_allow[i].nr] = FX_ALLOW;
+		flexsc_chk[flexsc_allow[i].nr] = flexsc_allow[i].chk;
+	}
+	for (i = 0; i < ARRAY_SIZE(flexsc_forbid); i++) {
+		if (flexsc_forbid[i] >= FLEXSC_NR_MAX) {
+			ret = -ERANGE;
+			goto out;
+		}
+		flexsc_kind[flexsc_forbid[i]] = FX_FORBID;
+	}
+out:
+	if (got)
+		unregister_kprobes(kpp, got);
+	kfree(kpp);
+	kfree(kps);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Sessions                                                            */
+/* ------------------------------------------------------------------ */
+
+enum {
+	ST_ENTRIES, ST_BATCHES, ST_EMPTY, ST_SLEEPS, ST_WAKEUPS, ST_EPERM,
+	ST_ENOSYS, ST_WAITS, ST_NR
+};
+
+static const char *const flexsc_stat_names[ST_NR] = {
+	"entries", "batches", "empty_scans", "sleeps", "wakeups", "eperm",
+	"enosys", "waits",
+};
+
+struct flexsc_session {
+	struct kref ref;
+	struct list_head node;		/* flexsc_sessions, under flexsc_lock */
+	struct mm_struct *mm;		/* mmgrab()ed owner */
+	pid_t tgid;
+	struct mutex reg_lock;
+	bool registered;		/* smp_store_release'd after setup */
+
+	void *area;			/* vmalloc_user() */
+	size_t area_size;
+	struct flexsc_header *hdr;
+	struct flexsc_entry *ent;
+	u32 nentries;
+	cpumask_var_t cpus;
+	bool has_cpus;
+
+	spinlock_t lock;		/* NEED_WAKEUP handshake state */
+	u64 wake_seq;
+	u32 nsleeping;
+	bool need_wakeup;
+	atomic_t nworkers;
+	bool stopped;
+
+	wait_queue_head_t work_wq;	/* sleeping syscall threads */
+	wait_queue_head_t done_wq;	/* FLEXSC_IOC_WAIT sleepers */
+
+	atomic64_t stats[ST_NR];
+};
+
+static atomic64_t flexsc_gstats[ST_NR];
+static atomic64_t flexsc_sessions_total;
+static LIST_HEAD(flexsc_sessions);
+static DEFINE_SPINLOCK(flexsc_lock);
+static struct dentry *flexsc_debugfs;
+static const struct file_operations flexsc_fops;
+
+static void flexsc_stat_add(struct flexsc_session *s, int idx, u64 v)
+{
+	if (!v)
+		return;
+	atomic64_add(v, &s->stats[idx]);
+	atomic64_add(v, &flexsc_gstats[idx]);
+}
+
+static void flexsc_session_free(struct kref *ref)
+{
+	struct flexsc_session *s = container_of(ref, struct flexsc_session, ref);
+
+	spin_lock(&flexsc_lock);
+	list_del(&s->node);
+	spin_unlock(&flexsc_lock);
+	vfree(s->area);
+	free_cpumask_var(s->cpus);
+	mmdrop(s->mm);
+	kfree(s);
+}
+
+static void flexsc_put(struct flexsc_session *s)
+{
+	kref_put(&s->ref, flexsc_session_free);
+}
+
+/* Returns the registered session, or NULL; pairs with the release store. */
+static struct flexsc_session *flexsc_ready(struct flexsc_session *s)
+{
+	return smp_load_acquire(&s->registered) ? s : NULL;
+}
+
+/* Policy: may the current thread run system calls through flexsc? */
+static bool flexsc_task_denied(void)
+{
+#ifdef CONFIG_SECCOMP
+	if (READ_ONCE(current->seccomp.mode) != SECCOMP_MODE_DISABLED)
+		return true;
+#endif
+	if (test_task_syscall_work(current, SECCOMP) ||
+	    test_task_syscall_work(current, SYSCALL_TRACE) ||
+	    test_task_syscall_work(current, SYSCALL_EMU) ||
+	    test_task_syscall_work(current, SYSCALL_USER_DISPATCH))
+		return true;
+	return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* mmap                                                                */
+/* ------------------------------------------------------------------ */
+
+static void flexsc_vm_open(struct vm_area_struct *vma)
+{
+	struct flexsc_session *s = vma->vm_private_data;
+
+	kref_get(&s->ref);
+}
+
+static void flexsc_vm_close(struct vm_area_struct *vma)
+{
+	flexsc_put(vma->vm_private_data);
+}
+
+static vm_fault_t flexsc_vm_fault(struct vm_fault *vmf)
+{
+	struct flexsc_session *s = vmf->vma->vm_private_data;
+	struct page *page;
+
+	if (vmf->pgoff >= (s->area_size >> PAGE_SHIFT))
+		return VM_FAULT_SIGBUS;
+	page = vmalloc_to_page(s->area + (vmf->pgoff << PAGE_SHIFT));
+	if (!page)
+		return VM_FAULT_SIGBUS;
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct flexsc_vm_ops = {
+	.open = flexsc_vm_open,
+	.close = flexsc_vm_close,
+	.fault = flexsc_vm_fault,
+};
+
+static int flexsc_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct flexsc_session *s = flexsc_ready(file->private_data);
+	const unsigned long set = VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP | VM_IO;
+
+	if (!s)
+		return -EINVAL;
+	if (current->mm != s->mm)
+		return -EPERM;
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+	if (vma->vm_pgoff != 0 || vma->vm_end - vma->vm_start != s->area_size)
+		return -EINVAL;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_mod(vma, set, VM_MAYEXEC);
+#else
+	vma->vm_flags |= set;
+	vma->vm_flags &= ~VM_MAYEXEC;
+#endif
+	vma->vm_ops = &flexsc_vm_ops;
+	vma->vm_private_data = s;
+	kref_get(&s->ref);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Executing entries                                                   */
+/* ------------------------------------------------------------------ */
+
+struct flexsc_local {
+	u64 st[ST_NR];
+	u32 cursor;
+};
+
+static bool flexsc_fd_is_flexsc(unsigned long fd)
+{
+	struct file *f;
+	bool ret;
+
+	if (fd > INT_MAX)
+		return false;
+	f = fget((unsigned int)fd);
+	if (!f)
+		return false;
+	ret = f->f_op == &flexsc_fops;
+	fput(f);
+	return ret;
+}
+
+static long flexsc_exec(u32 nr, const u64 *a, struct flexsc_local *l)
+{
+	struct pt_regs regs;
+	unsigned int idx;
+	long ret;
+
+	if (nr >= FLEXSC_NR_MAX) {
+		l->st[ST_ENOSYS]++;
+		return -ENOSYS;
+	}
+	idx = array_index_nospec(nr, FLEXSC_NR_MAX);
+	switch (flexsc_kind[idx]) {
+	case FX_ALLOW:
+		break;
+	case FX_FORBID:
+		l->st[ST_EPERM]++;
+		return -EPERM;
+	default:
+		l->st[ST_ENOSYS]++;
+		return -ENOSYS;
+	}
+	if ((flexsc_chk[idx] & FX_CHK_FD0) && flexsc_fd_is_flexsc(a[0])) {
+		l->st[ST_EPERM]++;
+		return -EPERM;
+	}
+	memset(&regs, 0, sizeof(regs));
+	regs.di = a[0];
+	regs.si = a[1];
+	regs.dx = a[2];
+	regs.r10 = a[3];
+	regs.r8 = a[4];
+	regs.r9 = a[5];
+	regs.orig_ax = idx;
+	regs.ax = -ENOSYS;
+	ret = flexsc_fn[idx](&regs);
+	if (ret >= -ERESTART_RESTARTBLOCK && ret <= -ERESTARTSYS)
+		ret = -EINTR;
+	return ret;
+}
+
+static bool flexsc_should_return(struct flexsc_session *s)
+{
+	return signal_pending(current) || task_work_pending(current) ||
+	       READ_ONCE(s->stopped);
+}
+
+/*
+ * One scan over the area: claim and run every SUBMITTED entry.  Returns
+ * the number of entries executed.  Stops early when the thread has to go
+ * back to user space.
+ */
+static u32 flexsc_scan(struct flexsc_session *s, struct flexsc_local *l)
+{
+	bool denied = flexsc_task_denied();
+	u32 n = s->nentries, k, i, done = 0;
+
+	for (k = 0, i = l->cursor; k < n; k++, i++) {
+		struct flexsc_entry *e;
+		u64 args[6];
+		u32 nr;
+		long ret;
+		int j;
+
+		if (i >= n)
+			i = 0;
+		e = &s->ent[i];
+		if (READ_ONCE(e->status) != FLEXSC_STATUS_SUBMITTED)
+			continue;
+		/* Fully ordered: acts as ACQUIRE for nr/args below. */
+		if (cmpxchg(&e->status, FLEXSC_STATUS_SUBMITTED,
+			    FLEXSC_STATUS_BUSY) != FLEXSC_STATUS_SUBMITTED)
+			continue;
+		/* Copy once; the kernel never looks at the user copy again. */
+		nr = READ_ONCE(e->nr);
+		for (j = 0; j < 6; j++)
+			args[j] = READ_ONCE(e->args[j]);
+
+		if (denied) {
+			l->st[ST_EPERM]++;
+			ret = -EPERM;
+		} else {
+			ret = flexsc_exec(nr, args, l);
+		}
+		WRITE_ONCE(e->result, ret);
+		smp_store_release(&e->status, FLEXSC_STATUS_DONE);
+		done++;
+		if (wq_has_sleeper(&s->done_wq))
+			wake_up_interruptible_all(&s->done_wq);
+		if (flexsc_should_return(s)) {
+			i++;
+			break;
+		}
+		if ((done & 15) == 0)
+			cond_resched();
+	}
+	l->cursor = i >= n ? 0 : i;
+	if (done) {
+		atomic64_add(done, (atomic64_t *)&s->hdr->completed);
+		l->st[ST_ENTRIES] += done;
+		l->st[ST_BATCHES]++;
+	} else {
+		l->st[ST_EMPTY]++;
+	}
+	return done;
+}
+
+static bool flexsc_any_submitted(struct flexsc_session *s)
+{
+	u32 i;
+
+	for (i = 0; i < s->nentries; i++)
+		if (READ_ONCE(s->ent[i].status) == FLEXSC_STATUS_SUBMITTED)
+			return true;
+	return false;
+}
+
+static void flexsc_publish_sleep_state(struct flexsc_session *s)
+{
+	lockdep_assert_held(&s->lock);
+	WRITE_ONCE(s->hdr->flags, s->need_wakeup ? FLEXSC_HDR_NEED_WAKEUP : 0);
+	WRITE_ONCE(s->hdr->nsleeping, s->nsleeping);
+}
+
+static void flexsc_flush_stats(struct flexsc_session *s, struct flexsc_local *l)
+{
+	int i;
+
+	for (i = 0; i < ST_NR; i++) {
+		flexsc_stat_add(s, i, l->st[i]);
+		l->st[i] = 0;
+	}
+}
+
+static void flexsc_pin(struct flexsc_session *s)
+{
+	cpumask_var_t m;
+
+	if (!s->has_cpus || !alloc_cpumask_var(&m, GFP_KERNEL))
+		return;
+	/* Never widen the thread's affinity; intersect with what it has. */
+	if (cpumask_and(m, s->cpus, current->cpus_ptr) &&
+	    !cpumask_equal(m, current->cpus_ptr))
+		set_cpus_allowed_ptr(current, m);
+	free_cpumask_var(m);
+}
+
+static long flexsc_work(struct flexsc_session *s, struct flexsc_work __user *uarg)
+{
+	struct flexsc_local l = { };
+	struct flexsc_work w;
+	u64 spin_ns, idle_since, executed = 0;
+	long ret = 0;
+
+	if (copy_from_user(&w, uarg, sizeof(w)))
+		return -EFAULT;
+	if (w.flags || w.spin_us > FLEXSC_MAX_SPIN_US)
+		return -EINVAL;
+	spin_ns = (u64)(w.spin_us ? w.spin_us : FLEXSC_DEFAULT_SPIN_US) * NSEC_PER_USEC;
+	w.reason = 0;
+
+	flexsc_pin(s);
+	WRITE_ONCE(s->hdr->nworkers, atomic_inc_return(&s->nworkers));
+	l.cursor = (u32)current->pid % s->nentries;
+	idle_since = ktime_get_ns();
+
+	for (;;) {
+		u64 seq;
+		u32 n;
+
+		if (signal_pending(current)) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+		if (READ_ONCE(s->stopped)) {
+			w.reason = FLEXSC_WORK_STOPPED;
+			break;
+		}
+		if (task_work_pending(current)) {
+			w.reason = FLEXSC_WORK_TASKWORK;
+			break;
+		}
+		n = flexsc_scan(s, &l);
+		executed += n;
+		if (n) {
+			flexsc_flush_stats(s, &l);	/* keep STATS current */
+			idle_since = ktime_get_ns();
+			cond_resched();
+			continue;
+		}
+		if (ktime_get_ns() - idle_since < spin_ns) {
+			cpu_relax();
+			cond_resched();
+			continue;
+		}
+
+		/* Go to sleep: publish NEED_WAKEUP, full barrier, rescan. */
+		spin_lock(&s->lock);
+		seq = s->wake_seq;
+		s->nsleeping++;
+		s->need_wakeup = true;
+		flexsc_publish_sleep_state(s);
+		spin_unlock(&s->lock);
+		smp_mb();
+		if (!flexsc_any_submitted(s)) {
+			l.st[ST_SLEEPS]++;
+			flexsc_flush_stats(s, &l);
+			wait_event_interruptible(s->work_wq,
+				READ_ONCE(s->wake_seq) != seq ||
+				READ_ONCE(s->stopped) ||
+				task_work_pending(current));
+		}
+		spin_lock(&s->lock);
+		s->nsleeping--;
+		/* WAKE clears the flag; the last sleeper leaving clears it too. */
+		if (!s->nsleeping)
+			s->need_wakeup = false;
+		flexsc_publish_sleep_state(s);
+		spin_unlock(&s->lock);
+		idle_since = ktime_get_ns();
+	}
+
+	WRITE_ONCE(s->hdr->nworkers, atomic_dec_return(&s->nworkers));
+	flexsc_flush_stats(s, &l);
+	if (ret)
+		return ret;
+	w.executed = executed;
+	if (copy_to_user(uarg, &w, sizeof(w)))
+		return -EFAULT;
+	return 0;
+}
+
+static long flexsc_wake(struct flexsc_session *s)
+{
+	bool woke;
+
+	spin_lock(&s->lock);
+	woke = s->nsleeping != 0;
+	s->wake_seq++;
+	s->need_wakeup = false;
+	flexsc_publish_sleep_state(s);
+	spin_unlock(&s->lock);
+	if (woke) {
+		wake_up_interruptible_all(&s->work_wq);
+		flexsc_stat_add(s, ST_WAKEUPS, 1);
+	}
+	return 0;
+}
+
+static bool flexsc_wait_cond(struct flexsc_session *s, u32 index)
+{
+	u32 i, st;
+
+	if (index != FLEXSC_WAIT_ANY) {
+		st = READ_ONCE(s->ent[index].status);
+		return st != FLEXSC_STATUS_SUBMITTED && st != FLEXSC_STATUS_BUSY;
+	}
+	for (i = 0; i < s->nentries; i++)
+		if (READ_ONCE(s->ent[i].status) == FLEXSC_STATUS_DONE)
+			return true;
+	return false;
+}
+
+static long flexsc_wait(struct flexsc_session *s, struct flexsc_wait __user *uarg)
+{
+	struct flexsc_wait w;
+	long ret;
+
+	if (copy_from_user(&w, uarg, sizeof(w)))
+		return -EFAULT;
+	if (w.flags || (w.index != FLEXSC_WAIT_ANY && w.index >= s->nentries))
+		return -EINVAL;
+	if (w.index != FLEXSC_WAIT_ANY)
+		w.index = array_index_nospec(w.index, s->nentries);
+	flexsc_stat_add(s, ST_WAITS, 1);
+
+	if (w.timeout_ns < 0) {
+		ret = wait_event_interruptible(s->done_wq, flexsc_wait_cond(s, w.index) ||
+					       READ_ONCE(s->stopped));
+	} else if (w.timeout_ns == 0) {
+		ret = flexsc_wait_cond(s, w.index) ? 0 : -ETIMEDOUT;
+	} else {
+		ret = wait_event_interruptible_hrtimeout(s->done_wq,
+				flexsc_wait_cond(s, w.index) || READ_ONCE(s->stopped),
+				ns_to_ktime(w.timeout_ns));
+		if (ret == -ETIME)
+			ret = -ETIMEDOUT;
+		else if (ret == -ERESTARTSYS)
+			ret = -EINTR;
+	}
+	if (!ret && READ_ONCE(s->stopped) && !flexsc_wait_cond(s, w.index))
+		ret = -ESHUTDOWN;
+	return ret;
+}
+
+static long flexsc_register(struct flexsc_session *s,
+			    struct flexsc_register __user *uarg)
+{
+	struct flexsc_register r;
+	size_t size;
+	void *area;
+	int ret = 0;
+
+	if (copy_from_user(&r, uarg, sizeof(r)))
+		return -EFAULT;
+	if (r.flags || r.nentries < FLEXSC_MIN_ENTRIES ||
+	    r.nentries > FLEXSC_MAX_ENTRIES)
+		return -EINVAL;
+	if (r.cpumask_ptr ? (r.cpumask_size < 8 || r.cpumask_size > FLEXSC_MAX_CPUMASK ||
+			     r.cpumask_size % 8) : r.cpumask_size)
+		return -EINVAL;
+	if (flexsc_task_denied())
+		return -EPERM;
+	if (current->mm != s->mm)
+		return -EPERM;
+
+	mutex_lock(&s->reg_lock);
+	if (s->registered) {
+		ret = -EBUSY;
+		goto out;
+	}
+	if (r.cpumask_ptr) {
+		unsigned long *bits;
+		unsigned int nbits = r.cpumask_size * BITS_PER_BYTE;
+
+		bits = kzalloc(max_t(size_t, r.cpumask_size, cpumask_size()), GFP_KERNEL);
+		if (!bits) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		if (copy_from_user(bits, u64_to_user_ptr(r.cpumask_ptr), r.cpumask_size)) {
+			kfree(bits);
+			ret = -EFAULT;
+			goto out;
+		}
+		/* Only CPUs that exist; bits beyond nr_cpu_ids are ignored. */
+		if (nbits > nr_cpu_ids)
+			bitmap_clear(bits, nr_cpu_ids, nbits - nr_cpu_ids);
+		cpumask_and(s->cpus, to_cpumask(bits), cpu_possible_mask);
+		kfree(bits);
+		if (!cpumask_intersects(s->cpus, current->cpus_ptr)) {
+			ret = -EINVAL;
+			goto out;
+		}
+		s->has_cpus = true;
+	}
+
+	size = FLEXSC_HEADER_SIZE + PAGE_ALIGN((size_t)r.nentries * FLEXSC_ENTRY_SIZE);
+	area = vmalloc_user(size);	/* zeroed: every entry starts FREE */
+	if (!area) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	s->area = area;
+	s->area_size = size;
+	s->hdr = area;
+	s->ent = area + FLEXSC_HEADER_SIZE;
+	s->nentries = r.nentries;
+	s->hdr->magic = FLEXSC_MAGIC;
+	s->hdr->abi_version = FLEXSC_ABI_VERSION;
+	s->hdr->nentries = r.nentries;
+	s->hdr->entries_offset = FLEXSC_HEADER_SIZE;
+
+	r.abi_version = FLEXSC_ABI_VERSION;
+	r.entry_size = FLEXSC_ENTRY_SIZE;
+	r.entries_offset = FLEXSC_HEADER_SIZE;
+	r.area_size = size;
+	if (copy_to_user(uarg, &r, sizeof(r))) {
+		/* Not registered: undo, so that a retry starts from scratch. */
+		s->area = NULL;
+		s->hdr = NULL;
+		s->ent = NULL;
+		s->nentries = 0;
+		s->area_size = 0;
+		s->has_cpus = false;
+		vfree(area);
+		ret = -EFAULT;
+		goto out;
+	}
+	smp_store_release(&s->registered, true);
+out:
+	mutex_unlock(&s->reg_lock);
+	return ret;
+}
+
+static long flexsc_stats_ioctl(struct flexsc_session *s, void __user *uarg)
+{
+	struct flexsc_stats st;
+	u64 *v = (u64 *)&st;
+	int i;
+
+	static_assert(sizeof(st) == ST_NR * sizeof(u64));
+	for (i = 0; i < ST_NR; i++)
+		v[i] = atomic64_read(&s->stats[i]);
+	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static long flexsc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct flexsc_session *s = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	if (cmd == FLEXSC_IOC_VERSION) {
+		u32 v = FLEXSC_ABI_VERSION;
+
+		return put_user(v, (u32 __user *)uarg);
+	}
+	/* A session belongs to the mm that opened it (not a forked child). */
+	if (current->mm != s->mm)
+		return -EPERM;
+	if (cmd == FLEXSC_IOC_REGISTER)
+		return flexsc_register(s, uarg);
+
+	s = flexsc_ready(s);
+	if (!s)
+		return -EINVAL;
+	switch (cmd) {
+	case FLEXSC_IOC_WORK:
+		return flexsc_work(s, uarg);
+	case FLEXSC_IOC_WAKE:
+		return flexsc_wake(s);
+	case FLEXSC_IOC_WAIT:
+		return flexsc_wait(s, uarg);
+	case FLEXSC_IOC_STATS:
+		return flexsc_stats_ioctl(s, uarg);
+	case FLEXSC_IOC_STOP:
+		WRITE_ONCE(s->stopped, true);
+		flexsc_wake(s);
+		wake_up_interruptible_all(&s->work_wq);
+		wake_up_interruptible_all(&s->done_wq);
+		return 0;
+	}
+	return -ENOTTY;
+}
+
+static int flexsc_open(struct inode *inode, struct file *file)
+{
+	struct flexsc_session *s;
+
+	if (!current->mm)
+		return -EPERM;
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	if (!zalloc_cpumask_var(&s->cpus, GFP_KERNEL)) {
+		kfree(s);
+		return -ENOMEM;
+	}
+	kref_init(&s->ref);
+	mutex_init(&s->reg_lock);
+	spin_lock_init(&s->lock);
+	init_waitqueue_head(&s->work_wq);
+	init_waitqueue_head(&s->done_wq);
+	atomic_set(&s->nworkers, 0);
+	mmgrab(current->mm);
+	s->mm = current->mm;
+	s->tgid = current->tgid;
+	spin_lock(&flexsc_lock);
+	list_add_tail(&s->node, &flexsc_sessions);
+	spin_unlock(&flexsc_lock);
+	atomic64_inc(&flexsc_sessions_total);
+	file->private_data = s;
+	return 0;
+}
+
+static int flexsc_release(struct inode *inode, struct file *file)
+{
+	struct flexsc_session *s = file->private_data;
+
+	/* No ioctl can be running: they hold a reference to the file. */
+	WRITE_ONCE(s->stopped, true);
+	flexsc_put(s);
+	return 0;
+}
+
+static const struct file_operations flexsc_fops = {
+	.owner = THIS_MODULE,
+	.open = flexsc_open,
+	.release = flexsc_release,
+	.unlocked_ioctl = flexsc_ioctl,
+	/* no compat_ioctl: 32-bit callers get ENOTTY */
+	.mmap = flexsc_mmap,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice flexsc_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "flexsc",
+	.fops = &flexsc_fops,
+	.mode = 0666,
+};
+
+/* ------------------------------------------------------------------ */
+/* debugfs: /sys/kernel/debug/flexsc/{stats,sessions}                  */
+/* ------------------------------------------------------------------ */
+
+static int flexsc_stats_show(struct seq_file *m, void *v)
+{
+	int i;
+
+	seq_printf(m, "abi_version %u\n", FLEXSC_ABI_VERSION);
+	seq_printf(m, "sessions_total %lld\n", atomic64_read(&flexsc_sessions_total));
+	for (i = 0; i < ST_NR; i++)
+		seq_printf(m, "%s %lld\n", flexsc_stat_names[i],
+			   atomic64_read(&flexsc_gstats[i]));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(flexsc_stats);
+
+static int flexsc_sessions_show(struct seq_file *m, void *v)
+{
+	struct flexsc_session *s;
+	int i;
+
+	spin_lock(&flexsc_lock);
+	list_for_each_entry(s, &flexsc_sessions, node) {
+		seq_printf(m, "tgid %d nentries %u nworkers %d", s->tgid,
+			   READ_ONCE(s->nentries), atomic_read(&s->nworkers));
+		for (i = 0; i < ST_NR; i++)
+			seq_printf(m, " %s %lld", flexsc_stat_names[i],
+				   atomic64_read(&s->stats[i]));
+		seq_putc(m, '\n');
+	}
+	spin_unlock(&flexsc_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(flexsc_sessions);
+
+static int __init flexsc_init(void)
+{
+	int ret;
+
+	ret = flexsc_resolve();
+	if (ret)
+		return ret;
+	ret = misc_register(&flexsc_misc);
+	if (ret) {
+		pr_err("misc_register failed (%d)\n", ret);
+		return ret;
+	}
+	flexsc_debugfs = debugfs_create_dir("flexsc", NULL);
+	debugfs_create_file("stats", 0444, flexsc_debugfs, NULL, &flexsc_stats_fops);
+	debugfs_create_file("sessions", 0400, flexsc_debugfs, NULL, &flexsc_sessions_fops);
+	pr_info("loaded, ABI %u, %zu allowed system calls\n",
+		FLEXSC_ABI_VERSION, ARRAY_SIZE(flexsc_allow));
+	return 0;
+}
+
+static void __exit flexsc_exit(void)
+{
+	debugfs_remove_recursive(flexsc_debugfs);
+	misc_deregister(&flexsc_misc);
+}
+
+module_init(flexsc_init);
+module_exit(flexsc_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("FlexSC exception-less system calls");
+MODULE_VERSION("1");

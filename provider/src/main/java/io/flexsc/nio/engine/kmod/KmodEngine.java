@@ -162,17 +162,16 @@ public final class KmodEngine implements SyscallEngine {
         return KmodAllowlist.allowed(nr) && !unsupported[nr];
     }
 
-    /** Claims a free entry; when the area is full, wakes the syscall threads and waits for one. */
+    /**
+     * Claims a free entry, waiting for one when the area is full. Only for a caller that holds no
+     * entry: entries are freed only by the callers that wait on them, so a caller that waited while
+     * holding some could wait forever on others doing the same.
+     */
     private int claim() {
-        int n = session.nentries;
-        int start = hint.getAndIncrement();
         for (int round = 0; ; round++) {
-            for (int k = 0; k < n; k++) {
-                int i = Math.floorMod(start + k, n);
-                int off = session.entry(i);
-                if ((int) INT.getOpaque(area, off) == STATUS_FREE && INT.compareAndSet(area, off, STATUS_FREE, STATUS_CLAIMED)) {
-                    return i;
-                }
+            int i = tryClaim();
+            if (i >= 0) {
+                return i;
             }
             notifyWorkers();
             if (round < 16) {
@@ -181,6 +180,20 @@ public final class KmodEngine implements SyscallEngine {
                 LockSupport.parkNanos(50_000);
             }
         }
+    }
+
+    /** Claims a free entry ({@code FREE -> CLAIMED}), or returns -1 when none is free. */
+    private int tryClaim() {
+        int n = session.nentries;
+        int start = hint.getAndIncrement();
+        for (int k = 0; k < n; k++) {
+            int i = Math.floorMod(start + k, n);
+            int off = session.entry(i);
+            if ((int) INT.getOpaque(area, off) == STATUS_FREE && INT.compareAndSet(area, off, STATUS_FREE, STATUS_CLAIMED)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Fills a claimed entry and hands it to the kernel (release store of SUBMITTED). */
@@ -289,34 +302,50 @@ public final class KmodEngine implements SyscallEngine {
         enter();
         try {
             for (int k = from; k < to; k++) {
-                calls[k].markSubmitted();
+                try {
+                    calls[k].markSubmitted();
+                } catch (IllegalStateException e) {
+                    for (int j = from; j < k; j++) {
+                        calls[j].fail(e); // the batch is refused as a whole
+                    }
+                    throw e;
+                }
             }
             stats.calls(to - from);
             int[] slots = new int[to - from];
-            int published = 0;
-            for (int k = from; k < to; k++) {
-                Call c = calls[k];
-                if (viaModule(c.nr())) {
-                    int i = claim();
+            int k = from;
+            while (k < to) {
+                // Publish as many calls as there are free entries (at least one), then collect them:
+                // a batch larger than the free area goes in rounds.
+                int roundStart = k;
+                int published = 0;
+                for (; k < to; k++) {
+                    Call c = calls[k];
+                    if (!viaModule(c.nr())) {
+                        slots[k - from] = -1;
+                        continue;
+                    }
+                    int i = published == 0 ? claim() : tryClaim();
+                    if (i < 0) {
+                        break;
+                    }
                     publish(i, c);
                     slots[k - from] = i;
                     published++;
-                } else {
-                    slots[k - from] = -1;
                 }
-            }
-            if (published > 0) {
-                stats.batch(published);
-                notifyWorkers();
-            }
-            for (int k = from; k < to; k++) {
-                Call c = calls[k];
-                int i = slots[k - from];
-                if (i >= 0) {
-                    c.complete(settle(c, awaitEntry(i, c)));
-                } else {
-                    stats.fallback();
-                    c.complete(DirectEngine.run(c));
+                if (published > 0) {
+                    stats.batch(published);
+                    notifyWorkers();
+                }
+                for (int j = roundStart; j < k; j++) {
+                    Call c = calls[j];
+                    int i = slots[j - from];
+                    if (i >= 0) {
+                        c.complete(settle(c, awaitEntry(i, c)));
+                    } else {
+                        stats.fallback();
+                        c.complete(DirectEngine.run(c));
+                    }
                 }
             }
         } finally {

@@ -38,14 +38,16 @@ public final class EngineStats implements EngineStatsMBean {
         histogram[bucket(size)].increment();
     }
 
-    /** Counts a call run on the caller's thread by the engine's choice. */
+    /** Counts a call run on the caller's thread by the engine's choice: also a batch of one. */
     public void directCall() {
         directCalls.increment();
+        batch(1);
     }
 
-    /** Counts a call the engine could not carry and ran directly. */
+    /** Counts a call the engine could not carry and ran directly: also a batch of one. */
     public void fallback() {
         fallbacks.increment();
+        batch(1);
     }
 
     static int bucket(int size) {

@@ -7,7 +7,11 @@ public interface EngineStatsMBean {
     /** Calls submitted (each call of an explicit batch counts once). */
     long getCalls();
 
-    /** Batches handed to the kernel (one io_uring_enter, one worker wake-up, one direct call). */
+    /**
+     * Kernel entries that carried calls: one io_uring_enter that submitted, one group of entries
+     * published to the module, one call run directly (adaptive or fallback). Calls divided by
+     * batches is the number of calls per kernel entry.
+     */
     long getBatches();
 
     /** Calls that formed a batch of their own and ran on the caller's thread by choice (adaptive). */

@@ -22,7 +22,8 @@ public final class RawSyscall {
         @SaveError long syscall(long nr, long a0, long a1);
         @SaveError long syscall(long nr, long a0, long a1, long a2);
         @SaveError long syscall(long nr, long a0, long a1, long a2, long a3);
-        @SaveError long syscall(long nr, long a0, long a1, long a2, long a3, long a4);
+        // No (nr, a0..a4) overload: jnr-ffi 2.2.17's x86_64 stub corrupts the sixth argument of a
+        // six-parameter binding (jnr-ffi issue #181). Five-argument calls use the seven-parameter form.
         @SaveError long syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
     }
 

@@ -1,0 +1,758 @@
+package io.flexsc.nio.engine.uring;
+
+import io.flexsc.nio.engine.Call;
+import io.flexsc.nio.engine.DirectEngine;
+import io.flexsc.nio.engine.EngineClosedException;
+import io.flexsc.nio.engine.EngineStats;
+import io.flexsc.nio.engine.EngineStatsRegistry;
+import io.flexsc.nio.engine.SyscallEngine;
+import io.flexsc.nio.engine.Waiting;
+import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.NativeMemory;
+import java.nio.ByteBuffer;
+import java.util.BitSet;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The {@code uring} engine: system calls carried by one io_uring instance, batched across threads.
+ *
+ * <h2>How a call travels</h2>
+ * A call whose system call has an io_uring opcode ({@link OpcodeMap}) is written as an SQE; any other
+ * call runs directly on the caller's thread and counts as a {@linkplain EngineStats#fallback()
+ * fallback}. With {@code adaptive} on, a call that finds the engine idle (nothing queued, nothing in
+ * the kernel, no one submitting) also runs directly ({@linkplain EngineStats#directCall() direct
+ * call}): one system call costs what one {@code io_uring_enter} costs, so the ring only pays off when
+ * it carries more than one call per entry.
+ *
+ * <p>There are no engine threads; callers take two roles in turn:
+ * <ul>
+ *   <li><b>Submitter</b> (a try-lock): drains the queue of waiting calls, and its own calls, into
+ *       SQEs, publishes the SQ tail (release store) and submits them all with one
+ *       {@code io_uring_enter}. An explicit batch ({@link #executeBatch}) waits for the role so that it
+ *       goes into the kernel in one entry (several only when it exceeds the SQ). A caller that finds
+ *       the role taken leaves its call on a lock-free queue; the submitter looks at the queue again
+ *       after giving up the role, so no call is stranded.</li>
+ *   <li><b>Reaper</b> (one thread at a time): reads CQEs (acquire load of the CQ tail), completes
+ *       their calls ({@code user_data} is the call's slot in the in-flight table) and unparks their
+ *       waiters. While its own call is not done it waits in {@code io_uring_enter(GETEVENTS)} for any
+ *       completion, so a call that blocks in the kernel (a {@code recv} on a blocking socket, which
+ *       io_uring parks on a poll) never holds up other callers' completions. When its own calls are
+ *       done it hands the role to a caller that still waits.</li>
+ * </ul>
+ * Calls that complete while being submitted (most file I/O on cached data, sends, receives with data
+ * at hand) are in the CQ when {@code io_uring_enter} returns: one kernel entry per batch.
+ *
+ * <p>Calls in the kernel are capped at the CQ size, so the CQ cannot overflow; should the kernel still
+ * report an overflow backlog ({@code IORING_SQ_CQ_OVERFLOW}), the reaper flushes it.
+ *
+ * <p>io_uring ties a request to the thread that submitted it; if that thread exits before a request
+ * parked on a poll has run, the kernel cancels the request ({@code -ECANCELED}) without running it.
+ * Since a submitter also submits other threads' calls, the engine resubmits a call that comes back
+ * {@code -ECANCELED} when the engine did not cancel it and its submitter has terminated.
+ *
+ * <h2>SQPOLL</h2>
+ * With {@code -Dflexsc.uring.sqpoll=true} a kernel thread consumes the SQ; submitting is a release
+ * store of the tail, a full fence, and a read of the SQ flags; only when the thread sleeps
+ * ({@code IORING_SQ_NEED_WAKEUP}) does the submitter enter the kernel, with {@code SQ_WAKEUP}.
+ *
+ * <h2>Closing</h2>
+ * As {@link SyscallEngine} specifies: new calls fail with {@link EngineClosedException}, queued calls
+ * fail with it too, calls in the kernel are waited for ({@code closeTimeoutMillis}), then cancelled
+ * with {@code IORING_OP_ASYNC_CANCEL} (they finish with {@code -ECANCELED} or {@code -EINTR}) and
+ * waited for again; any still unfinished then fail with {@link EngineClosedException}. Then the rings
+ * are unmapped and the ring fd closed.
+ *
+ * <p>Thread safety: all public methods may be called from any number of threads.
+ */
+public final class UringEngine implements SyscallEngine {
+    public static final String NAME = "uring";
+
+    private static final System.Logger LOG = System.getLogger("io.flexsc.nio.engine.uring");
+
+    /** {@code user_data} of the engine's own SQEs (NOP, ASYNC_CANCEL): completions to skip. */
+    private static final long INTERNAL = -1L;
+    private static final int FREE = 0;
+    private static final int HELD = 1;
+    private static final int SHUT = 2;
+    /** Occupies the reaper role for good once the engine is closed. Never started. */
+    private static final Thread CLOSED = new Thread("flexsc-uring-closed");
+    /** Bound of one reaper wait in the kernel; a safety net, completions wake it earlier. */
+    private static final long REAP_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    /** Marks a call for its second, waiting attempt (see {@link OpcodeMap#mayWait}). */
+    private static final class Retry {
+        final Object waiter;
+
+        Retry(Object waiter) {
+            this.waiter = waiter instanceof Retry ? ((Retry) waiter).waiter : waiter;
+        }
+    }
+
+    /** A waiting caller; completers unpark it only when it says it parks. */
+    static final class Waiter {
+        final Thread thread = Thread.currentThread();
+        volatile boolean parked;
+    }
+
+    private final UringConfig config;
+    private final Ring ring;
+    private final OpcodeMap ops;
+    private final boolean sqpoll;
+    private final String sqpollNote;
+    private final EngineStats stats = new EngineStats(NAME);
+    private final ThreadLocal<Waiter> waiters = ThreadLocal.withInitial(Waiter::new);
+
+    /** Calls accepted but not yet written to the SQ. */
+    private final ConcurrentLinkedQueue<Call> pending = new ConcurrentLinkedQueue<>();
+    /** The submitter role: FREE, HELD, or SHUT once closed. */
+    private final AtomicInteger submitRole = new AtomicInteger(FREE);
+    /** The reaper role's holder, or null; {@link #CLOSED} once closed. */
+    private final AtomicReference<Thread> reaper = new AtomicReference<>();
+    /** In-flight table: slot (the SQE's user_data) to call. */
+    private final AtomicReferenceArray<Call> slots;
+    /** The thread whose io_uring_enter submitted the slot's call (null in SQPOLL mode). */
+    private final AtomicReferenceArray<Thread> submitters;
+    /** Whether the slot's SQE carries a "don't wait" flag the caller did not ask for. */
+    private final boolean[] nowaitSlots;
+    /** struct stat for the reaper's descriptor checks. */
+    private final long statBuf;
+    private final AtomicInteger inflight = new AtomicInteger();
+    private final int capacity;
+    /** Next slot to try; submitter role only. */
+    private int cursor;
+    /** SQEs were published that an io_uring_enter did not take (it failed); resubmit them. */
+    private volatile boolean leftover;
+    private volatile boolean closed;
+    private final Object closeLock = new Object();
+    private boolean closeDone;
+    /** io_uring_getevents_arg + __kernel_timespec for bounded waits (read-only once filled). */
+    private final long waitArg;
+    private final boolean extArg;
+
+    /**
+     * Starts an engine.
+     *
+     * @throws Ring.SetupException if the ring cannot be set up
+     */
+    UringEngine(UringConfig config) throws Ring.SetupException {
+        this.config = config;
+        Ring r;
+        String note;
+        if (config.sqpoll()) {
+            Ring polled;
+            try {
+                polled = Ring.open(config.entries(), 2 * config.entries(), Uring.SETUP_SQPOLL, config.sqpollIdleMillis());
+                note = "on (idle " + config.sqpollIdleMillis() + " ms)";
+            } catch (Ring.SetupException e) {
+                LOG.log(System.Logger.Level.WARNING,
+                        "flexsc uring: SQPOLL was requested but refused ({0}); running without it", e.getMessage());
+                polled = null;
+                note = "requested but refused (" + e.getMessage() + "); off";
+            }
+            r = polled != null ? polled : Ring.open(config.entries(), 2 * config.entries(), 0, 0);
+        } else {
+            r = Ring.open(config.entries(), 2 * config.entries(), 0, 0);
+            note = "off";
+        }
+        this.ring = r;
+        this.sqpoll = r.sqpoll();
+        this.sqpollNote = note;
+        BitSet supported = r.probeOpcodes();
+        if (supported == null) {
+            supported = new BitSet(); // pre-5.6 kernel: no probe, carry nothing rather than guess
+        }
+        supported.andNot(config.disabledOpcodes());
+        this.ops = new OpcodeMap(supported, r.hasFeature(Uring.FEAT_RW_CUR_POS));
+        this.capacity = r.cqEntries;
+        this.slots = new AtomicReferenceArray<>(capacity);
+        this.submitters = new AtomicReferenceArray<>(capacity);
+        this.nowaitSlots = new boolean[capacity];
+        this.statBuf = NativeMemory.allocate(STAT_SIZE);
+        this.extArg = r.hasFeature(Uring.FEAT_EXT_ARG);
+        this.waitArg = NativeMemory.allocate(Uring.GETEVENTS_ARG_SIZE + 16);
+        ByteBuffer a = NativeMemory.wrap(waitArg, Uring.GETEVENTS_ARG_SIZE + 16);
+        a.putLong(Uring.GEA_TS, waitArg + Uring.GETEVENTS_ARG_SIZE);
+        a.putLong(Uring.GETEVENTS_ARG_SIZE, REAP_WAIT_NANOS / 1_000_000_000L);
+        a.putLong(Uring.GETEVENTS_ARG_SIZE + 8, REAP_WAIT_NANOS % 1_000_000_000L);
+        EngineStatsRegistry.publish(stats);
+        LOG.log(System.Logger.Level.DEBUG, () -> "flexsc uring engine started: " + describe());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public EngineStats stats() {
+        return stats;
+    }
+
+    /** The ring's shape and what the engine uses, for logs and diagnostics. */
+    String describe() {
+        return "sq=" + ring.sqEntries + " cq=" + ring.cqEntries + " features=" + Uring.featureNames(ring.features)
+                + " opcodes=" + ops.describe() + " sqpoll=" + sqpollNote + " adaptive=" + config.adaptive();
+    }
+
+    /** Whether the ring runs in SQPOLL mode. */
+    boolean sqpollActive() {
+        return sqpoll;
+    }
+
+    /** Whether calls of this kind travel through the ring (else they run directly). */
+    boolean carries(Call c) {
+        return ops.opcode(c) != OpcodeMap.FALLBACK;
+    }
+
+    int sqEntries() {
+        return ring.sqEntries;
+    }
+
+    // ---------------------------------------------------------------- submission
+
+    @Override
+    public long execute(Call call) {
+        if (closed) {
+            throw new EngineClosedException(NAME);
+        }
+        call.markSubmitted();
+        stats.calls(1);
+        if (!carries(call)) {
+            stats.fallback();
+            return runDirect(call);
+        }
+        if (config.adaptive() && idle()) {
+            stats.directCall();
+            return runDirect(call);
+        }
+        Call[] one = {call};
+        submit(one, 0, 1, false);
+        await(one, 0, 1);
+        return call.result();
+    }
+
+    @Override
+    public void executeBatch(Call[] calls, int from, int to) {
+        Objects.checkFromToIndex(from, to, calls.length);
+        if (closed) {
+            throw new EngineClosedException(NAME);
+        }
+        for (int i = from; i < to; i++) {
+            try {
+                calls[i].markSubmitted();
+            } catch (IllegalStateException e) {
+                for (int j = from; j < i; j++) {
+                    calls[j].fail(e); // the batch is refused as a whole
+                }
+                throw e;
+            }
+        }
+        int n = to - from;
+        if (n == 0) {
+            return;
+        }
+        stats.calls(n);
+        if (n == 1 && config.adaptive() && carries(calls[from]) && idle()) {
+            stats.directCall();
+            runDirect(calls[from]);
+            return;
+        }
+        Call[] carried = new Call[n];
+        int m = 0;
+        for (int i = from; i < to; i++) {
+            if (carries(calls[i])) {
+                carried[m++] = calls[i];
+            }
+        }
+        if (m > 0) {
+            submit(carried, 0, m, true);
+        }
+        if (m < n) {
+            for (int i = from; i < to; i++) {
+                if (!calls[i].isDone() && !carries(calls[i])) {
+                    stats.fallback();
+                    runDirect(calls[i]);
+                }
+            }
+        }
+        await(carried, 0, m);
+    }
+
+    private static long runDirect(Call call) {
+        long r = DirectEngine.run(call);
+        call.complete(r);
+        return r;
+    }
+
+    /** Nothing queued, nothing in the kernel, no one submitting. */
+    private boolean idle() {
+        return inflight.get() == 0 && submitRole.get() == FREE && pending.isEmpty();
+    }
+
+    /**
+     * Hands {@code calls[from..to)} to the kernel: as submitter if the role is free (or, with
+     * {@code waitForRole}, once it is), else through the queue for the current submitter.
+     */
+    private void submit(Call[] calls, int from, int to, boolean waitForRole) {
+        Waiter w = waiters.get();
+        for (int i = from; i < to; i++) {
+            calls[i].engineTag = w;
+        }
+        boolean mine = submitRole.compareAndSet(FREE, HELD);
+        if (!mine && waitForRole) {
+            Waiting.awaitCondition(() -> submitRole.get() == SHUT || submitRole.compareAndSet(FREE, HELD), 50_000);
+            mine = submitRole.get() != SHUT; // it returned either holding the role or seeing it shut
+        }
+        if (mine) {
+            try {
+                if (closed) {
+                    for (int i = from; i < to; i++) {
+                        calls[i].fail(new EngineClosedException(NAME));
+                    }
+                } else {
+                    fillAndSubmit(calls, from, to);
+                }
+            } finally {
+                submitRole.compareAndSet(HELD, FREE);
+            }
+        } else {
+            for (int i = from; i < to; i++) {
+                pending.add(calls[i]);
+            }
+            if (closed) {
+                for (int i = from; i < to; i++) {
+                    if (pending.remove(calls[i])) {
+                        calls[i].fail(new EngineClosedException(NAME));
+                    }
+                }
+                return;
+            }
+        }
+        submitPending();
+    }
+
+    /** Submits queued calls if there are any and the role is free; repeats while more arrive. */
+    private void submitPending() {
+        while ((!pending.isEmpty() || leftover) && submitRole.compareAndSet(FREE, HELD)) {
+            try {
+                if (closed) {
+                    return; // the closer fails what is queued
+                }
+                fillAndSubmit(null, 0, 0);
+            } finally {
+                submitRole.compareAndSet(HELD, FREE);
+            }
+            if (inflight.get() >= capacity) {
+                return; // the reaper submits the rest as slots free up
+            }
+        }
+    }
+
+    /**
+     * Submitter role held: writes {@code calls[from..to)} and then queued calls into SQEs and enters
+     * the kernel once per SQ-full. Calls that find no room (the in-flight table is full) are queued.
+     */
+    private void fillAndSubmit(Call[] calls, int from, int to) {
+        Thread me = sqpoll ? null : Thread.currentThread();
+        int i = from;
+        ByteBuffer sqes = ring.sqes();
+        while (true) {
+            int published = 0;
+            int free = ring.sqFree();
+            while (published < free && inflight.get() < capacity) {
+                Call c;
+                if (i < to) {
+                    c = calls[i++];
+                } else if ((c = pending.poll()) == null) {
+                    break;
+                }
+                boolean nowait = !(c.engineTag instanceof Retry) && OpcodeMap.mayWait(c);
+                int slot = claimSlot(c, me, nowait);
+                OpcodeMap.encode(c, ops.opcode(c), sqes, ring.nextSqe(), slot, nowait);
+                published++;
+            }
+            if (published > 0) {
+                ring.publish();
+            }
+            boolean more = i < to || !pending.isEmpty();
+            if (published > 0 || leftover) {
+                if (!enterSubmit(published, more)) {
+                    break;
+                }
+            }
+            if (!more || inflight.get() >= capacity || published == 0) {
+                break;
+            }
+        }
+        while (i < to) {
+            pending.add(calls[i++]); // no room in the kernel now; the reaper submits them later
+        }
+    }
+
+    private int claimSlot(Call c, Thread submitter, boolean nowait) {
+        while (true) {
+            int s = cursor;
+            cursor = s + 1 == capacity ? 0 : s + 1;
+            if (slots.get(s) == null) {
+                nowaitSlots[s] = nowait; // published to the reaper by the volatile store below
+                submitters.set(s, submitter);
+                slots.set(s, c);
+                inflight.incrementAndGet();
+                return s;
+            }
+        }
+    }
+
+    /** Submitter role held: gets published SQEs to the kernel. False if it could not. */
+    private boolean enterSubmit(int published, boolean more) {
+        if (sqpoll) {
+            if (published > 0) {
+                stats.batch(published);
+            }
+            if (ring.sqNeedsWakeup()) {
+                ring.enter(0, 0, Uring.ENTER_SQ_WAKEUP, 0, 0);
+            }
+            if (more && ring.sqFree() == 0) {
+                ring.enter(0, 0, Uring.ENTER_SQ_WAIT, 0, 0); // wait for the SQ thread to make room
+            }
+            leftover = false;
+            return true;
+        }
+        while (true) {
+            int n = ring.unsubmitted();
+            if (n == 0) {
+                leftover = false;
+                return true;
+            }
+            long r = ring.enter(n, 0, 0, 0, 0);
+            if (r > 0) {
+                stats.batch((int) r);
+            }
+            if (r >= 0) {
+                leftover = ring.unsubmitted() > 0;
+                return !leftover;
+            }
+            if (r != -Errno.EINTR) {
+                // EAGAIN/EBUSY: kernel resources or a completion backlog; the SQEs stay published and
+                // the next submitter or the reaper retries them.
+                leftover = true;
+                if (r != -Errno.EAGAIN && r != -Errno.EBUSY) {
+                    LOG.log(System.Logger.Level.ERROR, "flexsc uring: io_uring_enter failed: {0}",
+                            Ring.errnoName(Errno.of(r)));
+                }
+                return false;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- completion
+
+    /** Waits until {@code calls[from..to)} are done, reaping when the role is free. */
+    private void await(Call[] calls, int from, int to) {
+        Waiter me = null;
+        int i = from;
+        int round = 0;
+        while (true) {
+            while (i < to && calls[i].isDone()) {
+                i++;
+            }
+            if (i == to) {
+                return;
+            }
+            if (reaper.get() == null && reaper.compareAndSet(null, Thread.currentThread())) {
+                try {
+                    i = reap(calls, i, to);
+                } finally {
+                    releaseReaper();
+                }
+                continue;
+            }
+            if (round < Waiting.SPINS) {
+                round++;
+                Thread.onSpinWait();
+            } else if (round < Waiting.SPINS + Waiting.YIELDS) {
+                round++;
+                Thread.yield();
+            } else {
+                if (me == null) {
+                    me = waiters.get();
+                }
+                me.parked = true;
+                if (!calls[i].isDone() && reaper.get() != null) {
+                    LockSupport.park(this);
+                }
+                me.parked = false;
+            }
+        }
+    }
+
+    /** Reaper role held: reaps until {@code calls[i..to)} are done; returns the first not done. */
+    private int reap(Call[] calls, int i, int to) {
+        while (true) {
+            reapReady();
+            while (i < to && calls[i].isDone()) {
+                i++;
+            }
+            if (i == to) {
+                return i;
+            }
+            if (!pending.isEmpty() || leftover) {
+                submitPending();
+            }
+            if (ring.cqReady() == 0) {
+                waitInKernel();
+            }
+        }
+    }
+
+    /** Reaper role held: one bounded wait in the kernel for at least one completion. */
+    private void waitInKernel() {
+        long r = extArg
+                ? ring.enter(0, 1, Uring.ENTER_GETEVENTS | Uring.ENTER_EXT_ARG, waitArg, Uring.GETEVENTS_ARG_SIZE)
+                : ring.enter(0, 1, Uring.ENTER_GETEVENTS, 0, 0);
+        if (Errno.isError(r) && r != -62 /* ETIME */ && r != -Errno.EINTR && r != -Errno.EAGAIN && r != -Errno.EBUSY) {
+            LOG.log(System.Logger.Level.ERROR, "flexsc uring: io_uring_enter(GETEVENTS) failed: {0}",
+                    Ring.errnoName(Errno.of(r)));
+            LockSupport.parkNanos(REAP_WAIT_NANOS); // never a hot loop on a broken ring
+        }
+    }
+
+    /** Reaper role held: completes every ready CQE's call. */
+    private void reapReady() {
+        int n = ring.cqReady();
+        if (n > 0) {
+            for (int k = 0; k < n; k++) {
+                long ud = ring.cqeUserData(k);
+                if (ud == INTERNAL) {
+                    continue;
+                }
+                int res = ring.cqeRes(k);
+                int s = (int) ud;
+                Call c = slots.get(s);
+                Thread submitter = submitters.get(s);
+                submitters.set(s, null);
+                slots.set(s, null);
+                inflight.decrementAndGet();
+                if (c == null) {
+                    continue;
+                }
+                if (nowaitSlots[s] && (res == -Errno.EAGAIN || (res == -Errno.EOPNOTSUPP && OpcodeMap.isReadWrite(c)))) {
+                    if (res == -Errno.EAGAIN && nonBlocking(c)) {
+                        completeAndWake(c, res);
+                    } else if (closed) {
+                        failAndWake(c); // its real attempt never reached the kernel
+                    } else {
+                        c.engineTag = new Retry(c.engineTag);
+                        pending.add(c);
+                    }
+                    continue;
+                }
+                if (res == -Errno.ECANCELED && !closed && submitter != null && !submitter.isAlive()) {
+                    // The kernel dropped the request with its submitting thread; it did not run.
+                    LOG.log(System.Logger.Level.DEBUG, "flexsc uring: resubmitting {0}: its submitter exited", c);
+                    pending.add(c);
+                    continue;
+                }
+                completeAndWake(c, res);
+            }
+            ring.cqAdvance(n);
+        }
+        if (ring.cqOverflowPending()) {
+            ring.enter(0, 0, Uring.ENTER_GETEVENTS, 0, 0); // flush the kernel's backlog into the CQ
+        }
+    }
+
+    private static final int F_GETFL = 3;
+    private static final int O_NONBLOCK = 04000;
+    private static final int STAT_SIZE = 144;
+    private static final int ST_MODE = 24;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFREG = 0100000;
+    private static final int S_IFBLK = 060000;
+
+    /**
+     * Reaper role held: whether the call's descriptor makes EAGAIN the system call's answer: it is
+     * O_NONBLOCK and, for the read/write family, not a regular file or block device (where the
+     * system call ignores O_NONBLOCK and waits for the disk).
+     */
+    private boolean nonBlocking(Call c) {
+        int fd = (int) c.a0();
+        long fl = io.flexsc.nio.ffi.RawSyscall.invoke(io.flexsc.nio.ffi.SysNr.FCNTL, fd, F_GETFL, 0, 0, 0, 0);
+        if (Errno.isError(fl) || (fl & O_NONBLOCK) == 0) {
+            return false;
+        }
+        if (!OpcodeMap.isReadWrite(c)) {
+            return true;
+        }
+        long r = io.flexsc.nio.ffi.RawSyscall.invoke(io.flexsc.nio.ffi.SysNr.FSTAT, fd, statBuf, 0, 0, 0, 0);
+        if (Errno.isError(r)) {
+            return false;
+        }
+        int type = NativeMemory.wrap(statBuf, STAT_SIZE).getInt(ST_MODE) & S_IFMT;
+        return type != S_IFREG && type != S_IFBLK;
+    }
+
+    private static void completeAndWake(Call c, long res) {
+        Object tag = c.engineTag; // read before complete: the owner may reuse the call at once
+        c.complete(res);
+        wake(tag);
+    }
+
+    private static void failAndWake(Call c) {
+        Object tag = c.engineTag;
+        c.fail(new EngineClosedException(NAME));
+        wake(tag);
+    }
+
+    private static void wake(Object tag) {
+        if (tag instanceof Retry) {
+            tag = ((Retry) tag).waiter;
+        }
+        if (tag instanceof Waiter) {
+            Waiter w = (Waiter) tag;
+            if (w.parked) {
+                LockSupport.unpark(w.thread);
+            }
+        }
+    }
+
+    /** Gives up the reaper role and, if calls are still in the kernel, wakes one of their waiters. */
+    private void releaseReaper() {
+        reaper.compareAndSet(Thread.currentThread(), null);
+        if (inflight.get() == 0) {
+            return;
+        }
+        for (int s = 0; s < capacity; s++) {
+            Call c = slots.get(s);
+            if (c != null && !c.isDone()) {
+                Object tag = c.engineTag;
+                if (tag instanceof Waiter || tag instanceof Retry) {
+                    wake(tag); // a spinning waiter sees the free role by itself
+                    return;
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    @Override
+    public void close() {
+        synchronized (closeLock) {
+            if (closeDone) {
+                return;
+            }
+            closed = true;
+            // 1. The submit side, for good; whoever holds it finishes its entry first.
+            Waiting.awaitCondition(() -> submitRole.compareAndSet(FREE, SHUT), 100_000);
+            // 2. Queued calls never reached the kernel.
+            Call c;
+            while ((c = pending.poll()) != null) {
+                failAndWake(c);
+            }
+            // 3. Calls in the kernel: wait, then cancel, then wait again.
+            long timeout = TimeUnit.MILLISECONDS.toNanos(config.closeTimeoutMillis());
+            if (!drain(timeout)) {
+                int cancelled = cancelInflight();
+                LOG.log(System.Logger.Level.DEBUG, "flexsc uring: close cancelled {0} calls still in the kernel", cancelled);
+                if (!drain(timeout)) {
+                    LOG.log(System.Logger.Level.WARNING,
+                            "flexsc uring: {0} calls did not finish after cancellation; they fail with EngineClosedException",
+                            inflight.get());
+                }
+            }
+            // 4. The completion side, for good: wake a reaper waiting in the kernel, wait for it to leave.
+            postInternal(Uring.OP_NOP, 0);
+            Waiting.awaitCondition(() -> reaper.compareAndSet(null, CLOSED), 1_000_000);
+            reapReady();
+            for (int s = 0; s < capacity; s++) {
+                Call left = slots.getAndSet(s, null);
+                if (left != null && !left.isDone()) {
+                    failAndWake(left);
+                }
+            }
+            inflight.set(0);
+            while ((c = pending.poll()) != null) {
+                failAndWake(c);
+            }
+            ring.close();
+            NativeMemory.free(waitArg);
+            NativeMemory.free(statBuf);
+            closeDone = true;
+            LOG.log(System.Logger.Level.DEBUG, () -> "flexsc uring engine closed; " + stats);
+        }
+    }
+
+    /** Closing: reaps (when the role is free) until nothing is in the kernel or the time is up. */
+    private boolean drain(long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (inflight.get() > 0) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            if (reaper.get() == null && reaper.compareAndSet(null, Thread.currentThread())) {
+                try {
+                    reapReady();
+                    if (inflight.get() > 0 && ring.cqReady() == 0) {
+                        waitInKernel();
+                    }
+                } finally {
+                    releaseReaper();
+                }
+            } else {
+                LockSupport.parkNanos(1_000_000);
+            }
+        }
+        return true;
+    }
+
+    /** Closing, submit side held: asks the kernel to cancel every call in flight. */
+    private int cancelInflight() {
+        int n = 0;
+        for (int s = 0; s < capacity; s++) {
+            Call c = slots.get(s);
+            if (c != null && !c.isDone()) {
+                postInternal(Uring.OP_ASYNC_CANCEL, s);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Closing, submit side held: submits one engine-internal SQE. */
+    private void postInternal(int op, long target) {
+        if (!ops.supports(op) && op != Uring.OP_NOP) {
+            return;
+        }
+        for (int tries = 0; ring.sqFree() == 0 && tries < 100; tries++) {
+            if (!sqpoll) {
+                ring.enter(ring.unsubmitted(), 0, 0, 0, 0);
+            } else {
+                ring.enter(0, 0, Uring.ENTER_SQ_WAIT, 0, 0);
+            }
+        }
+        if (ring.sqFree() == 0) {
+            return;
+        }
+        int o = ring.nextSqe();
+        ByteBuffer s = ring.sqes();
+        s.put(o + Uring.SQE_OPCODE, (byte) op);
+        s.putInt(o + Uring.SQE_FD, -1);
+        s.putLong(o + Uring.SQE_ADDR, target);
+        s.putLong(o + Uring.SQE_USER_DATA, INTERNAL);
+        ring.publish();
+        if (sqpoll) {
+            if (ring.sqNeedsWakeup()) {
+                ring.enter(0, 0, Uring.ENTER_SQ_WAKEUP, 0, 0);
+            }
+        } else {
+            ring.enter(ring.unsubmitted(), 0, 0, 0, 0);
+        }
+    }
+}

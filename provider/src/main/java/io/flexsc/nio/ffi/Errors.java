@@ -1,0 +1,168 @@
+package io.flexsc.nio.ffi;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.ProtocolException;
+import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+
+/**
+ * Turns an errno into the exception the JDK (17) throws for the same failure, with the same type
+ * and message, so that code moving from the JDK's channels to ours sees no difference.
+ *
+ * <p>The JDK picks the exception by the kind of operation, not by errno alone; so does this class:
+ * <ul>
+ *   <li>{@link #forPath}: operations on a named file (open, stat, ...), as
+ *       {@code sun.nio.fs.UnixException.translateToIOException}: {@code EACCES} →
+ *       {@link AccessDeniedException}, {@code ENOENT} → {@link NoSuchFileException}, {@code EEXIST}
+ *       → {@link FileAlreadyExistsException} (these three carry only the file names), {@code ELOOP}
+ *       → {@link FileSystemException} whose reason is the error text followed by
+ *       {@value #ELOOP_SUFFIX}, anything else → {@link FileSystemException} with the error text.</li>
+ *   <li>{@link #forIo}: reads, writes, syncs and the like on an open descriptor (file or socket
+ *       writes), as {@code IOUtil}: a plain {@link IOException} whose message is the error text,
+ *       e.g. "Broken pipe" or "Connection reset by peer".</li>
+ *   <li>{@link #forSocketRead}: reads from a stream socket, as {@code SocketChannelImpl}:
+ *       {@code ECONNRESET} (and {@code EPIPE}) → {@link SocketException} "Connection reset"; the
+ *       JDK itself throws the internal {@code sun.net.ConnectionResetException}, a
+ *       {@code SocketException} with that message, for a read it retries; otherwise as
+ *       {@link #forIo}.</li>
+ *   <li>{@link #forSocket}: socket set-up and datagram operations (connect, finishing a connect from
+ *       {@code SO_ERROR}, bind, listen, options, send/receive of datagrams), as
+ *       {@code sun.nio.ch.Net}'s {@code handleSocketError}: {@code ECONNREFUSED},
+ *       {@code ETIMEDOUT} and {@code ENOTCONN} → {@link ConnectException}, {@code EHOSTUNREACH} →
+ *       {@link NoRouteToHostException}, {@code EADDRINUSE}, {@code EADDRNOTAVAIL} and {@code EACCES}
+ *       → {@link BindException}, {@code EPROTO} → {@link ProtocolException}, anything else →
+ *       {@link SocketException}; the message is always the error text (e.g. "Connection refused",
+ *       "Connection timed out", "Address already in use", "Cannot assign requested address").</li>
+ *   <li>{@link #forChannel}: any of the above, except that {@code EBADF} on a channel the caller
+ *       knows to be closed becomes {@link ClosedChannelException}, as the JDK reports a closed
+ *       channel.</li>
+ * </ul>
+ *
+ * <p>The error text is the C library's {@code strerror} text in the process's locale, which is
+ * what the JDK's native code uses, so messages match the JDK running in the same process.
+ *
+ * <p>{@code EAGAIN} and {@code EINTR} are not errors for channels: see {@link IoStatus}, which turns
+ * them into the JDK's {@code IOStatus} codes before any of these methods is reached.
+ *
+ * <p>Stateless and thread safe.
+ */
+public final class Errors {
+    private Errors() {}
+
+    /** What the JDK appends to the error text of {@code ELOOP} on a path. */
+    public static final String ELOOP_SUFFIX = " or unable to access attributes of symbolic link";
+
+    private static final int MSG_CAPACITY = 256;
+
+    /**
+     * The C library's message for {@code errno} ({@code strerror_r}), e.g. "No such file or
+     * directory"; "Unknown error N" for a number it does not know.
+     */
+    public static String strerror(int errno) {
+        long buf = NativeMemory.allocate(MSG_CAPACITY);
+        try {
+            long msg = Sys.libc().strerror_r(errno, buf, MSG_CAPACITY);
+            return msg == 0 ? "Unknown error " + errno : CString.get(msg);
+        } finally {
+            NativeMemory.free(buf);
+        }
+    }
+
+    /** {@link #forPath(int, String, String)} with no second file. */
+    public static FileSystemException forPath(int errno, String file) {
+        return forPath(errno, file, null);
+    }
+
+    /**
+     * The exception for a failed operation on the named file(s), as the JDK's file system provider
+     * throws it.
+     *
+     * @param file  the file the operation was on, as the caller shows it (the path's string)
+     * @param other the second file of a two-file operation (copy, move, link), or null
+     */
+    public static FileSystemException forPath(int errno, String file, String other) {
+        switch (errno) {
+            case Errno.EACCES:
+                return new AccessDeniedException(file, other, null);
+            case Errno.ENOENT:
+                return new NoSuchFileException(file, other, null);
+            case Errno.EEXIST:
+                return new FileAlreadyExistsException(file, other, null);
+            case Errno.ELOOP:
+                return new FileSystemException(file, other, strerror(errno) + ELOOP_SUFFIX);
+            default:
+                return new FileSystemException(file, other, strerror(errno));
+        }
+    }
+
+    /** A failed read/write/sync/... on an open descriptor: {@code IOException(strerror)}. */
+    public static IOException forIo(int errno) {
+        return new IOException(strerror(errno));
+    }
+
+    /** A failed read from a stream socket (see the class comment). */
+    public static IOException forSocketRead(int errno) {
+        if (errno == Errno.ECONNRESET || errno == Errno.EPIPE) {
+            return new SocketException("Connection reset");
+        }
+        return forIo(errno);
+    }
+
+    /**
+     * A failed socket set-up or datagram operation, as {@code Net.handleSocketError}: a
+     * {@link SocketException} subclass, or {@link ProtocolException} for {@code EPROTO}.
+     */
+    public static IOException forSocket(int errno) {
+        String msg = strerror(errno);
+        switch (errno) {
+            case Errno.ECONNREFUSED:
+            case Errno.ETIMEDOUT:
+            case Errno.ENOTCONN:
+                return new ConnectException(msg);
+            case Errno.EHOSTUNREACH:
+                return new NoRouteToHostException(msg);
+            case Errno.EADDRINUSE:
+            case Errno.EADDRNOTAVAIL:
+            case Errno.EACCES:
+                return new BindException(msg);
+            case Errno.EPROTO:
+                return new ProtocolException(msg);
+            default:
+                return new SocketException(msg);
+        }
+    }
+
+    /** Maps an errno to an exception; one of this class's methods, or the caller's own. */
+    @FunctionalInterface
+    public interface Mapper {
+        IOException map(int errno);
+    }
+
+    /** {@link #forIo} as a {@link Mapper}. */
+    public static final Mapper IO = Errors::forIo;
+    /** {@link #forSocketRead} as a {@link Mapper}. */
+    public static final Mapper SOCKET_READ = Errors::forSocketRead;
+    /** {@link #forSocket} as a {@link Mapper}. */
+    public static final Mapper SOCKET = Errors::forSocket;
+
+    /**
+     * The exception for a failed operation on a channel: {@link ClosedChannelException} when the
+     * errno is {@code EBADF} and the caller says the channel is closed (its descriptor was closed
+     * under the call), else {@code mapper}'s exception. A channel closed by another thread while
+     * this thread was blocked in the call reports {@code AsynchronousCloseException} instead, as
+     * the JDK does; that is the channel's own begin/end bookkeeping, not an errno.
+     */
+    public static IOException forChannel(int errno, boolean channelClosed, Mapper mapper) {
+        if (errno == Errno.EBADF && channelClosed) {
+            return new ClosedChannelException();
+        }
+        return mapper.map(errno);
+    }
+}

@@ -1,0 +1,1360 @@
+package io.flexsc.nio.fs;
+
+import io.flexsc.nio.engine.Call;
+import io.flexsc.nio.engine.EngineClosedException;
+import io.flexsc.nio.engine.SyscallEngine;
+import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.Errors;
+import io.flexsc.nio.ffi.NativeMemory;
+import io.flexsc.nio.ffi.SysNr;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.FileLockInterruptionException;
+import java.nio.channels.NonReadableChannelException;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.spi.FileSystemProvider;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A {@link FileChannel} whose data transfer runs through the syscall engine.
+ *
+ * <p>Behaves as the JDK's own file channel ({@code sun.nio.ch.FileChannelImpl}): the same checks in
+ * the same order with the same exceptions, the same position rules (in APPEND mode the position is
+ * the file's size and every write goes to the end), and the same interrupt and asynchronous-close
+ * behaviour: an interrupted thread closes the channel and gets {@link ClosedByInterruptException}; a
+ * thread whose operation is cut short by another thread's close gets
+ * {@link java.nio.channels.AsynchronousCloseException}; an operation that completed before the close
+ * reports its result.
+ *
+ * <p>How it transfers: the channel keeps its position in Java and uses {@code pread64}/{@code pwrite64}
+ * (and {@code preadv}/{@code pwritev} for scatter/gather) so that every transfer names its offset and
+ * calls from many threads can be batched by the engine; APPEND mode uses {@code write}/{@code writev}
+ * on the {@code O_APPEND} descriptor. Heap buffers are copied through per-thread native memory
+ * ({@link TempBuffers}), in chunks of at most 1 MiB, looping so that a call transfers as much as the
+ * JDK's would. A write that has returned has been accepted by the kernel (durability is unchanged).
+ * {@code transferTo}/{@code transferFrom} between two of our channels use {@code copy_file_range};
+ * other channels are served through a buffer. {@link #map} maps the same file through a JDK channel
+ * opened on {@code /proc/self/fd/N}, so mappings share the page cache with our writes.
+ *
+ * <p>Locks are Linux open-file-description locks ({@code F_OFD_SETLK}): they conflict with other
+ * processes' POSIX locks exactly like the JDK's, but are not dropped when another descriptor of the
+ * same file is closed. Overlaps within the JVM are caught by {@link FileLockTable}. A blocking
+ * {@link #lock} polls (backing off to 10 ms) so that it can be interrupted and closed as the JDK's.
+ *
+ * <p>The descriptor is reference-counted: close waits for operations in the kernel to finish and then
+ * closes it, so a concurrent operation can never reach a reused descriptor number.
+ *
+ * <p>Thread safety: as {@link FileChannel}: all methods may be called concurrently; operations that
+ * use the position are serialised on it, positional ones are not.
+ */
+public final class FlexFileChannel extends FileChannel {
+    private static final int AT_FDCWD = -100;
+    private static final int F_OFD_SETLK = 37;
+    private static final int F_RDLCK = 0;
+    private static final int F_WRLCK = 1;
+    private static final int F_UNLCK = 2;
+    private static final int IOV_MAX = 1024;
+    private static final int STAT_SIZE = 144;
+    private static final int STAT_SIZE_OFFSET = 48;
+    private static final int TRANSFER_SIZE = 8192;
+    private static final Charset PATH_CHARSET = pathCharset();
+
+    private final SyscallEngine engine;
+    private final FileSystemProvider builtin;
+    private final int fd;
+    private final String path;
+    private final boolean readable;
+    private final boolean writable;
+    private final boolean append;
+
+    private final Object positionLock = new Object();
+    private long position; // guarded by positionLock; unused in APPEND mode
+
+    /** Operations using the descriptor, with {@link #CLOSING} set once close has begun. */
+    private final java.util.concurrent.atomic.AtomicInteger users = new java.util.concurrent.atomic.AtomicInteger();
+    private static final int CLOSING = Integer.MIN_VALUE;
+    private final Object fdLock = new Object();
+    private boolean fdClosed; // guarded by fdLock
+
+    private volatile boolean uninterruptible;
+    private volatile FileLockTable.FileKey fileKey;
+
+    private FlexFileChannel(SyscallEngine engine, FileSystemProvider builtin, int fd, String path,
+                            boolean readable, boolean writable, boolean append) {
+        this.engine = engine;
+        this.builtin = builtin;
+        this.fd = fd;
+        this.path = path;
+        this.readable = readable;
+        this.writable = writable;
+        this.append = append;
+    }
+
+    private static Charset pathCharset() {
+        String name = System.getProperty("sun.jnu.encoding");
+        try {
+            return name == null ? StandardCharsets.UTF_8 : Charset.forName(name);
+        } catch (RuntimeException e) {
+            return StandardCharsets.UTF_8;
+        }
+    }
+
+    /**
+     * Opens a file, as the JDK's Unix provider does: same flags, same special cases, same exceptions.
+     *
+     * @param engine the engine for data transfer
+     * @param builtin the built-in provider (for {@link #map})
+     * @param file the built-in provider's path of the file
+     * @param flags checked options ({@link OpenFlags#forFileChannel} already applied)
+     * @param mode creation mode
+     */
+    static FlexFileChannel open(SyscallEngine engine, FileSystemProvider builtin, Path file, OpenFlags flags, int mode)
+            throws IOException {
+        String name = file.toString();
+        byte[] bytes = (name.isEmpty() ? "." : name).getBytes(PATH_CHARSET);
+        if (flags.write && flags.createNew) {
+            int n = bytes.length;
+            if (bytes[n - 1] == '.' && (n == 1 || bytes[n - 2] == '/')) {
+                throw new FileAlreadyExistsException(name);
+            }
+        }
+        int oflags = flags.oflags();
+        long r;
+        TempBuffers.Block b = TempBuffers.take(bytes.length + 1);
+        try {
+            if (bytes.length + 1 > b.capacity()) {
+                throw new FileSystemException(name, null, Errors.strerror(Errno.ENAMETOOLONG));
+            }
+            ByteBuffer v = b.buffer();
+            v.put(bytes).put((byte) 0);
+            do {
+                r = call(engine, SysNr.OPENAT, AT_FDCWD, b.address(), oflags, mode);
+            } while (r == -Errno.EINTR);
+            if (Errno.isError(r)) {
+                int errno = Errno.of(r);
+                if (flags.createNew && errno == Errno.EISDIR) {
+                    errno = Errno.EEXIST;
+                }
+                if (flags.noFollow() && errno == Errno.ELOOP) {
+                    // the JDK's message-only exception becomes a plain IOException
+                    throw new IOException(Errors.strerror(errno) + " (NOFOLLOW_LINKS specified)");
+                }
+                throw Errors.forPath(errno, name, null);
+            }
+            if (flags.deleteOnClose) {
+                // As the JDK: unlink at once; best effort.
+                call(engine, SysNr.UNLINKAT, AT_FDCWD, b.address(), 0, 0);
+            }
+        } finally {
+            b.release();
+        }
+        boolean write = flags.write;
+        return new FlexFileChannel(engine, builtin, (int) r, name, flags.read, write, write && flags.append);
+    }
+
+    private static long call(SyscallEngine engine, int nr, long a0, long a1, long a2, long a3) throws IOException {
+        try {
+            return engine.syscall(nr, a0, a1, a2, a3, 0, 0);
+        } catch (EngineClosedException e) {
+            throw new IOException("flexsc engine closed", e);
+        }
+    }
+
+    private long sys(int nr, long a0, long a1, long a2) throws IOException {
+        try {
+            return engine.syscall(nr, a0, a1, a2);
+        } catch (EngineClosedException e) {
+            throw new IOException("flexsc engine closed", e);
+        }
+    }
+
+    private long sys(int nr, long a0, long a1, long a2, long a3) throws IOException {
+        return call(engine, nr, a0, a1, a2, a3);
+    }
+
+    /** The file's path as given when opened (for messages). */
+    String path() {
+        return path;
+    }
+
+    /** Makes the channel ignore thread interrupts (for channels used by pool threads). */
+    void setUninterruptible() {
+        uninterruptible = true;
+    }
+
+    boolean isReadable() {
+        return readable;
+    }
+
+    boolean isWritable() {
+        return writable;
+    }
+
+    // ---- descriptor reference counting ----
+
+    /** Takes a reference to the descriptor; false if the channel is closing. Lock-free. */
+    private boolean acquire() {
+        for (;;) {
+            int u = users.get();
+            if (u < 0) {
+                return false;
+            }
+            if (users.compareAndSet(u, u + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * {@link #acquire()} for an operation: false if the channel closed meanwhile, except that an
+     * uninterruptible channel (the one behind an asynchronous channel) reports that as
+     * {@link java.nio.channels.AsynchronousCloseException}, since it has no {@code end()} to do so.
+     */
+    private boolean acquireOp() throws java.nio.channels.AsynchronousCloseException {
+        if (acquire()) {
+            return true;
+        }
+        if (uninterruptible) {
+            throw new java.nio.channels.AsynchronousCloseException();
+        }
+        return false;
+    }
+
+    private void releaseFd() {
+        if (users.decrementAndGet() == CLOSING) {
+            synchronized (fdLock) {
+                fdLock.notifyAll();
+            }
+        }
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    private void beginBlocking() {
+        if (!uninterruptible) {
+            begin();
+        }
+    }
+
+    private void endBlocking(boolean completed) throws IOException {
+        if (!uninterruptible) {
+            end(completed);
+        }
+    }
+
+    @Override
+    protected void implCloseChannel() throws IOException {
+        FileLockTable.FileKey key = fileKey;
+        if (key != null) {
+            for (FlexFileLock l : FileLockTable.removeAll(key, this)) {
+                synchronized (l) {
+                    if (!l.isInvalidated()) {
+                        unlockRange(l.position(), l.size());
+                        l.invalidate();
+                    }
+                }
+            }
+        }
+        boolean interrupted = false;
+        synchronized (fdLock) {
+            int u;
+            do {
+                u = users.get();
+            } while (u >= 0 && !users.compareAndSet(u, u | CLOSING));
+            while (users.get() != CLOSING) {
+                try {
+                    fdLock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (fdClosed) {
+                return;
+            }
+            fdClosed = true;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        long r = sys(SysNr.CLOSE, fd, 0, 0);
+        if (Errno.isError(r) && r != -Errno.EINTR) {
+            throw Errors.forIo(Errno.of(r));
+        }
+    }
+
+    // ---- the raw transfers (the caller holds a descriptor reference) ----
+
+    private static void checkResult(long r) throws IOException {
+        if (Errno.isError(r)) {
+            throw Errors.forIo(Errno.of(r));
+        }
+    }
+
+    /**
+     * Reads into {@code dst} from {@code pos} (or the file position in APPEND mode, never used for
+     * reading). Returns bytes read, or -1 at end of file with room in {@code dst}. Advances dst.
+     */
+    private int readAt(ByteBuffer dst, long pos) throws IOException {
+        int rem = dst.remaining();
+        if (rem == 0) {
+            return 0;
+        }
+        if (dst.isDirect()) {
+            long addr = NativeMemory.address(dst) + dst.position();
+            long r;
+            do {
+                r = sys(SysNr.PREAD64, fd, addr, rem, pos);
+            } while (r == -Errno.EINTR && isOpen());
+            checkResult(r);
+            if (r == 0) {
+                return -1;
+            }
+            dst.position(dst.position() + (int) r);
+            return (int) r;
+        }
+        TempBuffers.Block b = TempBuffers.take(rem);
+        try {
+            ByteBuffer v = b.buffer();
+            int total = 0;
+            while (total < rem) {
+                int chunk = Math.min(rem - total, b.capacity());
+                long r;
+                do {
+                    r = sys(SysNr.PREAD64, fd, b.address(), chunk, pos + total);
+                } while (r == -Errno.EINTR && isOpen());
+                if (Errno.isError(r)) {
+                    if (total > 0) {
+                        break;
+                    }
+                    checkResult(r);
+                }
+                if (r == 0) {
+                    break;
+                }
+                v.clear().limit((int) r);
+                dst.put(v);
+                total += (int) r;
+                if (r < chunk) {
+                    break;
+                }
+            }
+            return total == 0 ? -1 : total;
+        } finally {
+            b.release();
+        }
+    }
+
+    /** Writes {@code src} at {@code pos} (ignored in APPEND mode). Returns bytes written; advances src. */
+    private int writeAt(ByteBuffer src, long pos) throws IOException {
+        int rem = src.remaining();
+        if (rem == 0) {
+            return 0;
+        }
+        if (src.isDirect()) {
+            long addr = NativeMemory.address(src) + src.position();
+            long r;
+            do {
+                r = append ? sys(SysNr.WRITE, fd, addr, rem) : sys(SysNr.PWRITE64, fd, addr, rem, pos);
+            } while (r == -Errno.EINTR && isOpen());
+            checkResult(r);
+            src.position(src.position() + (int) r);
+            return (int) r;
+        }
+        TempBuffers.Block b = TempBuffers.take(rem);
+        try {
+            ByteBuffer v = b.buffer();
+            int total = 0;
+            while (total < rem) {
+                int chunk = Math.min(rem - total, b.capacity());
+                ByteBuffer s = src.duplicate();
+                s.limit(s.position() + chunk);
+                v.clear();
+                v.put(s);
+                long r;
+                do {
+                    r = append ? sys(SysNr.WRITE, fd, b.address(), chunk)
+                               : sys(SysNr.PWRITE64, fd, b.address(), chunk, pos + total);
+                } while (r == -Errno.EINTR && isOpen());
+                if (Errno.isError(r)) {
+                    if (total > 0) {
+                        break;
+                    }
+                    checkResult(r);
+                }
+                src.position(src.position() + (int) r);
+                total += (int) r;
+                if (r < chunk) {
+                    break;
+                }
+            }
+            return total;
+        } finally {
+            b.release();
+        }
+    }
+
+    private static long remaining(ByteBuffer[] bufs, int offset, int length) {
+        long total = 0;
+        for (int i = offset; i < offset + length; i++) {
+            total += bufs[i].remaining();
+        }
+        return total;
+    }
+
+    private static boolean allDirect(ByteBuffer[] bufs, int offset, int length) {
+        if (length > IOV_MAX) {
+            return false;
+        }
+        for (int i = offset; i < offset + length; i++) {
+            if (!bufs[i].isDirect()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Advances buffers by {@code n} bytes in order. */
+    private static void advance(ByteBuffer[] bufs, int offset, int length, long n) {
+        for (int i = offset; i < offset + length && n > 0; i++) {
+            int step = (int) Math.min(bufs[i].remaining(), n);
+            bufs[i].position(bufs[i].position() + step);
+            n -= step;
+        }
+    }
+
+    /** Scatter read at pos. Returns bytes read or -1 at EOF. */
+    private long readvAt(ByteBuffer[] dsts, int offset, int length, long pos) throws IOException {
+        long rem = remaining(dsts, offset, length);
+        if (rem == 0) {
+            return 0;
+        }
+        if (allDirect(dsts, offset, length)) {
+            TempBuffers.Block b = TempBuffers.take(length * 16);
+            try {
+                ByteBuffer iov = b.buffer();
+                int cnt = 0;
+                for (int i = offset; i < offset + length; i++) {
+                    ByteBuffer d = dsts[i];
+                    if (d.hasRemaining()) {
+                        iov.putLong(NativeMemory.address(d) + d.position()).putLong(d.remaining());
+                        cnt++;
+                    }
+                }
+                long r;
+                do {
+                    r = sys(SysNr.PREADV, fd, b.address(), cnt, pos);
+                } while (r == -Errno.EINTR && isOpen());
+                checkResult(r);
+                if (r == 0) {
+                    return -1;
+                }
+                advance(dsts, offset, length, r);
+                return r;
+            } finally {
+                b.release();
+            }
+        }
+        TempBuffers.Block b = TempBuffers.take((int) Math.min(rem, TempBuffers.MAX));
+        try {
+            ByteBuffer v = b.buffer();
+            long total = 0;
+            int i = offset;
+            while (total < rem) {
+                int chunk = (int) Math.min(rem - total, b.capacity());
+                long r;
+                do {
+                    r = sys(SysNr.PREAD64, fd, b.address(), chunk, pos + total);
+                } while (r == -Errno.EINTR && isOpen());
+                if (Errno.isError(r)) {
+                    if (total > 0) {
+                        break;
+                    }
+                    checkResult(r);
+                }
+                if (r == 0) {
+                    break;
+                }
+                v.clear().limit((int) r);
+                while (v.hasRemaining()) {
+                    ByteBuffer d = dsts[i];
+                    if (!d.hasRemaining()) {
+                        i++;
+                        continue;
+                    }
+                    int step = Math.min(d.remaining(), v.remaining());
+                    ByteBuffer part = v.duplicate();
+                    part.limit(part.position() + step);
+                    d.put(part);
+                    v.position(v.position() + step);
+                }
+                total += r;
+                if (r < chunk) {
+                    break;
+                }
+            }
+            return total == 0 ? -1 : total;
+        } finally {
+            b.release();
+        }
+    }
+
+    /** Gather write at pos (ignored in APPEND mode). Returns bytes written. */
+    private long writevAt(ByteBuffer[] srcs, int offset, int length, long pos) throws IOException {
+        long rem = remaining(srcs, offset, length);
+        if (rem == 0) {
+            return 0;
+        }
+        if (allDirect(srcs, offset, length)) {
+            TempBuffers.Block b = TempBuffers.take(length * 16);
+            try {
+                ByteBuffer iov = b.buffer();
+                int cnt = 0;
+                for (int i = offset; i < offset + length; i++) {
+                    ByteBuffer s = srcs[i];
+                    if (s.hasRemaining()) {
+                        iov.putLong(NativeMemory.address(s) + s.position()).putLong(s.remaining());
+                        cnt++;
+                    }
+                }
+                long r;
+                do {
+                    r = append ? sys(SysNr.WRITEV, fd, b.address(), cnt) : sys(SysNr.PWRITEV, fd, b.address(), cnt, pos);
+                } while (r == -Errno.EINTR && isOpen());
+                checkResult(r);
+                advance(srcs, offset, length, r);
+                return r;
+            } finally {
+                b.release();
+            }
+        }
+        TempBuffers.Block b = TempBuffers.take((int) Math.min(rem, TempBuffers.MAX));
+        try {
+            ByteBuffer v = b.buffer();
+            long total = 0;
+            while (total < rem) {
+                int chunk = (int) Math.min(rem - total, b.capacity());
+                v.clear();
+                int filled = 0;
+                for (int i = offset; i < offset + length && filled < chunk; i++) {
+                    ByteBuffer s = srcs[i].duplicate();
+                    int step = Math.min(s.remaining(), chunk - filled);
+                    s.limit(s.position() + step);
+                    v.put(s);
+                    filled += step;
+                }
+                long r;
+                do {
+                    r = append ? sys(SysNr.WRITE, fd, b.address(), chunk)
+                               : sys(SysNr.PWRITE64, fd, b.address(), chunk, pos + total);
+                } while (r == -Errno.EINTR && isOpen());
+                if (Errno.isError(r)) {
+                    if (total > 0) {
+                        break;
+                    }
+                    checkResult(r);
+                }
+                advance(srcs, offset, length, r);
+                total += r;
+                if (r < chunk) {
+                    break;
+                }
+            }
+            return total;
+        } finally {
+            b.release();
+        }
+    }
+
+    private long fstatSize() throws IOException {
+        TempBuffers.Block b = TempBuffers.take(STAT_SIZE);
+        try {
+            long r;
+            do {
+                r = sys(SysNr.FSTAT, fd, b.address(), 0);
+            } while (r == -Errno.EINTR && isOpen());
+            checkResult(r);
+            return b.buffer().getLong(STAT_SIZE_OFFSET);
+        } finally {
+            b.release();
+        }
+    }
+
+    private FileLockTable.FileKey fstatKey() throws IOException {
+        TempBuffers.Block b = TempBuffers.take(STAT_SIZE);
+        try {
+            long r = sys(SysNr.FSTAT, fd, b.address(), 0);
+            checkResult(r);
+            ByteBuffer v = b.buffer();
+            return new FileLockTable.FileKey(v.getLong(0), v.getLong(8));
+        } finally {
+            b.release();
+        }
+    }
+
+    // ---- FileChannel ----
+
+    private static void checkWritableBuffer(ByteBuffer dst) {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("Read-only buffer");
+        }
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        ensureOpen();
+        if (!readable) {
+            throw new NonReadableChannelException();
+        }
+        checkWritableBuffer(dst);
+        synchronized (positionLock) {
+            int n = 0;
+            boolean acquired = false;
+            try {
+                beginBlocking();
+                if (!(acquired = acquireOp())) {
+                    return 0;
+                }
+                n = readAt(dst, position);
+                if (n > 0) {
+                    position += n;
+                }
+                return n;
+            } finally {
+                if (acquired) {
+                    releaseFd();
+                }
+                endBlocking(n > 0);
+            }
+        }
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        ensureOpen();
+        if (!readable) {
+            throw new NonReadableChannelException();
+        }
+        for (int i = offset; i < offset + length; i++) {
+            checkWritableBuffer(dsts[i]);
+        }
+        synchronized (positionLock) {
+            long n = 0;
+            boolean acquired = false;
+            try {
+                beginBlocking();
+                if (!(acquired = acquireOp())) {
+                    return 0;
+                }
+                n = readvAt(dsts, offset, length, position);
+                if (n > 0) {
+                    position += n;
+                }
+                return n;
+            } finally {
+                if (acquired) {
+                    releaseFd();
+                }
+                endBlocking(n > 0);
+            }
+        }
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        ensureOpen();
+        if (!writable) {
+            throw new NonWritableChannelException();
+        }
+        synchronized (positionLock) {
+            int n = 0;
+            boolean acquired = false;
+            try {
+                beginBlocking();
+                if (!(acquired = acquireOp())) {
+                    return 0;
+                }
+                n = writeAt(src, position);
+                if (!append) {
+                    position += n;
+                }
+                return n;
+            } finally {
+                if (acquired) {
+                    releaseFd();
+                }
+                endBlocking(n > 0);
+            }
+        }
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        ensureOpen();
+        if (!writable) {
+            throw new NonWritableChannelException();
+        }
+        synchronized (positionLock) {
+            long n = 0;
+            boolean acquired = false;
+            try {
+                beginBlocking();
+                if (!(acquired = acquireOp())) {
+                    return 0;
+                }
+                n = writevAt(srcs, offset, length, position);
+                if (!append) {
+                    position += n;
+                }
+                return n;
+            } finally {
+                if (acquired) {
+                    releaseFd();
+                }
+                endBlocking(n > 0);
+            }
+        }
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+        if (dst == null) {
+            throw new NullPointerException();
+        }
+        if (position < 0) {
+            throw new IllegalArgumentException("Negative position");
+        }
+        ensureOpen();
+        if (!readable) {
+            throw new NonReadableChannelException();
+        }
+        checkWritableBuffer(dst);
+        int n = 0;
+        boolean acquired = false;
+        try {
+            beginBlocking();
+            if (!(acquired = acquireOp())) {
+                return -1;
+            }
+            n = readAt(dst, position);
+            return n;
+        } finally {
+            if (acquired) {
+                releaseFd();
+            }
+            endBlocking(n > 0);
+        }
+    }
+
+    @Override
+    public int write(ByteBuffer src, long position) throws IOException {
+        if (src == null) {
+            throw new NullPointerException();
+        }
+        if (position < 0) {
+            throw new IllegalArgumentException("Negative position");
+        }
+        ensureOpen();
+        if (!writable) {
+            throw new NonWritableChannelException();
+        }
+        if (append) {
+            // pwrite on an O_APPEND descriptor appends on Linux; the JDK's channel does the same
+            // (it uses pwrite64 too), so keep the kernel's behaviour and serialise with appends.
+            synchronized (positionLock) {
+                return positionalWrite(src, position);
+            }
+        }
+        return positionalWrite(src, position);
+    }
+
+    private int positionalWrite(ByteBuffer src, long position) throws IOException {
+        int n = 0;
+        boolean acquired = false;
+        try {
+            beginBlocking();
+            if (!(acquired = acquireOp())) {
+                return -1;
+            }
+            n = positionalWriteAt(src, position);
+            return n;
+        } finally {
+            if (acquired) {
+                releaseFd();
+            }
+            endBlocking(n > 0);
+        }
+    }
+
+    /** As writeAt, but always pwrite64 (a positional write, even in APPEND mode, as the JDK's). */
+    private int positionalWriteAt(ByteBuffer src, long pos) throws IOException {
+        if (!append) {
+            return writeAt(src, pos);
+        }
+        int rem = src.remaining();
+        if (rem == 0) {
+            return 0;
+        }
+        ByteBuffer one = src.isDirect() ? src : null;
+        if (one != null) {
+            long addr = NativeMemory.address(src) + src.position();
+            long r;
+            do {
+                r = sys(SysNr.PWRITE64, fd, addr, rem, pos);
+            } while (r == -Errno.EINTR && isOpen());
+            checkResult(r);
+            src.position(src.position() + (int) r);
+            return (int) r;
+        }
+        TempBuffers.Block b = TempBuffers.take(rem);
+        try {
+            int chunk = Math.min(rem, b.capacity());
+            ByteBuffer s = src.duplicate();
+            s.limit(s.position() + chunk);
+            b.buffer().put(s);
+            long r;
+            do {
+                r = sys(SysNr.PWRITE64, fd, b.address(), chunk, pos);
+            } while (r == -Errno.EINTR && isOpen());
+            checkResult(r);
+            src.position(src.position() + (int) r);
+            return (int) r;
+        } finally {
+            b.release();
+        }
+    }
+
+    @Override
+    public long position() throws IOException {
+        ensureOpen();
+        synchronized (positionLock) {
+            if (!append) {
+                return position;
+            }
+            long p = -1;
+            boolean acquired = false;
+            try {
+                beginBlocking();
+                if (!(acquired = acquireOp())) {
+                    return 0;
+                }
+                p = fstatSize();
+                return p;
+            } finally {
+                if (acquired) {
+                    releaseFd();
+                }
+                endBlocking(p > -1);
+            }
+        }
+    }
+
+    @Override
+    public FileChannel position(long newPosition) throws IOException {
+        ensureOpen();
+        if (newPosition < 0) {
+            throw new IllegalArgumentException();
+        }
+        synchronized (positionLock) {
+            position = newPosition;
+            return this;
+        }
+    }
+
+    @Override
+    public long size() throws IOException {
+        ensureOpen();
+        long s = -1;
+        boolean acquired = false;
+        try {
+            beginBlocking();
+            if (!(acquired = acquireOp())) {
+                return -1;
+            }
+            s = fstatSize();
+            return s;
+        } finally {
+            if (acquired) {
+                releaseFd();
+            }
+            endBlocking(s > -1);
+        }
+    }
+
+    @Override
+    public FileChannel truncate(long newSize) throws IOException {
+        ensureOpen();
+        if (newSize < 0) {
+            throw new IllegalArgumentException("Negative size");
+        }
+        if (!writable) {
+            throw new NonWritableChannelException();
+        }
+        synchronized (positionLock) {
+            boolean completed = false;
+            boolean acquired = false;
+            try {
+                beginBlocking();
+                if (!(acquired = acquireOp())) {
+                    return null;
+                }
+                long size = fstatSize();
+                if (newSize < size) {
+                    long r;
+                    do {
+                        r = sys(SysNr.FTRUNCATE, fd, newSize, 0);
+                    } while (r == -Errno.EINTR && isOpen());
+                    checkResult(r);
+                }
+                if (position > newSize) {
+                    position = newSize;
+                }
+                completed = true;
+                return this;
+            } finally {
+                if (acquired) {
+                    releaseFd();
+                }
+                endBlocking(completed);
+            }
+        }
+    }
+
+    @Override
+    public void force(boolean metaData) throws IOException {
+        ensureOpen();
+        boolean completed = false;
+        boolean acquired = false;
+        try {
+            beginBlocking();
+            if (!(acquired = acquireOp())) {
+                return;
+            }
+            long r;
+            do {
+                r = sys(metaData ? SysNr.FSYNC : SysNr.FDATASYNC, fd, 0, 0);
+            } while (r == -Errno.EINTR && isOpen());
+            checkResult(r);
+            completed = true;
+        } finally {
+            if (acquired) {
+                releaseFd();
+            }
+            endBlocking(completed);
+        }
+    }
+
+    // ---- transfers ----
+
+    @Override
+    public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+        ensureOpen();
+        if (!target.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        if (!readable) {
+            throw new NonReadableChannelException();
+        }
+        if (target instanceof FlexFileChannel && !((FlexFileChannel) target).writable) {
+            throw new NonWritableChannelException();
+        }
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException();
+        }
+        long sz = size();
+        if (position > sz) {
+            return 0;
+        }
+        if (sz - position < count) {
+            count = sz - position;
+        }
+        if (count == 0) {
+            return 0;
+        }
+        if (target instanceof FlexFileChannel) {
+            FlexFileChannel t = (FlexFileChannel) target;
+            if (!t.append && t != this) {
+                synchronized (t.positionLock) {
+                    long n = copyRange(this, position, t, t.position, count);
+                    if (n >= 0) {
+                        t.position += n;
+                        return n;
+                    }
+                }
+            }
+        }
+        return transferToArbitrary(position, count, target);
+    }
+
+    /**
+     * Copies in the kernel with {@code copy_file_range}. Returns bytes copied, or -1 if the kernel
+     * cannot copy between these files (then nothing was copied and a buffered copy follows).
+     */
+    private long copyRange(FlexFileChannel src, long srcPos, FlexFileChannel dst, long dstPos, long count)
+            throws IOException {
+        boolean srcAcquired = false;
+        boolean dstAcquired = false;
+        long total = 0;
+        boolean completed = false;
+        TempBuffers.Block b = TempBuffers.take(16);
+        try {
+            beginBlocking();
+            if (!(srcAcquired = src.acquire()) || !(dstAcquired = dst.acquire())) {
+                if (isOpen()) {
+                    throw new ClosedChannelException(); // the other channel was closed meanwhile
+                }
+                return 0;
+            }
+            ByteBuffer offs = b.buffer();
+            while (total < count) {
+                offs.putLong(0, srcPos + total).putLong(8, dstPos + total);
+                long want = Math.min(count - total, 1L << 30);
+                long r;
+                do {
+                    r = call(src.engine, SysNr.COPY_FILE_RANGE, src.fd, b.address(), dst.fd, b.address() + 8,
+                            want, 0);
+                } while (r == -Errno.EINTR && isOpen());
+                if (Errno.isError(r)) {
+                    int e = Errno.of(r);
+                    if (total == 0 && (e == Errno.EXDEV || e == Errno.EINVAL || e == Errno.ENOSYS
+                            || e == Errno.EOPNOTSUPP || e == Errno.EBADF)) {
+                        completed = true;
+                        return -1;
+                    }
+                    if (total > 0) {
+                        break;
+                    }
+                    checkResult(r);
+                }
+                if (r == 0) {
+                    break;
+                }
+                total += r;
+            }
+            completed = true;
+            return total;
+        } finally {
+            b.release();
+            if (dstAcquired) {
+                dst.releaseFd();
+            }
+            if (srcAcquired) {
+                src.releaseFd();
+            }
+            endBlocking(completed || total > 0);
+        }
+    }
+
+    private static long call(SyscallEngine engine, int nr, long a0, long a1, long a2, long a3, long a4, long a5)
+            throws IOException {
+        try {
+            return engine.execute(new Call(nr, a0, a1, a2, a3, a4, a5));
+        } catch (EngineClosedException e) {
+            throw new IOException("flexsc engine closed", e);
+        }
+    }
+
+    private long transferToArbitrary(long position, long count, WritableByteChannel target) throws IOException {
+        ByteBuffer bb = ByteBuffer.allocateDirect((int) Math.min(count, TRANSFER_SIZE * 8));
+        long tw = 0;
+        long pos = position;
+        try {
+            while (tw < count) {
+                bb.clear().limit((int) Math.min(count - tw, bb.capacity()));
+                int nr = read(bb, pos);
+                if (nr <= 0) {
+                    break;
+                }
+                bb.flip();
+                int nw = target.write(bb);
+                tw += nw;
+                if (nw != nr) {
+                    break;
+                }
+                pos += nw;
+            }
+            return tw;
+        } catch (IOException x) {
+            if (tw > 0) {
+                return tw;
+            }
+            throw x;
+        }
+    }
+
+    @Override
+    public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+        ensureOpen();
+        if (!src.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        if (!writable) {
+            throw new NonWritableChannelException();
+        }
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException();
+        }
+        if (position > size()) {
+            return 0;
+        }
+        if (src instanceof FlexFileChannel) {
+            FlexFileChannel s = (FlexFileChannel) src;
+            if (!s.readable) {
+                throw new NonReadableChannelException();
+            }
+            if (!append && s != this) {
+                synchronized (s.positionLock) {
+                    long sp = s.position;
+                    long max = Math.min(count, Math.max(0, s.size() - sp));
+                    if (max == 0) {
+                        return 0;
+                    }
+                    long n = copyRange(s, sp, this, position, max);
+                    if (n >= 0) {
+                        s.position = sp + n;
+                        return n;
+                    }
+                }
+            }
+        }
+        return transferFromArbitrary(src, position, count);
+    }
+
+    private long transferFromArbitrary(ReadableByteChannel src, long position, long count) throws IOException {
+        ByteBuffer bb = ByteBuffer.allocateDirect((int) Math.min(Math.max(count, 1), TRANSFER_SIZE * 8));
+        long tw = 0;
+        long pos = position;
+        try {
+            while (tw < count) {
+                bb.clear().limit((int) Math.min(count - tw, bb.capacity()));
+                int nr = src.read(bb);
+                if (nr <= 0) {
+                    break;
+                }
+                bb.flip();
+                int nw = write(bb, pos);
+                tw += nw;
+                if (nw != nr) {
+                    break;
+                }
+                pos += nw;
+            }
+            return tw;
+        } catch (IOException x) {
+            if (tw > 0) {
+                return tw;
+            }
+            throw x;
+        }
+    }
+
+    // ---- mapping ----
+
+    @Override
+    public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+        ensureOpen();
+        Set<StandardOpenOption> opts = EnumSet.noneOf(StandardOpenOption.class);
+        if (readable) {
+            opts.add(StandardOpenOption.READ);
+        }
+        if (writable) {
+            opts.add(StandardOpenOption.WRITE);
+        }
+        boolean acquired = false;
+        boolean completed = false;
+        try {
+            beginBlocking();
+            if (!(acquired = acquireOp())) {
+                throw new ClosedChannelException();
+            }
+            Path self = builtin.getPath(URI.create("file:///proc/self/fd/" + fd));
+            try (FileChannel jdk = builtin.newFileChannel(self, opts)) {
+                MappedByteBuffer m = jdk.map(mode, position, size);
+                completed = true;
+                return m;
+            }
+        } finally {
+            if (acquired) {
+                releaseFd();
+            }
+            endBlocking(completed);
+        }
+    }
+
+    // ---- locks ----
+
+    private FileLockTable.FileKey fileKey() throws IOException {
+        FileLockTable.FileKey k = fileKey;
+        if (k == null) {
+            if (!acquire()) {
+                throw new ClosedChannelException();
+            }
+            try {
+                k = fstatKey();
+            } finally {
+                releaseFd();
+            }
+            fileKey = k;
+        }
+        return k;
+    }
+
+    /** {@code F_OFD_SETLK}: 0 if taken, -EAGAIN/-EACCES if held elsewhere, or another -errno. */
+    private long lockRange(long position, long size, boolean shared, int type) throws IOException {
+        TempBuffers.Block b = TempBuffers.take(32);
+        try {
+            ByteBuffer fl = b.buffer();
+            fl.putShort(0, (short) (type >= 0 ? type : (shared ? F_RDLCK : F_WRLCK)));
+            fl.putShort(2, (short) 0); // SEEK_SET
+            fl.putLong(8, position);
+            fl.putLong(16, size == Long.MAX_VALUE ? 0 : size);
+            fl.putInt(24, 0);
+            return sys(SysNr.FCNTL, fd, F_OFD_SETLK, b.address());
+        } finally {
+            b.release();
+        }
+    }
+
+    private void unlockRange(long position, long size) throws IOException {
+        long r = lockRange(position, size, false, F_UNLCK);
+        checkResult(r);
+    }
+
+    /** Releases a lock's kernel range; called by {@link FlexFileLock#release()}. */
+    void release(FlexFileLock l) throws IOException {
+        if (!acquire()) {
+            throw new ClosedChannelException();
+        }
+        try {
+            unlockRange(l.position(), l.size());
+        } finally {
+            releaseFd();
+        }
+        FileLockTable.remove(fileKey, l);
+    }
+
+    @Override
+    public FileLock lock(long position, long size, boolean shared) throws IOException {
+        return lock(null, position, size, shared);
+    }
+
+    /** Blocking lock; {@code acquiredBy} is the asynchronous channel the lock is for, or null. */
+    FileLock lock(java.nio.channels.AsynchronousFileChannel acquiredBy, long position, long size, boolean shared)
+            throws IOException {
+        ensureOpen();
+        if (shared && !readable) {
+            throw new NonReadableChannelException();
+        }
+        if (!shared && !writable) {
+            throw new NonWritableChannelException();
+        }
+        FlexFileLock fl = acquiredBy == null ? new FlexFileLock(this, position, size, shared)
+                : new FlexFileLock(acquiredBy, this, position, size, shared);
+        FileLockTable.FileKey key = fileKey();
+        FileLockTable.add(key, fl);
+        boolean completed = false;
+        boolean acquired = false;
+        try {
+            beginBlocking();
+            if (!(acquired = acquireOp())) {
+                return null;
+            }
+            long backoff = 50_000;
+            while (isOpen()) {
+                long r = lockRange(position, size, shared, -1);
+                if (r == 0) {
+                    completed = true;
+                    break;
+                }
+                if (r != -Errno.EAGAIN && r != -Errno.EACCES && r != -Errno.EINTR) {
+                    checkResult(r);
+                }
+                LockSupport.parkNanos(this, backoff);
+                backoff = Math.min(backoff * 2, 10_000_000L);
+            }
+        } finally {
+            if (!completed) {
+                FileLockTable.remove(key, fl);
+            }
+            if (acquired) {
+                releaseFd();
+            }
+            try {
+                endBlocking(completed);
+            } catch (ClosedByInterruptException e) {
+                throw new FileLockInterruptionException();
+            }
+        }
+        if (!completed) {
+            // closed by another thread while waiting (without the end() above noticing: uninterruptible)
+            throw new java.nio.channels.AsynchronousCloseException();
+        }
+        return fl;
+    }
+
+    @Override
+    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+        return tryLock(null, position, size, shared);
+    }
+
+    /** Non-blocking lock; {@code acquiredBy} as in {@link #lock(java.nio.channels.AsynchronousFileChannel, long, long, boolean)}. */
+    FileLock tryLock(java.nio.channels.AsynchronousFileChannel acquiredBy, long position, long size, boolean shared)
+            throws IOException {
+        ensureOpen();
+        if (shared && !readable) {
+            throw new NonReadableChannelException();
+        }
+        if (!shared && !writable) {
+            throw new NonWritableChannelException();
+        }
+        FlexFileLock fl = acquiredBy == null ? new FlexFileLock(this, position, size, shared)
+                : new FlexFileLock(acquiredBy, this, position, size, shared);
+        FileLockTable.FileKey key = fileKey();
+        FileLockTable.add(key, fl);
+        if (!acquire()) {
+            FileLockTable.remove(key, fl);
+            throw new ClosedChannelException();
+        }
+        try {
+            long r = lockRange(position, size, shared, -1);
+            if (r == -Errno.EAGAIN || r == -Errno.EACCES) {
+                FileLockTable.remove(key, fl);
+                return null;
+            }
+            if (Errno.isError(r)) {
+                FileLockTable.remove(key, fl);
+                checkResult(r);
+            }
+            return fl;
+        } finally {
+            releaseFd();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FlexFileChannel[" + path + (isOpen() ? "" : ", closed") + "]";
+    }
+}

@@ -1,0 +1,147 @@
+package io.flexsc.nio.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flexsc.nio.ffi.SysNr;
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Counters move with calls, the JMX MBean shows them, and -Dflexsc.stats=true prints them at exit. */
+@Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@ExtendWith(SeedReporter.class)
+class StatsTest {
+    @TempDir
+    Path dir;
+
+    @AllEngines
+    void countersMoveAsCallsAreMade(EngineUnderTest eut) {
+        try (SyscallEngine e = eut.start(); Mem m = new Mem()) {
+            EngineStats s = e.stats();
+            s.reset();
+            assertEquals(0, s.getCalls());
+            assertEquals(0, s.getBatches());
+            assertEquals("(none)", s.getBatchSizeHistogram());
+            for (int i = 0; i < 100; i++) {
+                e.execute(Call.of(SysNr.GETPID));
+            }
+            for (int i = 0; i < 50; i++) {
+                e.syscall(SysNr.GETPID, 0, 0, 0);
+            }
+            assertEquals(150, s.getCalls(), "each execute and syscall counts once: " + s);
+            Call[] batch = new Call[20];
+            long buf = m.alloc(64);
+            for (int i = 0; i < batch.length; i++) {
+                batch[i] = Call.of(SysNr.PREAD64, -1, buf, 64, 0);
+            }
+            e.executeBatch(batch, 0, batch.length);
+            assertEquals(170, s.getCalls(), "each call of a batch counts once: " + s);
+            long batches = s.getBatches();
+            assertTrue(batches >= 1 && batches <= 170, "batches " + batches + ": " + s);
+            long inBuckets = 0;
+            for (int b = 0; b < EngineStats.BUCKETS; b++) {
+                inBuckets += s.batchesInBucket(b);
+            }
+            assertEquals(batches, inBuckets, "the histogram counts every batch");
+            assertTrue(s.getAverageBatchSize() >= 1.0, "average batch size " + s.getAverageBatchSize());
+            assertFalse(s.getBatchSizeHistogram().equals("(none)"));
+            assertTrue(s.getDirectCalls() >= 0 && s.getFallbacks() >= 0);
+            assertTrue(s.toString().contains("flexsc " + eut.name() + " engine: calls=170"), s.toString());
+            s.reset();
+            assertEquals(0, s.getCalls());
+        }
+    }
+
+    @AllEngines
+    void theMBeanIsRegisteredWithReadableAttributes(EngineUnderTest eut) throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        try (SyscallEngine e = eut.start()) {
+            ObjectName name = EngineStatsRegistry.objectName(eut.name());
+            assertEquals("io.flexsc.nio", name.getDomain());
+            assertEquals("Engine", name.getKeyProperty("type"));
+            assertEquals(eut.name(), ObjectName.unquote(name.getKeyProperty("name")));
+            Set<ObjectName> found = server.queryNames(new ObjectName("io.flexsc.nio:type=Engine,*"), null);
+            assertTrue(found.contains(name), "registered: " + found);
+            e.stats().reset();
+            for (int i = 0; i < 7; i++) {
+                e.syscall(SysNr.GETPID, 0, 0, 0);
+            }
+            for (MBeanAttributeInfo a : server.getMBeanInfo(name).getAttributes()) {
+                assertTrue(a.isReadable(), a.getName());
+                server.getAttribute(name, a.getName()); // every attribute can be read
+            }
+            assertEquals(eut.name(), server.getAttribute(name, "Engine"));
+            assertEquals(7L, server.getAttribute(name, "Calls"), "the MBean is this engine's counters");
+            EngineStats st = e.stats();
+            assertEquals(st.getBatches(), server.getAttribute(name, "Batches"));
+            assertEquals(st.getAverageBatchSize(), server.getAttribute(name, "AverageBatchSize"));
+            assertEquals(st.getBatchSizeHistogram(), server.getAttribute(name, "BatchSizeHistogram"));
+            assertEquals(st.getDirectCalls(), server.getAttribute(name, "DirectCalls"));
+            assertEquals(st.getFallbacks(), server.getAttribute(name, "Fallbacks"));
+            server.invoke(name, "reset", null, null);
+            assertEquals(0L, server.getAttribute(name, "Calls"));
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private record Outcome(int exit, String out, String err) {}
+
+    /** A started child JVM running {@link StatsExitChild}, its output going to files. */
+    private final class Child {
+        final List<String> cmd = new ArrayList<>();
+        final File out = dir.resolve("out-" + System.nanoTime()).toFile();
+        final File err = dir.resolve("err-" + System.nanoTime()).toFile();
+        final Process process;
+
+        Child(List<String> props, int calls) throws Exception {
+            cmd.add(javaBinary());
+            cmd.add("-XX:TieredStopAtLevel=1");
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.addAll(props);
+            cmd.add(StatsExitChild.class.getName());
+            cmd.add(Integer.toString(calls));
+            process = new ProcessBuilder(cmd).redirectOutput(out).redirectError(err).start();
+        }
+
+        Outcome await() throws Exception {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("child JVM did not exit within 60 s: " + cmd);
+            }
+            return new Outcome(process.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
+                    Files.readString(err.toPath(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @AllEngines
+    void statsTruePrintsTheSummaryAtExit(EngineUnderTest eut) throws Exception {
+        // Both children at once: JVM start-up dominates, and the machine has two cores.
+        Child withStats = new Child(List.of("-Dflexsc.stats=true", "-Dflexsc.engine=" + eut.name()), 42);
+        Child without = new Child(List.of("-Dflexsc.engine=" + eut.name()), 42);
+        Outcome on = withStats.await();
+        Outcome off = without.await();
+        assertEquals(0, on.exit(), "child failed: " + on);
+        assertTrue(on.out().contains("child used " + eut.name()), on.out());
+        assertTrue(on.err().contains("flexsc " + eut.name() + " engine: calls=42 "), "the exit summary on stderr:\n" + on.err());
+        assertEquals(0, off.exit(), "child failed: " + off);
+        assertFalse(off.err().contains("engine: calls="), "no summary without -Dflexsc.stats=true:\n" + off.err());
+    }
+}

@@ -1,0 +1,343 @@
+package io.flexsc.nio.engine.uring;
+
+import static io.flexsc.nio.engine.uring.Sys.addr;
+import static io.flexsc.nio.engine.uring.Sys.buf;
+import static io.flexsc.nio.engine.uring.Sys.bytes;
+import static io.flexsc.nio.engine.uring.Sys.direct;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flexsc.nio.engine.Call;
+import io.flexsc.nio.engine.EngineClosedException;
+import io.flexsc.nio.engine.EngineFactory;
+import io.flexsc.nio.engine.EngineUnavailableException;
+import io.flexsc.nio.engine.Engines;
+import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.SysNr;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Ring mechanics, concurrency, fallback, adaptive and SQPOLL modes, closing, leaks, injection. */
+class UringEngineTest {
+    final Sys sys = new Sys();
+    @TempDir Path dir;
+
+    @AfterEach
+    void closeFds() {
+        sys.close();
+    }
+
+    static UringConfig config() {
+        return UringConfig.fromSystemProperties().withAdaptive(false).withSqpoll(false);
+    }
+
+    int file(String content) throws Exception {
+        Path p = dir.resolve("f" + System.nanoTime());
+        Files.writeString(p, content);
+        return sys.open(p, Sys.O_RDONLY);
+    }
+
+    @Test
+    void headAndTailWrapAroundManyTimes() throws Exception {
+        int fd = file("0123456789");
+        try (UringEngine e = UringEngineFactory.create(config().withEntries(4))) {
+            assertEquals(4, e.sqEntries());
+            ByteBuffer b = buf(1);
+            for (int i = 0; i < 20_000; i++) {
+                assertEquals(1, e.execute(Call.of(SysNr.PREAD64, fd, addr(b), 1, i % 10)));
+                assertEquals('0' + i % 10, b.get(0));
+            }
+            assertEquals(20_000, e.stats().getBatches());
+            assertEquals(0, e.stats().getFallbacks());
+        }
+    }
+
+    @Test
+    void explicitBatchLargerThanTheRing() throws Exception {
+        int fd = file("abcdefghijklmnopqrstuvwxyz");
+        try (UringEngine e = UringEngineFactory.create(config().withEntries(8))) {
+            int n = e.sqEntries() + 1;
+            ByteBuffer b = buf(n);
+            Call[] calls = new Call[n];
+            for (int i = 0; i < n; i++) {
+                calls[i] = Call.of(SysNr.PREAD64, fd, addr(b) + i, 1, i);
+            }
+            e.executeBatch(calls, 0, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(1, calls[i].result());
+                assertEquals('a' + i, b.get(i));
+            }
+            assertEquals(n, e.stats().getCalls());
+            assertEquals(2, e.stats().getBatches(), e.stats().toString()); // SQ full: what fits, then the rest
+        }
+    }
+
+    @Test
+    void explicitBatchGoesInOneEntry() throws Exception {
+        int fd = file("abcdefgh");
+        try (UringEngine e = UringEngineFactory.create(config())) {
+            ByteBuffer b = buf(8);
+            Call[] calls = new Call[8];
+            for (int i = 0; i < 8; i++) {
+                calls[i] = Call.of(SysNr.PREAD64, fd, addr(b) + i, 1, i);
+            }
+            e.executeBatch(calls, 0, 8);
+            assertEquals("abcdefgh", Sys.string(b, 8));
+            assertEquals(1, e.stats().getBatches());
+            assertEquals(8.0, e.stats().getAverageBatchSize());
+        }
+    }
+
+    @Test
+    void mixedBatchRunsFallbacksDirectly() throws Exception {
+        int fd = file("xy");
+        try (UringEngine e = UringEngineFactory.create(config())) {
+            ByteBuffer b = buf(2);
+            Call[] calls = {Call.of(SysNr.GETPID), Call.of(SysNr.PREAD64, fd, addr(b), 2, 0), Call.of(SysNr.LSEEK, fd, 1, 0)};
+            e.executeBatch(calls, 0, 3);
+            assertEquals(ProcessHandle.current().pid(), calls[0].result());
+            assertEquals(2, calls[1].result());
+            assertEquals(1, calls[2].result());
+            assertEquals(2, e.stats().getFallbacks());
+        }
+    }
+
+    @Test
+    void missingOpcodeFallsBackPerCall() throws Exception {
+        int fd = file("hello");
+        try (UringEngine e = UringEngineFactory.create(config().withoutOpcodes(Uring.OP_READ))) {
+            ByteBuffer b = buf(5);
+            Call read = Call.of(SysNr.PREAD64, fd, addr(b), 5, 0);
+            assertFalse(e.carries(read));
+            assertEquals(5, e.execute(read));
+            assertEquals("hello", Sys.string(b, 5));
+            assertEquals(1, e.stats().getFallbacks());
+            assertTrue(e.carries(Call.of(SysNr.FSYNC, fd)));
+            assertFalse(e.describe().contains("READ,"), e.describe());
+        }
+    }
+
+    @Test
+    void adaptiveRunsLoneCallsDirectly() throws Exception {
+        int fd = file("hello");
+        ByteBuffer b = buf(5);
+        try (UringEngine on = UringEngineFactory.create(config().withAdaptive(true));
+                UringEngine off = UringEngineFactory.create(config().withAdaptive(false))) {
+            for (int i = 0; i < 10; i++) {
+                assertEquals(5, on.execute(Call.of(SysNr.PREAD64, fd, addr(b), 5, 0)));
+                assertEquals(5, off.execute(Call.of(SysNr.PREAD64, fd, addr(b), 5, 0)));
+            }
+            assertEquals(10, on.stats().getDirectCalls());
+            assertEquals(10, on.stats().getBatches(), "each direct call is a kernel entry of its own");
+            assertEquals(0, off.stats().getDirectCalls());
+            assertEquals(10, off.stats().getBatches());
+        }
+    }
+
+    @Test
+    void manyThreadsGetTheirOwnResults() throws Exception {
+        int fd = file("0123456789abcdefghijklmnopqrstuvwxyz");
+        try (UringEngine e = UringEngineFactory.create(config().withEntries(8))) {
+            int threads = 6;
+            List<Thread> ts = new ArrayList<>();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                ts.add(new Thread(() -> {
+                    try {
+                        ByteBuffer b = buf(1);
+                        for (int i = 0; i < 3000; i++) {
+                            int off = (id * 7 + i) % 36;
+                            assertEquals(1, e.execute(Call.of(SysNr.PREAD64, fd, addr(b), 1, off)));
+                            assertEquals("0123456789abcdefghijklmnopqrstuvwxyz".charAt(off), (char) b.get(0));
+                        }
+                    } catch (Throwable x) {
+                        failure.compareAndSet(null, x);
+                    }
+                }));
+            }
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                ts.forEach(Thread::start);
+                for (Thread t : ts) {
+                    t.join();
+                }
+            });
+            if (failure.get() != null) {
+                throw new AssertionError(failure.get());
+            }
+            assertEquals(threads * 3000L, e.stats().getCalls());
+        }
+    }
+
+    @Test
+    void blockingRecvDoesNotHoldUpOthers() throws Exception {
+        int[] s = sys.socketpair(0);
+        int fd = file("abc");
+        try (UringEngine e = UringEngineFactory.create(config())) {
+            ByteBuffer in = buf(8);
+            Call recv = Call.of(SysNr.RECVFROM, s[1], addr(in), 8, 0, 0, 0);
+            Thread reader = new Thread(() -> e.execute(recv));
+            reader.start();
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                ByteBuffer b = buf(3);
+                for (int i = 0; i < 200; i++) {
+                    assertEquals(3, e.execute(Call.of(SysNr.PREAD64, fd, addr(b), 3, 0)));
+                }
+                assertFalse(recv.isDone());
+                assertEquals(2, e.execute(Call.of(SysNr.SENDTO, s[0], addr(bytes("ok")), 2, 0, 0, 0)));
+                reader.join();
+            });
+            assertEquals(2, recv.result());
+            assertEquals("ok", Sys.string(in, 2));
+        }
+    }
+
+    @Test
+    void nonBlockingDescriptorsSayEagain() throws Exception {
+        int[] s = sys.socketpair(Sys.SOCK_NONBLOCK);
+        int[] p = sys.pipe(Sys.O_NONBLOCK);
+        try (UringEngine e = UringEngineFactory.create(config())) {
+            ByteBuffer b = buf(8);
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                assertEquals(-Errno.EAGAIN, e.execute(Call.of(SysNr.RECVFROM, s[0], addr(b), 8, 0, 0, 0)));
+                assertEquals(-Errno.EAGAIN, e.execute(Call.of(SysNr.READ, p[0], addr(b), 8)));
+                ByteBuffer big = buf(1 << 16);
+                long total = 0;
+                long r;
+                while ((r = e.execute(Call.of(SysNr.WRITE, p[1], addr(big), big.capacity()))) > 0) {
+                    total += r;
+                }
+                assertEquals(-Errno.EAGAIN, r); // a full pipe
+                assertTrue(total > 0);
+            });
+        }
+    }
+
+    @Test
+    void closeCancelsBlockedRecvAndFailsNewCalls() throws Exception {
+        int[] s = sys.socketpair(0);
+        int before = Sys.openFds();
+        long ringsBefore = Sys.ringFds();
+        UringEngine e = UringEngineFactory.create(config().withCloseTimeoutMillis(200));
+        assertEquals(ringsBefore + 1, Sys.ringFds());
+        ByteBuffer in = buf(8);
+        Call recv = Call.of(SysNr.RECVFROM, s[1], addr(in), 8, 0, 0, 0);
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            started.countDown();
+            try {
+                outcome.set(e.execute(recv));
+            } catch (RuntimeException x) {
+                outcome.set(x);
+            }
+        });
+        reader.start();
+        started.await();
+        while (e.stats().getBatches() == 0) {
+            Thread.sleep(1);
+        }
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            e.close();
+            reader.join();
+        });
+        Object o = outcome.get();
+        assertTrue(o instanceof Long && ((Long) o == -Errno.ECANCELED || (Long) o == -Errno.EINTR)
+                || o instanceof EngineClosedException, () -> "outcome: " + o);
+        assertThrows(EngineClosedException.class, () -> e.execute(Call.of(SysNr.GETPID)));
+        assertThrows(EngineClosedException.class, () -> e.executeBatch(new Call[] {Call.of(SysNr.GETPID)}, 0, 1));
+        e.close(); // idempotent
+        assertEquals(ringsBefore, Sys.ringFds());
+        assertEquals(before, Sys.openFds());
+    }
+
+    @Test
+    void noDescriptorOrMappingLeakOverManyEngines() throws Exception {
+        int fds = Sys.openFds();
+        long maps = mappings();
+        for (int i = 0; i < 50; i++) {
+            try (UringEngine e = UringEngineFactory.create(config().withEntries(16))) {
+                assertEquals(ProcessHandle.current().pid(), e.execute(Call.of(SysNr.GETPID)));
+            }
+        }
+        assertEquals(fds, Sys.openFds());
+        long after = mappings();
+        assertTrue(after <= maps + 5, () -> "mappings grew from " + maps + " to " + after);
+    }
+
+    static long mappings() throws Exception {
+        return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains("io_uring")).count();
+    }
+
+    @Test
+    void sqpollMode() throws Exception {
+        int fd = file("sqpoll!");
+        try (UringEngine e = UringEngineFactory.create(config().withSqpoll(true))) {
+            // SQPOLL may be refused (then the engine runs without it and says so); either way calls work.
+            assertTrue(e.describe().contains("sqpoll=" + (e.sqpollActive() ? "on" : "requested but refused")), e.describe());
+            ByteBuffer b = buf(7);
+            for (int i = 0; i < 2000; i++) {
+                assertEquals(7, e.execute(Call.of(SysNr.PREAD64, fd, addr(b), 7, 0)));
+            }
+            Thread.sleep(120); // longer than the SQ thread's idle time: it sleeps, NEED_WAKEUP path
+            assertEquals(7, e.execute(Call.of(SysNr.PREAD64, fd, addr(b), 7, 0)));
+            assertEquals("sqpoll!", Sys.string(b, 7));
+        }
+    }
+
+    @Test
+    void factoryProbeAndInjection() {
+        EngineFactory f = new UringEngineFactory();
+        assertEquals("uring", f.name());
+        EngineFactory.Probe p = f.probe();
+        assertTrue(p.available(), p.reason());
+        assertTrue(p.details().get("opcodes").contains("READ"), p.details().toString());
+        assertTrue(p.details().get("features").contains("SINGLE_MMAP"), p.details().toString());
+        assertTrue(p.details().containsKey("sqpoll"));
+        System.setProperty(UringEngineFactory.INJECT_PROPERTY, "true");
+        try {
+            EngineFactory.Probe q = f.probe();
+            assertFalse(q.available());
+            assertEquals("io_uring_setup refused (injected)", q.reason());
+            EngineUnavailableException x = assertThrows(EngineUnavailableException.class, f::create);
+            assertTrue(x.getMessage().contains("io_uring_setup refused (injected)"), x.getMessage());
+            assertTrue(Engines.select("auto").reason().contains("uring: io_uring_setup refused (injected)"));
+        } finally {
+            System.clearProperty(UringEngineFactory.INJECT_PROPERTY);
+        }
+        try (var e = f.create()) {
+            assertEquals("uring", e.name());
+        }
+    }
+
+    @Test
+    void setupFailureIsReported() {
+        // An SQ size the kernel refuses even with CLAMP: 0 entries is EINVAL.
+        Ring.SetupException x = assertThrows(Ring.SetupException.class, () -> Ring.open(0, 0, 0, 0));
+        assertEquals(Errno.EINVAL, x.errno);
+        assertTrue(x.getMessage().startsWith("io_uring_setup failed: EINVAL"), x.getMessage());
+    }
+
+    @Test
+    void misuseIsRefused() throws Exception {
+        try (UringEngine e = UringEngineFactory.create(config())) {
+            Call c = Call.of(SysNr.GETPID);
+            e.execute(c);
+            assertThrows(IllegalStateException.class, () -> e.execute(c));
+            assertThrows(IndexOutOfBoundsException.class, () -> e.executeBatch(new Call[1], 0, 2));
+            e.executeBatch(new Call[0], 0, 0);
+        }
+    }
+}

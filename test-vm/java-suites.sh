@@ -43,16 +43,16 @@ set -u
 cd "$REPO/provider"   # tests resolve ../native-kmod and the like from the module directory, as under Maven
 ulimit -n 65536 || true
 echo "== kmod engine probe"
-java -Dflexsc.engine=kmod -jar "$REPO/provider/target/flexsc-nio-$version-all.jar" || exit 1
+java -XX:ErrorFile=\$FLEXSC_RESULTS/hs_err_%p.log -Dflexsc.engine=kmod -jar "$REPO/provider/target/flexsc-nio-$version-all.jar" || exit 1
 echo "== Java suites on the kmod engine"
 # Everything on the JVM's own class path, so that tests starting child JVMs with java.class.path work.
-java -Dflexsc.engine=kmod -Dflexsc.engine.only=kmod -Dflexsc.test.timeoutScale=10 -Djava.io.tmpdir=/tmp \\
+java -XX:ErrorFile=\$FLEXSC_RESULTS/hs_err_%p.log -Dflexsc.engine=kmod -Dflexsc.engine.only=kmod -Dflexsc.test.timeoutScale=10 -Djava.io.tmpdir=/tmp \\
   -cp "$cp:$OUT/lib/junit-platform-console-standalone.jar" org.junit.platform.console.ConsoleLauncher execute \\
   ${selectors[*]} --include-classname '.*Test' \\
   --details=summary --details-theme=ascii --disable-banner --fail-if-no-tests
 rc=\$?
 echo "== demo on the kmod engine"
-java -Dflexsc.engine=kmod -cp "$demo_cp" io.flexsc.nio.examples.EngineDemo 4 300 8 || rc=1
+java -XX:ErrorFile=\$FLEXSC_RESULTS/hs_err_%p.log -Dflexsc.engine=kmod -cp "$demo_cp" io.flexsc.nio.examples.EngineDemo 4 300 8 || rc=1
 exit \$rc
 GUEST
 chmod +x "$guest"

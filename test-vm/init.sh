@@ -55,6 +55,8 @@ R="/host$VM_RESULTS"
 uname -r >"$R/booted"
 # Boot is quiet; from here on let every kernel message reach the console.
 echo 8 >/proc/sys/kernel/printk
+# Loopback is down in a fresh guest; tests talk over 127.0.0.1 and ::1.
+ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up || say "cannot bring up lo"
 
 ENV="PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp TERM=${TERM:-linux} LANG=C.UTF-8 FLEXSC_RESULTS=$VM_RESULTS"
 if [ "$VM_MODE" = shell ]; then

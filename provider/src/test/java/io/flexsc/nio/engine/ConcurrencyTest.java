@@ -235,11 +235,13 @@ class ConcurrencyTest {
             }
             engine.stats().reset();
             start.countDown();
-            assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
+            // -Dflexsc.test.timeoutScale stretches the bound under emulation (test-vm runs on TCG).
+            long bound = 90L * Integer.getInteger("flexsc.test.timeoutScale", 1);
+            assertTimeoutPreemptively(Duration.ofSeconds(bound), () -> {
                 for (Thread t : threads) {
                     t.join();
                 }
-            }, "16 threads x 10,000 calls did not finish");
+            }, "16 threads x 10,000 calls did not finish in " + bound + " s");
             assertTrue(failures.isEmpty(), "failures (replay with -D" + Seeds.PROPERTY + "=" + seed + "):\n" + String.join("\n", failures));
             long total = Arrays.stream(workers).mapToLong(w -> w.calls).sum();
             assertTrue(total >= (long) THREADS * CALLS_PER_THREAD);

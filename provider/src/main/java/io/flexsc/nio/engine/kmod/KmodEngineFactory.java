@@ -3,18 +3,19 @@ package io.flexsc.nio.engine.kmod;
 import io.flexsc.nio.engine.EngineFactory;
 import io.flexsc.nio.engine.EngineUnavailableException;
 import io.flexsc.nio.engine.SyscallEngine;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The {@code kmod} engine's seam: the FlexSC kernel module behind {@code /dev/flexsc}. The Java side
- * of that engine is not part of this build yet; until it is, this factory reports the device's state
- * and never offers the engine, so {@code auto} passes it over with the reason logged.
+ * The {@code kmod} engine: the FlexSC kernel module behind {@code /dev/flexsc}.
+ *
+ * <p>Settings: {@code -Dflexsc.kmod.entries} (syscall area entries, default 256),
+ * {@code -Dflexsc.kmod.workers} (syscall threads, default 1), {@code -Dflexsc.kmod.cpus} (comma list
+ * of CPUs to pin them to; default none), {@code -Dflexsc.kmod.spinUs} (spin before sleeping, default
+ * the module's).
  */
 public final class KmodEngineFactory implements EngineFactory {
-    public static final String NAME = "kmod";
-    public static final Path DEVICE = Path.of("/dev/flexsc");
+    public static final String NAME = KmodEngine.NAME;
 
     @Override
     public String name() {
@@ -23,14 +24,62 @@ public final class KmodEngineFactory implements EngineFactory {
 
     @Override
     public Probe probe() {
-        if (!Files.exists(DEVICE)) {
-            return Probe.no(DEVICE + " is absent (the flexsc kernel module is not loaded)", Map.of("device", "absent"));
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("device", FlexscAbi.DEVICE);
+        if (!io.flexsc.nio.ffi.SysNr.SUPPORTED_ARCH) {
+            return Probe.no("the module's ABI is x86_64 only", details);
         }
-        return Probe.no(DEVICE + " is present, but this build has no kmod engine yet", Map.of("device", "present"));
+        int fd;
+        try {
+            fd = FlexscSession.openDevice();
+        } catch (FlexscSession.SessionException e) {
+            details.put("device", FlexscAbi.DEVICE + " " + (e.errno == io.flexsc.nio.ffi.Errno.ENOENT ? "absent" : "not usable"));
+            return Probe.no(e.getMessage(), details);
+        } catch (RuntimeException | LinkageError e) {
+            return Probe.no("cannot reach " + FlexscAbi.DEVICE + ": " + e, details);
+        }
+        try {
+            int v = FlexscSession.abiVersion(fd);
+            details.put("abi version", v + (v == FlexscAbi.ABI_VERSION ? "" : " (this build needs " + FlexscAbi.ABI_VERSION + ")"));
+            if (v != FlexscAbi.ABI_VERSION) {
+                return Probe.no(FlexscAbi.DEVICE + " speaks ABI version " + v + "; this build needs " + FlexscAbi.ABI_VERSION, details);
+            }
+        } catch (FlexscSession.SessionException e) {
+            return Probe.no(e.getMessage(), details);
+        } finally {
+            FlexscSession.closeFd(fd);
+        }
+        try (FlexscSession s = FlexscSession.open(1, null)) {
+            details.put("registration", "works");
+        } catch (FlexscSession.SessionException e) {
+            details.put("registration", "refused");
+            return Probe.no(e.getMessage(), details);
+        }
+        return Probe.yes(FlexscAbi.DEVICE + " ABI " + FlexscAbi.ABI_VERSION + ", registration works", details);
     }
 
     @Override
     public SyscallEngine create() {
-        throw new EngineUnavailableException("flexsc kmod engine cannot start: " + probe().reason());
+        int entries = Integer.getInteger("flexsc.kmod.entries", 256);
+        int workers = Integer.getInteger("flexsc.kmod.workers", 1);
+        int spinUs = Integer.getInteger("flexsc.kmod.spinUs", 0);
+        int[] cpus = parseCpus(System.getProperty("flexsc.kmod.cpus", ""));
+        try {
+            return new KmodEngine(FlexscSession.open(entries, cpus), workers, spinUs);
+        } catch (FlexscSession.SessionException e) {
+            throw new EngineUnavailableException("flexsc kmod engine cannot start: " + e.getMessage());
+        }
+    }
+
+    static int[] parseCpus(String s) {
+        s = s.trim();
+        if (s.isEmpty()) {
+            return null;
+        }
+        try {
+            return java.util.Arrays.stream(s.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("flexsc.kmod.cpus must be a comma list of CPU numbers: " + s, e);
+        }
     }
 }

@@ -1,0 +1,391 @@
+package io.flexsc.nio.engine.kmod;
+
+import static io.flexsc.nio.engine.kmod.FlexscAbi.*;
+import static io.flexsc.nio.engine.kmod.FlexscSession.INT;
+import static io.flexsc.nio.engine.kmod.FlexscSession.LONG;
+
+import io.flexsc.nio.engine.Call;
+import io.flexsc.nio.engine.DirectEngine;
+import io.flexsc.nio.engine.EngineClosedException;
+import io.flexsc.nio.engine.EngineStats;
+import io.flexsc.nio.engine.EngineStatsRegistry;
+import io.flexsc.nio.engine.SyscallEngine;
+import io.flexsc.nio.engine.Waiting;
+import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.NativeMemory;
+import io.flexsc.nio.ffi.SysNr;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The {@code kmod} engine: system calls executed by the FlexSC kernel module's syscall threads.
+ *
+ * <p>Submission is lock-free: a caller claims a free entry of the shared area with a CAS
+ * ({@code FREE -> CLAIMED}, a value the kernel ignores), fills in number and arguments, publishes it
+ * with a release store of {@code SUBMITTED}, and, after a full fence, wakes the syscall threads with
+ * one ioctl only when the header's NEED_WAKEUP flag says they sleep. The caller then waits for its
+ * entry: spin, then yield, then FLEXSC_IOC_WAIT in the kernel. An explicit batch publishes all its
+ * entries before the one wake-up check, so the kernel sees them together.
+ *
+ * <p>Syscall threads are daemon Java threads parked inside FLEXSC_IOC_WORK. When the kernel returns
+ * them to user space (a signal, pending task work such as the deferred fput after a close) they enter
+ * again; FLEXSC_IOC_STOP, issued by {@link #close()}, ends them.
+ *
+ * <p>Calls outside the module's allowlist run directly on the caller's thread (a fallback); so does a
+ * call the module answers with -ENOSYS, and that number is then never sent again.
+ *
+ * <p>Thread safety: every method may be called from any thread. {@link #close()} waits for calls in
+ * flight (bounded), stops the syscall threads and unmaps the area; if calls stay stuck in the kernel
+ * (a blocking call), it leaves the mapping in place rather than unmap memory a thread may still read.
+ */
+public final class KmodEngine implements SyscallEngine {
+    public static final String NAME = "kmod";
+    private static final System.Logger LOG = System.getLogger("io.flexsc.nio.engine");
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long KERNEL_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final FlexscSession session;
+    private final ByteBuffer area;
+    private final EngineStats stats = new EngineStats(NAME);
+    private final AtomicInteger hint = new AtomicInteger();
+    private final AtomicInteger inflight = new AtomicInteger();
+    private final AtomicInteger liveWorkers = new AtomicInteger();
+    private final boolean[] unsupported = new boolean[SysNr.MAX + 1];
+    private final Thread[] workers;
+    private final int spinUs;
+    private volatile boolean closed;
+    private volatile boolean stopping;
+    private boolean tornDown;
+
+    /**
+     * Registers with the module and starts {@code workers} syscall threads.
+     *
+     * @param entries syscall area entries (1..4096)
+     * @param workers syscall threads (at least 1)
+     * @param cpus CPUs to pin the syscall threads to, or null
+     * @param spinUs how long a syscall thread spins without work before it sleeps (0 = module default)
+     */
+    KmodEngine(FlexscSession session, int workers, int spinUs) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("at least one syscall thread: " + workers);
+        }
+        this.session = session;
+        this.area = session.area;
+        this.spinUs = spinUs;
+        this.workers = new Thread[workers];
+        for (int i = 0; i < workers; i++) {
+            Thread t = new Thread(this::workLoop, "flexsc-kmod-syscall-" + i);
+            t.setDaemon(true);
+            this.workers[i] = t;
+            liveWorkers.incrementAndGet();
+            t.start();
+        }
+        EngineStatsRegistry.publish(stats);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public EngineStats stats() {
+        return stats;
+    }
+
+    /** The module's counters for this session (entries, batches, sleeps, wakeups, ...). */
+    public java.util.Map<String, Long> kernelStats() {
+        var out = new java.util.LinkedHashMap<String, Long>();
+        long[] v;
+        synchronized (this) {
+            if (tornDown) {
+                return out;
+            }
+            v = session.kernelStats();
+        }
+        for (int i = 0; i < v.length; i++) {
+            out.put(STATS_FIELDS[i], v[i]);
+        }
+        return out;
+    }
+
+    /** Syscall threads currently alive. */
+    public int liveSyscallThreads() {
+        return liveWorkers.get();
+    }
+
+    // ---- syscall threads ----
+
+    private void workLoop() {
+        long arg = NativeMemory.allocate(WORK_SIZE);
+        try {
+            while (!stopping) {
+                long r = session.work(arg, spinUs);
+                if (r == 0) {
+                    int reason = NativeMemory.wrap(arg, WORK_SIZE).getInt(WORK_REASON);
+                    if (reason == WORK_REASON_STOPPED) {
+                        break;
+                    }
+                    continue; // task work ran on the way out; go back in
+                }
+                if (r == -Errno.EINTR) {
+                    continue; // a signal was handled; re-enter
+                }
+                LOG.log(System.Logger.Level.ERROR, "flexsc kmod syscall thread leaves: FLEXSC_IOC_WORK failed with "
+                        + FlexscSession.errnoName(Errno.of(r)) + "; pending calls will run directly");
+                break;
+            }
+        } finally {
+            NativeMemory.free(arg);
+            liveWorkers.decrementAndGet();
+        }
+    }
+
+    // ---- submission ----
+
+    private void enter() {
+        inflight.incrementAndGet();
+        if (closed) {
+            inflight.decrementAndGet();
+            throw new EngineClosedException(NAME);
+        }
+    }
+
+    private void exit() {
+        inflight.decrementAndGet();
+    }
+
+    private boolean viaModule(int nr) {
+        return KmodAllowlist.allowed(nr) && !unsupported[nr];
+    }
+
+    /**
+     * Claims a free entry, waiting for one when the area is full. Only for a caller that holds no
+     * entry: entries are freed only by the callers that wait on them, so a caller that waited while
+     * holding some could wait forever on others doing the same.
+     */
+    private int claim() {
+        for (int round = 0; ; round++) {
+            int i = tryClaim();
+            if (i >= 0) {
+                return i;
+            }
+            notifyWorkers();
+            if (round < 16) {
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(50_000);
+            }
+        }
+    }
+
+    /** Claims a free entry ({@code FREE -> CLAIMED}), or returns -1 when none is free. */
+    private int tryClaim() {
+        int n = session.nentries;
+        int start = hint.getAndIncrement();
+        for (int k = 0; k < n; k++) {
+            int i = Math.floorMod(start + k, n);
+            int off = session.entry(i);
+            if ((int) INT.getOpaque(area, off) == STATUS_FREE && INT.compareAndSet(area, off, STATUS_FREE, STATUS_CLAIMED)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Fills a claimed entry and hands it to the kernel (release store of SUBMITTED). */
+    private void publish(int i, Call c) {
+        int off = session.entry(i);
+        area.putInt(off + ENTRY_NR, c.nr());
+        area.putLong(off + ENTRY_ARGS, c.a0());
+        area.putLong(off + ENTRY_ARGS + 8, c.a1());
+        area.putLong(off + ENTRY_ARGS + 16, c.a2());
+        area.putLong(off + ENTRY_ARGS + 24, c.a3());
+        area.putLong(off + ENTRY_ARGS + 32, c.a4());
+        area.putLong(off + ENTRY_ARGS + 40, c.a5());
+        INT.setRelease(area, off, STATUS_SUBMITTED);
+    }
+
+    /** The NEED_WAKEUP handshake: after a full fence, wake sleeping syscall threads if flagged. */
+    private void notifyWorkers() {
+        java.lang.invoke.VarHandle.fullFence();
+        if (((int) INT.getVolatile(area, HDR_FLAGS) & HDR_NEED_WAKEUP) != 0) {
+            session.wake();
+        }
+    }
+
+    /**
+     * Waits until entry {@code i} is done and frees it; returns its result. If no syscall thread is
+     * left, takes the entry back (when the kernel has not claimed it) and runs the call directly.
+     */
+    private long awaitEntry(int i, Call c) {
+        int off = session.entry(i);
+        for (int s = 0; s < Waiting.SPINS; s++) {
+            if ((int) INT.getAcquire(area, off) == STATUS_DONE) {
+                return take(off);
+            }
+            Thread.onSpinWait();
+        }
+        for (int y = 0; y < Waiting.YIELDS; y++) {
+            if ((int) INT.getAcquire(area, off) == STATUS_DONE) {
+                return take(off);
+            }
+            Thread.yield();
+        }
+        long waitArg = NativeMemory.allocate(WAIT_SIZE);
+        try {
+            while (true) {
+                int st = (int) INT.getAcquire(area, off);
+                if (st == STATUS_DONE) {
+                    return take(off);
+                }
+                if (liveWorkers.get() == 0 && st == STATUS_SUBMITTED
+                        && INT.compareAndSet(area, off, STATUS_SUBMITTED, STATUS_CLAIMED)) {
+                    INT.setRelease(area, off, STATUS_FREE);
+                    stats.fallback();
+                    return DirectEngine.run(c);
+                }
+                notifyWorkers();
+                session.waitFor(waitArg, i, KERNEL_WAIT_NANOS);
+            }
+        } finally {
+            NativeMemory.free(waitArg);
+        }
+    }
+
+    private long take(int off) {
+        long r = (long) LONG.get(area, off + ENTRY_RESULT);
+        INT.setRelease(area, off, STATUS_FREE);
+        return r;
+    }
+
+    /** A -ENOSYS from the module for a call we sent means it lacks that call: run it directly. */
+    private long settle(Call c, long r) {
+        if (r == -Errno.ENOSYS) {
+            unsupported[c.nr()] = true;
+            stats.fallback();
+            return DirectEngine.run(c);
+        }
+        return r;
+    }
+
+    @Override
+    public long execute(Call call) {
+        enter();
+        try {
+            call.markSubmitted();
+            stats.calls(1);
+            long r;
+            if (!viaModule(call.nr())) {
+                stats.fallback();
+                r = DirectEngine.run(call);
+            } else {
+                int i = claim();
+                publish(i, call);
+                stats.batch(1);
+                notifyWorkers();
+                r = settle(call, awaitEntry(i, call));
+            }
+            call.complete(r);
+            return r;
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void executeBatch(Call[] calls, int from, int to) {
+        Objects.checkFromToIndex(from, to, calls.length);
+        enter();
+        try {
+            for (int k = from; k < to; k++) {
+                try {
+                    calls[k].markSubmitted();
+                } catch (IllegalStateException e) {
+                    for (int j = from; j < k; j++) {
+                        calls[j].fail(e); // the batch is refused as a whole
+                    }
+                    throw e;
+                }
+            }
+            stats.calls(to - from);
+            int[] slots = new int[to - from];
+            int k = from;
+            while (k < to) {
+                // Publish as many calls as there are free entries (at least one), then collect them:
+                // a batch larger than the free area goes in rounds.
+                int roundStart = k;
+                int published = 0;
+                for (; k < to; k++) {
+                    Call c = calls[k];
+                    if (!viaModule(c.nr())) {
+                        slots[k - from] = -1;
+                        continue;
+                    }
+                    int i = published == 0 ? claim() : tryClaim();
+                    if (i < 0) {
+                        break;
+                    }
+                    publish(i, c);
+                    slots[k - from] = i;
+                    published++;
+                }
+                if (published > 0) {
+                    stats.batch(published);
+                    notifyWorkers();
+                }
+                for (int j = roundStart; j < k; j++) {
+                    Call c = calls[j];
+                    int i = slots[j - from];
+                    if (i >= 0) {
+                        c.complete(settle(c, awaitEntry(i, c)));
+                    } else {
+                        stats.fallback();
+                        c.complete(DirectEngine.run(c));
+                    }
+                }
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+        while (inflight.get() > 0 && System.nanoTime() < deadline) {
+            notifyWorkers();
+            LockSupport.parkNanos(200_000);
+        }
+        stopping = true;
+        session.stop();
+        boolean joined = true;
+        for (Thread t : workers) {
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            joined &= !t.isAlive();
+        }
+        synchronized (this) {
+            if (inflight.get() == 0 && joined) {
+                session.close();
+                tornDown = true;
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "flexsc kmod engine closed with calls still in the kernel ("
+                        + inflight.get() + " in flight, syscall threads " + (joined ? "stopped" : "still running")
+                        + "); the syscall area stays mapped until the process exits");
+            }
+        }
+    }
+}

@@ -36,7 +36,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * JMH arguments are JMH's own (a selection regex, {@code -p impl=jdk,uring}, {@code -i 5}...); the
  * defaults, for a shared 2-core machine, are {@code -f 1 -wi 2 -i 3 -w 1s -r 1s}, each replaced by
  * the same option given explicitly. Without a selection both benchmarks run; {@code FilesCopyBench}
- * runs only at the first thread count (it is meant for one thread).
+ * runs only at the first thread count (it is meant for one thread). Listing an implementation more
+ * than once ({@code -p impl=jdk,uring,jdk,uring}) alternates the JDK and ours in time; the table
+ * pools the iterations of a case's trials.
  */
 public final class FsBench {
     private FsBench() {}
@@ -104,7 +106,7 @@ public final class FsBench {
             }
             Collection<RunResult> results = new Runner(b.build()).run();
             for (RunResult r : results) {
-                table.add(row(r));
+                add(table, r);
             }
         }
         String md = table.render();
@@ -116,23 +118,21 @@ public final class FsBench {
         System.out.println("results: " + out);
     }
 
-    /** A table row from one JMH result: the median and extremes of its measurement iterations. */
-    static FsTable.Row row(RunResult r) {
+    /** Adds one JMH result to the table: its measurement iterations, pooled with other trials of the case. */
+    static void add(FsTable table, RunResult r) {
         List<Double> scores = new ArrayList<>();
         for (BenchmarkResult br : r.getBenchmarkResults()) {
             for (IterationResult ir : br.getIterationResults()) {
                 scores.add(ir.getPrimaryResult().getScore());
             }
         }
-        double[] s = scores.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
         var params = r.getParams();
         String name = params.getBenchmark();
         String method = name.substring(name.lastIndexOf('.') + 1);
         String size = params.getParam("size");
         boolean throughput = params.getMode() == org.openjdk.jmh.annotations.Mode.Throughput;
-        return new FsTable.Row(method, params.getParam("impl"), size == null ? 0 : Long.parseLong(size),
-                params.getThreads(), median, s[0], s[s.length - 1], r.getPrimaryResult().getScoreUnit(), throughput);
+        table.add(method, params.getParam("impl"), size == null ? 0 : Long.parseLong(size), params.getThreads(),
+                r.getPrimaryResult().getScoreUnit(), throughput, scores.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     private static String loadAverage() {

@@ -28,7 +28,7 @@ public final class FsTable {
     static final double FLOOR_RATIO = 0.9;
 
     /**
-     * One measured case.
+     * One measured case: the measurement iterations of every trial of it, pooled.
      *
      * @param benchmark the method's simple name ({@code writePos}, {@code copy}...)
      * @param impl {@code jdk} or an engine spec
@@ -37,11 +37,12 @@ public final class FsTable {
      * @param median median iteration score
      * @param min lowest iteration score
      * @param max highest iteration score
+     * @param trials how many trials (JMH forks) were pooled
      * @param unit the score's unit
      * @param higherIsBetter true for throughput, false for a time per operation
      */
     public record Row(String benchmark, String impl, long size, int threads, double median, double min, double max,
-            String unit, boolean higherIsBetter) {
+            int trials, String unit, boolean higherIsBetter) {
         public Row {
             Objects.requireNonNull(benchmark);
             Objects.requireNonNull(impl);
@@ -53,10 +54,40 @@ public final class FsTable {
     record Ratio(double median, double low, double high) {}
 
     private final Map<String, Row> rows = new LinkedHashMap<>();
+    private final Map<String, List<Double>> scores = new LinkedHashMap<>();
 
-    /** Adds a row; a later row for the same case replaces the earlier one. */
-    public void add(Row r) {
-        rows.put(key(r.benchmark(), r.impl(), r.size(), r.threads()), r);
+    /**
+     * Adds one trial's measurement iterations. Trials of the same case (a benchmark run with the
+     * same {@code impl} listed several times, so that the JDK and ours alternate in time) are pooled:
+     * the case's median and extremes are over all their iterations.
+     *
+     * @throws IllegalArgumentException if there are no scores, or the unit or mode differs from an
+     *     earlier trial of the case
+     */
+    public void add(String benchmark, String impl, long size, int threads, String unit, boolean higherIsBetter,
+            double... iterationScores) {
+        if (iterationScores.length == 0) {
+            throw new IllegalArgumentException("no iteration scores for " + benchmark + " " + impl);
+        }
+        String k = key(benchmark, impl, size, threads);
+        Row before = rows.get(k);
+        if (before != null && (!before.unit().equals(unit) || before.higherIsBetter() != higherIsBetter)) {
+            throw new IllegalArgumentException("trials of " + k + " disagree on the unit or mode");
+        }
+        List<Double> pooled = scores.computeIfAbsent(k, x -> new ArrayList<>());
+        for (double v : iterationScores) {
+            pooled.add(v);
+        }
+        double[] sorted = pooled.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = sorted.length;
+        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        rows.put(k, new Row(benchmark, impl, size, threads, median, sorted[0], sorted[n - 1],
+                before == null ? 1 : before.trials() + 1, unit, higherIsBetter));
+    }
+
+    /** The case's pooled figures, or null if it was not measured. */
+    Row row(String benchmark, String impl, long size, int threads) {
+        return rows.get(key(benchmark, impl, size, threads));
     }
 
     private static String key(String benchmark, String impl, long size, int threads) {

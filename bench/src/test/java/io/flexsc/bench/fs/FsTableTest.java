@@ -2,20 +2,23 @@ package io.flexsc.bench.fs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
 class FsTableTest {
-    private static FsTable.Row tp(String bench, String impl, long size, int threads, double median, double min, double max) {
-        return new FsTable.Row(bench, impl, size, threads, median, min, max, "ops/ms", true);
+    /** A throughput trial whose iterations are min, median, max. */
+    private static void tp(FsTable t, String bench, String impl, long size, int threads, double median, double min,
+            double max) {
+        t.add(bench, impl, size, threads, "ops/ms", true, max, min, median);
     }
 
     @Test
     void throughputRatioIsOursOverTheJdksWithTheIterationExtremes() {
         FsTable t = new FsTable();
-        t.add(tp("writePos", "jdk", 64, 16, 100, 90, 110));
-        t.add(tp("writePos", "uring", 64, 16, 130, 120, 150));
+        tp(t, "writePos", "jdk", 64, 16, 100, 90, 110);
+        tp(t, "writePos", "uring", 64, 16, 130, 120, 150);
         FsTable.Ratio q = t.ratio("writePos", "uring", 64, 16);
         assertEquals(1.3, q.median(), 1e-9);
         assertEquals(120.0 / 110, q.low(), 1e-9);
@@ -27,8 +30,8 @@ class FsTableTest {
     @Test
     void timePerOperationRatioIsTheJdksTimeOverOurs() {
         FsTable t = new FsTable();
-        t.add(new FsTable.Row("copy", "jdk", 0, 1, 200, 190, 220, "ms/op", false));
-        t.add(new FsTable.Row("copy", "uring", 0, 1, 100, 95, 110, "ms/op", false));
+        t.add("copy", "jdk", 0, 1, "ms/op", false, 190, 200, 220);
+        t.add("copy", "uring", 0, 1, "ms/op", false, 110, 95, 100);
         FsTable.Ratio q = t.ratio("copy", "uring", 0, 1);
         assertEquals(2.0, q.median(), 1e-9);
         assertEquals(190.0 / 110, q.low(), 1e-9);
@@ -38,10 +41,10 @@ class FsTableTest {
     @Test
     void goalsMetWhenTheMediansAre() {
         FsTable t = new FsTable();
-        t.add(tp("writePos", "jdk", 64, 16, 100, 90, 110));
-        t.add(tp("writePos", "uring", 64, 16, 125, 120, 150));
-        t.add(tp("readSeq", "jdk", 4096, 1, 100, 90, 110));
-        t.add(tp("readSeq", "uring", 4096, 1, 95, 80, 110));
+        tp(t, "writePos", "jdk", 64, 16, 100, 90, 110);
+        tp(t, "writePos", "uring", 64, 16, 125, 120, 150);
+        tp(t, "readSeq", "jdk", 4096, 1, 100, 90, 110);
+        tp(t, "readSeq", "uring", 4096, 1, 95, 80, 110);
         String g = t.goals();
         assertTrue(g.contains("uring >= 1.2x the JDK: MET"), g);
         assertTrue(g.contains("nowhere below 0.9x the JDK: MET (2 cases)"), g);
@@ -50,15 +53,31 @@ class FsTableTest {
     @Test
     void goalsNotMetAreNamed() {
         FsTable t = new FsTable();
-        t.add(tp("writePos", "jdk", 64, 16, 100, 90, 110));
-        t.add(tp("writePos", "uring", 64, 16, 119, 110, 125));
-        t.add(tp("readPos", "jdk", 65536, 4, 10, 9, 11));
-        t.add(tp("readPos", "direct", 65536, 4, 8, 7, 9));
+        tp(t, "writePos", "jdk", 64, 16, 100, 90, 110);
+        tp(t, "writePos", "uring", 64, 16, 119, 110, 125);
+        tp(t, "readPos", "jdk", 65536, 4, 10, 9, 11);
+        tp(t, "readPos", "direct", 65536, 4, 8, 7, 9);
         String g = t.goals();
         assertTrue(g.contains("uring >= 1.2x the JDK: NOT MET"), g);
         assertTrue(g.contains("NOT MET, 1 of 2 cases below: readPos 64 KiB t4 direct 0.80x"), g);
         String md = t.render();
         assertTrue(md.contains("| readPos | 64 KiB | 4 | 10.0 ops/ms | - | 0.80x (0.64-1.00) **below 0.9** |"), md);
+    }
+
+    @Test
+    void trialsOfACaseArePooled() {
+        FsTable t = new FsTable();
+        t.add("readPos", "jdk", 64, 1, "ops/ms", true, 10, 20, 30);
+        t.add("readPos", "jdk", 64, 1, "ops/ms", true, 40, 50);
+        FsTable.Row r = t.row("readPos", "jdk", 64, 1);
+        assertEquals(30, r.median(), 1e-9);
+        assertEquals(10, r.min(), 1e-9);
+        assertEquals(50, r.max(), 1e-9);
+        assertEquals(2, r.trials());
+        t.add("readPos", "jdk", 64, 1, "ops/ms", true, 60);
+        assertEquals(35, t.row("readPos", "jdk", 64, 1).median(), 1e-9);
+        assertThrows(IllegalArgumentException.class, () -> t.add("readPos", "jdk", 64, 1, "ms/op", false, 1));
+        assertThrows(IllegalArgumentException.class, () -> t.add("readPos", "jdk", 64, 1, "ops/ms", true));
     }
 
     @Test

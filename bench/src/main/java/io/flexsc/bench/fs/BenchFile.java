@@ -33,6 +33,8 @@ public final class BenchFile {
      */
     public static Path create(String prefix, long size) throws IOException {
         Path path = Files.createTempFile(dir(), prefix, ".dat");
+        // normally deleted by the benchmark's tear-down; this covers a fork that ends on a failure
+        path.toFile().deleteOnExit();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
             ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20);
             long pos = 0;

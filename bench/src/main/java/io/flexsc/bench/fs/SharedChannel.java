@@ -23,12 +23,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *       When the bytes moved since the last rewind reach the file's size the thread that crosses the
  *       boundary rewinds with {@code position(0)} (one call per file's worth, less than 1% of the
  *       operations at 64 KiB); a read that meets the end of the file first rewinds and reads
- *       again. The file so never grows by more than a transfer per thread.</li>
+ *       again (repeatedly, up to {@link #MAX_REWINDS} times, should other threads reach the end
+ *       again meanwhile). The file so never grows by more than a transfer per thread.</li>
  * </ul>
  *
  * <p>Thread safety: all methods may be called concurrently; each thread passes its own buffer.
  */
 public final class SharedChannel implements AutoCloseable {
+    /** How often one sequential read may rewind and retry at the end of the file before it fails. */
+    static final int MAX_REWINDS = 64;
+
     private final Path file;
     private final long fileSize;
     private final int size;
@@ -115,11 +119,10 @@ public final class SharedChannel implements AutoCloseable {
     public int read(ByteBuffer buf) throws IOException {
         buf.clear();
         int n = channel.read(buf);
-        if (n < size) {
-            // the end of the file (another thread passed the boundary first): rewind and read again
-            if (n > 0) {
-                throw new IllegalStateException("short read of " + n + " of " + size + " bytes");
-            }
+        // At the end of the file (other threads passed the boundary first): rewind and read again.
+        // Other threads may carry the shared position to the end again before this thread reads
+        // (it can be descheduled between the two calls), so this repeats, a bounded number of times.
+        for (int tries = 0; n == -1 && tries < MAX_REWINDS; tries++) {
             channel.position(0);
             buf.clear();
             n = channel.read(buf);

@@ -124,6 +124,60 @@ class SharedChannelTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"jdk", "direct"})
+    void aSequentialReadAtTheEndRewinds(String impl) throws IOException {
+        int size = 64;
+        try (SharedChannel c = SharedChannel.open(FsImpl.parse(impl), 4 * size, size)) {
+            ByteBuffer buf = c.newBuffer();
+            fill(buf, (byte) -1);
+            c.channel().position(4 * size);
+            assertEquals(size, c.read(buf));
+            for (int k = 0; k < size; k++) {
+                assertEquals(BenchFile.patternAt(k), buf.get(k), "byte " + k);
+            }
+            assertEquals(size, c.channel().position());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk", "direct"})
+    void concurrentSequentialReadsAlwaysReadWholeSlots(String impl) throws Exception {
+        int size = 64;
+        try (SharedChannel c = SharedChannel.open(FsImpl.parse(impl), 4 * size, size)) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    done.add(pool.submit(() -> {
+                        ByteBuffer buf = c.newBuffer();
+                        for (int i = 0; i < 2000; i++) {
+                            fill(buf, (byte) -1);
+                            assertEquals(size, c.read(buf));
+                            // a whole slot: its first byte names it, the rest follows the pattern
+                            long slot = -1;
+                            for (long s = 0; s < 4; s++) {
+                                if (buf.get(0) == BenchFile.patternAt(s * size)) {
+                                    slot = s;
+                                }
+                            }
+                            assertTrue(slot >= 0, "not a slot's start: " + buf.get(0));
+                            for (int k = 0; k < size; k++) {
+                                assertEquals(BenchFile.patternAt(slot * size + k), buf.get(k));
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : done) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk", "direct"})
     void sequentialWritesWrapAndKeepTheFileSize(String impl) throws IOException {
         int size = 64;
         try (SharedChannel c = SharedChannel.open(FsImpl.parse(impl), 4 * size, size)) {

@@ -42,6 +42,7 @@ class InheritedChannelTest {
                 "p = subprocess.run(sys.argv[1:], stdin=s.fileno(), capture_output=True, text=True)",
                 "print(p.stdout.strip()); print(p.stderr.strip(), file=sys.stderr); sys.exit(p.returncode)");
         Process p = new ProcessBuilder(List.of("/usr/bin/python3", "-c", script, java,
+                "-Djava.nio.channels.spi.SelectorProvider=" + FlexSelectorProvider.class.getName(),
                 "-cp", System.getProperty("java.class.path"), InheritedChannelTest.class.getName()))
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

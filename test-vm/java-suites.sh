@@ -7,7 +7,9 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
-OUT="$HERE/out/java"
+# Staged outside test-vm/out, so that a repository the guest cannot see (below /tmp or /run, hidden
+# by the guest's tmpfs) can be handed over as one writable copy, staging included.
+OUT="$REPO/target/vm-java"
 JUNIT_CONSOLE_VERSION=1.14.1
 cd "$REPO"
 
@@ -62,4 +64,8 @@ exit \$rc
 GUEST
 chmod +x "$guest"
 say "booting the guest"
-exec bash "$HERE/run.sh" --timeout "${FLEXSC_VM_JAVA_TIMEOUT:-2400}" --run "bash $guest"
+copy=()
+case "$REPO/" in
+/tmp/* | /run/*) copy=(--writable-copy "$REPO") ;;
+esac
+exec bash "$HERE/run.sh" ${copy[@]+"${copy[@]}"} --timeout "${FLEXSC_VM_JAVA_TIMEOUT:-2400}" --run "bash $guest"

@@ -158,8 +158,38 @@ public final class KmodEngine implements SyscallEngine {
         inflight.decrementAndGet();
     }
 
-    private boolean viaModule(int nr) {
-        return KmodAllowlist.allowed(nr) && !unsupported[nr];
+    private boolean viaModule(Call c) {
+        int nr = c.nr();
+        return KmodAllowlist.allowed(nr) && !unsupported[nr] && !mayBlock(c);
+    }
+
+    private static final long MSG_DONTWAIT = 0x40;
+
+    /**
+     * Calls that may wait for a peer run on the caller's thread: a syscall thread blocked in them
+     * would hold up every other call of the session (and the peer's call that would unblock it).
+     * Sends and receives go to the module only with MSG_DONTWAIT; accept, connect and epoll waits
+     * with a timeout never do. A read or write on a blocking pipe or socket cannot be told apart
+     * from a file's here; callers that may block on those use the flags above or non-blocking fds.
+     */
+    static boolean mayBlock(Call c) {
+        switch (c.nr()) {
+            case SysNr.SENDTO:
+            case SysNr.RECVFROM:
+                return (c.a3() & MSG_DONTWAIT) == 0;
+            case SysNr.SENDMSG:
+            case SysNr.RECVMSG:
+                return (c.a2() & MSG_DONTWAIT) == 0;
+            case SysNr.ACCEPT:
+            case SysNr.ACCEPT4:
+            case SysNr.CONNECT:
+                return true;
+            case SysNr.EPOLL_WAIT:
+            case SysNr.EPOLL_PWAIT:
+                return c.a3() != 0;
+            default:
+                return false;
+        }
     }
 
     /**
@@ -279,7 +309,7 @@ public final class KmodEngine implements SyscallEngine {
             call.markSubmitted();
             stats.calls(1);
             long r;
-            if (!viaModule(call.nr())) {
+            if (!viaModule(call)) {
                 stats.fallback();
                 r = DirectEngine.run(call);
             } else {
@@ -321,7 +351,7 @@ public final class KmodEngine implements SyscallEngine {
                 int published = 0;
                 for (; k < to; k++) {
                     Call c = calls[k];
-                    if (!viaModule(c.nr())) {
+                    if (!viaModule(c)) {
                         slots[k - from] = -1;
                         continue;
                     }

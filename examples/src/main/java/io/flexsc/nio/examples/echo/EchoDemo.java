@@ -1,0 +1,226 @@
+package io.flexsc.nio.examples.echo;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The echo demo: a Netty {@link EchoServer} (NIO transport) in a child JVM on flexsc-nio's
+ * SelectorProvider with the default engine, loaded by a {@link LoadClient} in another child JVM;
+ * then the same run with the server on the JDK's SelectorProvider; then the two side by side.
+ *
+ * <pre>
+ * EchoDemo --provider-jar JAR [--connections 64] [--size 64] [--depth 16] [--duration 5] [--warmup 3]
+ *          [--server-threads 1] [--client-threads 1] [--client-transport epoll|nio|io_uring] [--only flexsc|jdk]
+ * </pre>
+ *
+ * <p>The children's class path is this JVM's class path (the examples jar, whose manifest names
+ * Netty and HdrHistogram) — which must not hold the provider — with {@code JAR} (the drop-in jar)
+ * put first for the flexsc run. The drop-in jar installs the SelectorProvider through its services
+ * file; no {@code -Dflexsc.engine} is given, so the engine is the one {@code auto} picks. Each
+ * server's {@code STATS} line says which provider and engine it actually ran on; a run on the wrong
+ * provider fails the demo.
+ */
+public final class EchoDemo {
+    static final String FLEX_PROVIDER = "io.flexsc.nio.net.FlexSelectorProvider";
+
+    /** One run's figures. */
+    record Run(String label, LoadClient.Result client, Map<String, String> stats, boolean ok) {}
+
+    public static void main(String[] args) throws Exception {
+        Options o;
+        try {
+            o = new Options(args, Set.of("provider-jar", "connections", "size", "depth", "duration", "warmup",
+                    "server-threads", "client-threads", "client-transport", "only"), Set.of("help"));
+            if (o.flag("help")) {
+                System.out.println("usage: EchoDemo --provider-jar JAR [--connections 64] [--size 64] [--depth 16] [--duration 5] [--warmup 3]"
+                        + " [--server-threads 1] [--client-threads 1] [--client-transport epoll|nio|io_uring] [--only flexsc|jdk]");
+                return;
+            }
+            int status = new EchoDemo(o).run(System.out);
+            System.exit(status);
+        } catch (IllegalArgumentException e) {
+            System.err.println("EchoDemo: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private final String providerJar;
+    private final List<String> clientArgs = new ArrayList<>();
+    private final int serverThreads;
+    private final String only;
+    private final String describe;
+
+    EchoDemo(Options o) {
+        String only = o.string("only", "both");
+        if (!Set.of("both", "flexsc", "jdk").contains(only)) {
+            throw new IllegalArgumentException("--only takes flexsc or jdk");
+        }
+        this.only = only;
+        this.providerJar = o.string("provider-jar", null);
+        if (!only.equals("jdk")) {
+            if (providerJar == null) {
+                throw new IllegalArgumentException("--provider-jar is required (the drop-in jar, provider/target/flexsc-nio-<version>-all.jar)");
+            }
+            if (!Files.isRegularFile(Path.of(providerJar))) {
+                throw new IllegalArgumentException("--provider-jar " + providerJar + ": no such file (build it with mvn -DskipTests package)");
+            }
+        }
+        int connections = o.integer("connections", 64, 1, 100_000);
+        int size = o.integer("size", 64, 1, 16 << 20);
+        int depth = o.integer("depth", 16, 1, 1 << 20);
+        double duration = o.decimal("duration", 5, 0.001, 86_400);
+        double warmup = o.decimal("warmup", 3, 0, 86_400);
+        int clientThreads = o.integer("client-threads", 1, 1, 1024);
+        this.serverThreads = o.integer("server-threads", 1, 1, 1024);
+        String clientTransport = o.has("client-transport")
+                ? Transport.parse(o.string("client-transport", null)).label() : null;
+        clientArgs.addAll(List.of("--connections", Integer.toString(connections), "--size", Integer.toString(size),
+                "--depth", Integer.toString(depth), "--duration", num(duration), "--warmup", num(warmup),
+                "--threads", Integer.toString(clientThreads)));
+        if (clientTransport != null) {
+            clientArgs.addAll(List.of("--transport", clientTransport));
+        }
+        describe = String.format(Locale.ROOT,
+                "%d connections x depth %d, %d-byte messages, %s s measured after %s s of warm-up; server: Netty NIO transport, %d event-loop thread(s); client: separate JVM, %s transport, %d thread(s)",
+                connections, depth, size, num(duration), num(warmup), serverThreads,
+                clientTransport != null ? clientTransport : "default (epoll if available)", clientThreads);
+    }
+
+    private static String num(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    /** The children's base class path: this JVM's, without the drop-in jar. */
+    private String baseClassPath() {
+        List<String> out = new ArrayList<>();
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!e.isEmpty() && (providerJar == null || !Path.of(e).toAbsolutePath().normalize()
+                    .equals(Path.of(providerJar).toAbsolutePath().normalize()))) {
+                out.add(e);
+            }
+        }
+        return String.join(File.pathSeparator, out);
+    }
+
+    int run(PrintStream out) throws IOException, InterruptedException {
+        out.println("== echo demo: " + describe);
+        List<Run> runs = new ArrayList<>();
+        String base = baseClassPath();
+        int n = only.equals("both") ? 2 : 1;
+        int i = 0;
+        if (!only.equals("jdk")) {
+            out.printf(Locale.ROOT, "-- run %d/%d: server on flexsc-nio's SelectorProvider (drop-in jar on its class path, default engine)%n", ++i, n);
+            runs.add(run(out, "flexsc-nio", providerJar + File.pathSeparator + base, true));
+        }
+        if (!only.equals("flexsc")) {
+            out.printf(Locale.ROOT, "-- run %d/%d: server on the JDK's SelectorProvider (no drop-in jar)%n", ++i, n);
+            runs.add(run(out, "JDK", base, false));
+        }
+        out.println("== result");
+        out.printf(Locale.ROOT, "%-12s %11s %9s %9s  %-8s %10s %10s %9s  %s%n", "server on", "msgs/s", "p50 us", "p99 us",
+                "engine", "batches", "avg batch", "CPU us/msg", "SelectorProvider");
+        for (Run r : runs) {
+            if (r.client == null || r.stats == null) {
+                out.printf(Locale.ROOT, "%-12s (failed)%n", r.label);
+                continue;
+            }
+            long cpu = Long.parseLong(r.stats.get("cpuNanos"));
+            out.printf(Locale.ROOT, "%-12s %11.0f %9.1f %9.1f  %-8s %10s %10s %9.2f  %s%n", r.label,
+                    r.client.messagesPerSec(), r.client.p50Us(), r.client.p99Us(), r.stats.get("engine"),
+                    r.stats.get("engine").equals("none") ? "-" : r.stats.get("batches"),
+                    r.stats.get("engine").equals("none") ? "-" : r.stats.get("avgBatch"),
+                    r.client.messages() == 0 ? 0.0 : cpu / 1e3 / r.client.messages(), r.stats.get("provider"));
+        }
+        if (runs.size() == 2 && runs.get(0).ok && runs.get(1).ok) {
+            LoadClient.Result f = runs.get(0).client;
+            LoadClient.Result j = runs.get(1).client;
+            out.printf(Locale.ROOT, "comparison: flexsc-nio / JDK = %.2fx messages/s, p50 %.2fx, p99 %.2fx (latency: lower is better)%n",
+                    ratio(f.messagesPerSec(), j.messagesPerSec()), ratio(f.p50Us(), j.p50Us()), ratio(f.p99Us(), j.p99Us()));
+        }
+        out.println("(CPU us/msg: the server process's CPU time, warm-up included, over the measured messages. "
+                + "Client and server share this machine's cores: compare ratios, and repeat runs.)");
+        boolean ok = runs.stream().allMatch(Run::ok);
+        if (!ok) {
+            out.println("== echo demo FAILED (see above)");
+        }
+        return ok ? 0 : 1;
+    }
+
+    private static double ratio(double a, double b) {
+        return b == 0 ? Double.NaN : a / b;
+    }
+
+    private Run run(PrintStream out, String label, String serverClassPath, boolean flexsc)
+            throws IOException, InterruptedException {
+        List<String> jvm = List.of("-Djava.util.logging.SimpleFormatter.format=%4$s %3$s: %5$s%6$s%n");
+        Path json = Files.createTempFile("echo-demo", ".json");
+        try (ServerProcess server = ServerProcess.start(serverClassPath, jvm,
+                List.of("--transport", "nio", "--threads", Integer.toString(serverThreads)), out, "  [server] ")) {
+            List<String> cmd = new ArrayList<>(List.of(ServerProcess.javaLauncher(), "-cp", baseClassPath(),
+                    LoadClient.class.getName(), "--port", Integer.toString(server.port()), "--json", json.toString()));
+            cmd.addAll(clientArgs);
+            int rc = new ProcessBuilder(cmd).inheritIO().start().waitFor();
+            Map<String, String> stats = server.stats();
+            int src = server.quit();
+            out.printf(Locale.ROOT, "  [server] provider=%s engine=%s calls=%s batches=%s avgBatch=%s cpu=%.2fs rssPeak=%sKiB; exit status %d%n",
+                    stats.get("provider"), stats.get("engine"), stats.get("calls"), stats.get("batches"), stats.get("avgBatch"),
+                    Long.parseLong(stats.get("cpuNanos")) / 1e9, stats.get("rssPeakKiB"), src);
+            boolean ok = rc == 0 && src == 0;
+            if (rc != 0) {
+                out.println("  the load client failed (exit status " + rc + ")");
+            }
+            if (src != 0) {
+                out.println("  the server did not exit cleanly (status " + src + ")");
+            }
+            boolean onFlex = stats.get("provider").equals(FLEX_PROVIDER);
+            if (onFlex != flexsc) {
+                out.println("  WRONG PROVIDER: this run's server ran on " + stats.get("provider")
+                        + (flexsc ? " (the drop-in jar did not install flexsc-nio's provider)"
+                                  : " (the demo's own class path holds the provider; run it without the drop-in jar)"));
+                ok = false;
+            }
+            LoadClient.Result result = Files.size(json) > 0 ? readJson(Files.readString(json, StandardCharsets.UTF_8)) : null;
+            return new Run(label, result, stats, ok && result != null);
+        } finally {
+            Files.deleteIfExists(json);
+        }
+    }
+
+    private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":(\"(?:[^\"\\\\]|\\\\.)*\"|[-0-9.eE]+)");
+
+    /** Reads {@link LoadClient.Result#toJson()} back. */
+    static LoadClient.Result readJson(String json) {
+        Map<String, String> f = new LinkedHashMap<>();
+        Matcher m = FIELD.matcher(json);
+        while (m.find()) {
+            String v = m.group(2);
+            f.put(m.group(1), v.startsWith("\"") ? v.substring(1, v.length() - 1) : v);
+        }
+        for (String k : new String[] {"messages", "seconds", "messagesPerSec", "bytesPerSec", "p50Us", "p90Us", "p99Us",
+                "p999Us", "maxUs", "connections", "size", "depth", "errors"}) {
+            if (!f.containsKey(k)) {
+                throw new IllegalArgumentException("load-client JSON lacks " + k + ": " + json);
+            }
+        }
+        return new LoadClient.Result(Long.parseLong(f.get("messages")), d(f, "seconds"), d(f, "messagesPerSec"),
+                d(f, "bytesPerSec"), d(f, "p50Us"), d(f, "p90Us"), d(f, "p99Us"), d(f, "p999Us"), d(f, "maxUs"),
+                Integer.parseInt(f.get("connections")), Integer.parseInt(f.get("size")), Integer.parseInt(f.get("depth")),
+                Long.parseLong(f.get("errors")), f.get("error"), f.getOrDefault("transport", "?"));
+    }
+
+    private static double d(Map<String, String> f, String k) {
+        return Double.parseDouble(f.get(k));
+    }
+}

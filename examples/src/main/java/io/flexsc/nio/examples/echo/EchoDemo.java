@@ -206,7 +206,7 @@ public final class EchoDemo {
         Matcher m = FIELD.matcher(json);
         while (m.find()) {
             String v = m.group(2);
-            f.put(m.group(1), v.startsWith("\"") ? v.substring(1, v.length() - 1) : v);
+            f.put(m.group(1), v.startsWith("\"") ? jsonUnescape(v.substring(1, v.length() - 1)) : v);
         }
         for (String k : new String[] {"messages", "seconds", "messagesPerSec", "bytesPerSec", "p50Us", "p90Us", "p99Us",
                 "p999Us", "maxUs", "connections", "size", "depth", "errors"}) {
@@ -218,6 +218,37 @@ public final class EchoDemo {
                 d(f, "bytesPerSec"), d(f, "p50Us"), d(f, "p90Us"), d(f, "p99Us"), d(f, "p999Us"), d(f, "maxUs"),
                 Integer.parseInt(f.get("connections")), Integer.parseInt(f.get("size")), Integer.parseInt(f.get("depth")),
                 Long.parseLong(f.get("errors")), f.get("error"), f.getOrDefault("transport", "?"));
+    }
+
+    /** Undoes {@link LoadClient#jsonEscape}. */
+    static String jsonUnescape(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '\\' || i + 1 == s.length()) {
+                sb.append(c);
+                continue;
+            }
+            char e = s.charAt(++i);
+            switch (e) {
+                case 'u':
+                    sb.append((char) Integer.parseInt(s.substring(i + 1, i + 5), 16));
+                    i += 4;
+                    break;
+                case 'n':
+                    sb.append('\n');
+                    break;
+                case 't':
+                    sb.append('\t');
+                    break;
+                case 'r':
+                    sb.append('\r');
+                    break;
+                default:
+                    sb.append(e);
+            }
+        }
+        return sb.toString();
     }
 
     private static double d(Map<String, String> f, String k) {

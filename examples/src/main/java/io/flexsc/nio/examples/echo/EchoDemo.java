@@ -129,7 +129,7 @@ public final class EchoDemo {
             runs.add(run(out, "JDK", base, false));
         }
         out.println("== result");
-        out.printf(Locale.ROOT, "%-12s %11s %9s %9s  %-8s %10s %10s %9s  %s%n", "server on", "msgs/s", "p50 us", "p99 us",
+        out.printf(Locale.ROOT, "%-12s %11s %9s %9s  %-8s %10s %10s %11s  %s%n", "server on", "msgs/s", "p50 us", "p99 us",
                 "engine", "batches", "avg batch", "CPU us/msg", "SelectorProvider");
         for (Run r : runs) {
             if (r.client == null || r.stats == null) {
@@ -137,7 +137,7 @@ public final class EchoDemo {
                 continue;
             }
             long cpu = Long.parseLong(r.stats.get("cpuNanos"));
-            out.printf(Locale.ROOT, "%-12s %11.0f %9.1f %9.1f  %-8s %10s %10s %9.2f  %s%n", r.label,
+            out.printf(Locale.ROOT, "%-12s %11.0f %9.1f %9.1f  %-8s %10s %10s %11.2f  %s%n", r.label,
                     r.client.messagesPerSec(), r.client.p50Us(), r.client.p99Us(), r.stats.get("engine"),
                     r.stats.get("engine").equals("none") ? "-" : r.stats.get("batches"),
                     r.stats.get("engine").equals("none") ? "-" : r.stats.get("avgBatch"),

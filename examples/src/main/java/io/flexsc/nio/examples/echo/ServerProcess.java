@@ -168,11 +168,16 @@ public final class ServerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** Stops the child if it is still running (quit, then kill). */
+    /** Stops the child if it is still running (quit, then kill; at once if this thread is interrupted). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
-            quit();
+            try {
+                quit();
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

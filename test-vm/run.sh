@@ -17,6 +17,7 @@ QUIET=0
 KV="${FLEXSC_VM_KVER:-}"
 TIMEOUT="${FLEXSC_VM_TIMEOUT:-1200}"
 ACCEL="${FLEXSC_VM_ACCEL:-tcg}"
+TCG_THREAD="${FLEXSC_VM_TCG_THREAD:-multi}"
 MEM="${FLEXSC_VM_MEM:-3072}"
 SMP="${FLEXSC_VM_SMP:-2}"
 COPIES=()
@@ -40,7 +41,9 @@ options:
   --timeout SECONDS    kill the VM after this long (default \$FLEXSC_VM_TIMEOUT or 1200)
   --kernel-version KV  kernel to boot (default: newest /boot/vmlinuz-* with headers)
   --quiet              do not stream the serial console (it is always in out/console.log)
-env: FLEXSC_VM_ACCEL=tcg|kvm (default tcg), FLEXSC_VM_MEM (MiB, 3072),
+env: FLEXSC_VM_ACCEL=tcg|kvm (default tcg), FLEXSC_VM_TCG_THREAD=multi|single
+     (default multi; see test-vm/README.md: single avoids a QEMU 7.2 TCG race that
+     crashes JIT-compiled guest code), FLEXSC_VM_MEM (MiB, 3072),
      FLEXSC_VM_SMP (2), FLEXSC_VM_TIMEOUT, FLEXSC_VM_KVER
 exit: 0 pass, 1 test failure, 2 infrastructure failure
 EOF
@@ -336,7 +339,7 @@ write_job
 build_initramfs
 
 case "$ACCEL" in
-tcg) ACCEL_ARGS=(-accel tcg) ;;
+tcg) ACCEL_ARGS=(-accel "tcg,thread=$TCG_THREAD") ;;
 kvm)
 	[ -w /dev/kvm ] || infra "FLEXSC_VM_ACCEL=kvm but /dev/kvm is not usable"
 	ACCEL_ARGS=(-accel kvm -cpu host)

@@ -27,14 +27,14 @@ import java.util.Locale;
  *      --server-cp CP --client-cp CP --dropin JAR [options]
  * </pre>
  *
- * Options (defaults in brackets): {@code --rounds N} [3], {@code --warmup S} [1],
- * {@code --duration S} [3], {@code --connections LIST} [1,64,1000], {@code --sizes LIST} [64,4096],
+ * Options (defaults in brackets): {@code --rounds N} [3], {@code --warmup S} [2],
+ * {@code --duration S} [2.5], {@code --connections LIST} [1,64,1000], {@code --sizes LIST} [64,4096],
  * {@code --depths LIST} [16,1], {@code --variants LIST} [all this machine can run],
  * {@code --jvm "FLAGS"} [-Xms512m -Xmx512m] (server and client), {@code --client-transport T}
  * [epoll], {@code --server-threads N} [1], {@code --client-threads N} [1], {@code --no-echo},
  * {@code --no-file}, {@code --file-ops REGEX} [readSeq|readPos|writeSeq|writePos],
  * {@code --file-sizes LIST} [64,4096], {@code --file-impls LIST} [jdk,direct,uring],
- * {@code --file-iterations N} [3], {@code --file-seconds S} [1], {@code --no-copy},
+ * {@code --file-iterations N} [2], {@code --file-seconds S} [1], {@code --no-copy},
  * {@code --header FILE} (Markdown put before the tables).
  */
 public final class CompareRunner {
@@ -43,8 +43,8 @@ public final class CompareRunner {
     public static void main(String[] args) throws IOException {
         Path out = null;
         int rounds = 3;
-        double warmup = 1;
-        double duration = 3;
+        double warmup = 2;
+        double duration = 2.5;
         int[] connections = {1, 64, 1000};
         int[] sizes = {64, 4096};
         int[] depths = {16, 1};
@@ -59,7 +59,7 @@ public final class CompareRunner {
         String fileOps = "readSeq|readPos|writeSeq|writePos";
         List<String> fileSizes = List.of("64", "4096");
         List<String> fileImpls = List.of("jdk", "direct", "uring");
-        int fileIterations = 3;
+        int fileIterations = 2;
         double fileSeconds = 1;
         String serverCp = null;
         String clientCp = null;

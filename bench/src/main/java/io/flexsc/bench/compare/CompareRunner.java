@@ -65,6 +65,10 @@ public final class CompareRunner {
         String clientCp = null;
         String dropIn = null;
         Path headerFile = null;
+        if (args.length == 2 && args[0].equals("--render")) {
+            render(Paths.get(args[1]));
+            return;
+        }
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -179,10 +183,46 @@ public final class CompareRunner {
                 "- echo: %d rounds, client warm-up %.1f s + %.1f s measured per run, server and client JVMs %s, "
                         + "server threads %d, client threads %d, client transport %s\n",
                 rounds, warmup, duration, String.join(" ", jvm), serverThreads, clientThreads, clientTransport));
+        Files.writeString(out.resolve("header-full.md"), header, StandardCharsets.UTF_8);
         String md = Report.write(out, runs, skipped, header.toString());
         note(progress, "done " + ended + " load " + loadEnd);
         System.out.println(md);
         System.out.println("results: " + out);
+    }
+
+    /**
+     * Re-renders a finished comparison's summaries, table and charts from its {@code runs.csv}
+     * ({@code --render DIR}); skipped variants are read back from {@code rounds.txt}.
+     */
+    static void render(Path dir) throws IOException {
+        List<Measurement> runs = RunsCsv.read(dir.resolve("runs.csv"));
+        String header = "";
+        List<Variant> skipped = new ArrayList<>();
+        if (Files.exists(dir.resolve("header-full.md"))) {
+            header = Files.readString(dir.resolve("header-full.md"));
+        } else if (Files.exists(dir.resolve("header.md"))) {
+            header = Files.readString(dir.resolve("header.md"));
+        }
+        if (Files.exists(dir.resolve("rounds.txt"))) {
+            StringBuilder loads = new StringBuilder();
+            for (String l : Files.readAllLines(dir.resolve("rounds.txt"))) {
+                if (l.startsWith("skipped ")) {
+                    int colon = l.indexOf(": ");
+                    String name = l.substring("skipped ".length(), colon);
+                    for (Variant v : Variant.all(false)) {
+                        if (v.name().equals(name)) {
+                            skipped.add(new Variant(v.name(), v.transport(), v.dropIn(), v.properties(), l.substring(colon + 2)));
+                        }
+                    }
+                } else if (!Files.exists(dir.resolve("header-full.md")) && l.matches("(start|done|round \\d+ (start|end)) .*")) {
+                    loads.append("- ").append(l).append('\n');
+                } else if (l.startsWith("uptime at the end")) {
+                    loads.append("- ").append(l.trim()).append('\n');
+                }
+            }
+            header += "\n" + loads;
+        }
+        System.out.println(Report.write(dir, runs, skipped, header));
     }
 
     static <T> List<T> rotate(List<T> list, int by) {

@@ -184,10 +184,10 @@ public record BarChart(String title, String yLabel, List<String> categories, Lis
         g.setTransform(saved);
     }
 
-    /** The smallest 1, 2, 2.5 or 5 times a power of ten at or above {@code v}. */
+    /** The smallest 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten at or above {@code v}. */
     static double niceCeiling(double v) {
         double p = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double m : new double[] {1, 2, 2.5, 5, 10}) {
+        for (double m : new double[] {1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10}) {
             if (m * p >= v - 1e-12 * p) {
                 return m * p;
             }

@@ -131,6 +131,13 @@ public final class Report {
         StringBuilder b = new StringBuilder(header);
         List<String> echo = scenarios(sums, "echo");
         if (!echo.isEmpty()) {
+            List<String> vs = variants(sums, "echo");
+            b.append("\n### Echo at a glance (medians over rounds)\n\n");
+            b.append(pivot(sums, echo, vs, "msgs/s of jdk-nio, and the others' ratio to it (higher is better)", "msgsPerSec", true));
+            b.append(pivot(sums, echo, vs, "server CPU µs per message (= CPU s per 1M messages; lower is better)",
+                    "serverCpuUsPerMsg", false));
+            b.append(pivot(sums, echo, vs, "server + client CPU µs per message", "totalCpuUsPerMsg", false));
+            b.append(pivot(sums, echo, vs, "server peak RSS, MiB (VmHWM)", "rssPeakMiB", false));
             b.append("\n### Echo: medians over rounds, ratio to `jdk-nio` in the same scenario\n\n");
             b.append("msgs/s and its ratio (higher is better); server CPU and server+client CPU in CPU seconds per million "
                     + "messages (= CPU µs per message; lower is better) with the server's ratio; latency percentiles "
@@ -199,6 +206,29 @@ public final class Report {
             for (String c : charts) {
                 b.append("![").append(c).append("](").append(c).append(")\n\n");
             }
+        }
+        return b.toString();
+    }
+
+    /** One metric as a scenario x variant table: the median, or its ratio to the baseline. */
+    static String pivot(List<Aggregator.Summary> sums, List<String> scenarios, List<String> variants, String title,
+            String metric, boolean ratio) {
+        StringBuilder b = new StringBuilder("\n").append(title).append(":\n\n| scenario |");
+        variants.forEach(v -> b.append(' ').append(v).append(" |"));
+        b.append("\n|---|");
+        variants.forEach(v -> b.append("---:|"));
+        b.append('\n');
+        for (String sc : scenarios) {
+            b.append("| ").append(sc).append(" |");
+            for (String v : variants) {
+                Aggregator.Summary s = Aggregator.find(sums, sc, v);
+                String cell = s == null ? "-" : ratio ? fmtRatio(s.ratio(metric)) : fmt(s.median(metric));
+                if (ratio && s != null && v.equals(ECHO_BASE)) {
+                    cell = fmt(s.median(metric));
+                }
+                b.append(' ').append(cell).append(" |");
+            }
+            b.append('\n');
         }
         return b.toString();
     }

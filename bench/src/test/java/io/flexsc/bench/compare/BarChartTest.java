@@ -58,10 +58,12 @@ class BarChartTest {
 
     @Test
     void niceCeilings() {
-        assertEquals(2.0, BarChart.niceCeiling(1.08), 1e-12);
+        assertEquals(1.5, BarChart.niceCeiling(1.08), 1e-12);
+        assertEquals(3.0, BarChart.niceCeiling(2.58), 1e-12);
         assertEquals(1.0, BarChart.niceCeiling(1.0), 1e-12);
         assertEquals(250.0, BarChart.niceCeiling(201), 1e-12);
         assertEquals(5000.0, BarChart.niceCeiling(4100), 1e-12);
+        assertEquals(10.0, BarChart.niceCeiling(8.5), 1e-12);
     }
 
     @Test
@@ -82,6 +84,7 @@ class BarChartTest {
         }
         String md = Report.write(dir, runs, List.of(Variant.all(false).get(3)), "# header\n");
         assertTrue(md.contains("| c64-64B-pipe16 | flexsc-uring | 140 | 1.40x |"), md);
+        assertTrue(md.contains("| c64-64B-pipe16 | 100 | 1.40x | 1.50x |"), "throughput pivot: " + md);
         assertTrue(md.contains("goal >= 1.3x **met**; 0.93x netty-epoll's -> goal >= 0.90x **met**"), md);
         assertTrue(md.contains("c1000-64B-rr: peak RSS 1.30x jdk-nio's (per-round 1.30x) -> goal <= 1.2x **not met**"), md);
         assertTrue(md.contains("`flexsc-kmod`: /dev/flexsc is absent"), md);

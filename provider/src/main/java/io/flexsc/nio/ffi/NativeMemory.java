@@ -59,7 +59,19 @@ public final class NativeMemory {
         return a;
     }
 
-    /** Frees memory from {@link #allocate(long)}. */
+    /**
+     * Allocates {@code size} bytes of native memory without clearing them: pages the caller never
+     * writes stay untouched (and out of the resident set).
+     */
+    public static long allocateUninitialized(long size) {
+        long a = MemoryIO.getInstance().allocateMemory(size, false);
+        if (a == 0) {
+            throw new OutOfMemoryError("native allocation of " + size + " bytes failed");
+        }
+        return a;
+    }
+
+    /** Frees memory from {@link #allocate(long)} or {@link #allocateUninitialized(long)}. */
     public static void free(long address) {
         if (address != 0) {
             MemoryIO.getInstance().freeMemory(address);

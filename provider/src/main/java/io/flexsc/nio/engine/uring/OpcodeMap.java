@@ -35,14 +35,41 @@ final class OpcodeMap {
 
     private final BitSet supported;
     private final boolean curPos;
+    private final boolean acceptDontwait;
 
     /**
      * @param supported the opcodes the kernel supports (and the engine may use)
      * @param rwCurPos whether the kernel has IORING_FEAT_RW_CUR_POS (offset -1 = file position)
      */
     OpcodeMap(BitSet supported, boolean rwCurPos) {
+        this(supported, rwCurPos, acceptDontwaitIn(System.getProperty("os.version", "")));
+    }
+
+    /**
+     * @param acceptDontwait whether the kernel takes IORING_ACCEPT_DONTWAIT (Linux 6.10); without
+     *     it an accept is run directly: the flag is refused with EINVAL, and an accept in the ring
+     *     without it would wait for a connection where the system call on an O_NONBLOCK socket says
+     *     EAGAIN
+     */
+    OpcodeMap(BitSet supported, boolean rwCurPos, boolean acceptDontwait) {
         this.supported = (BitSet) supported.clone();
         this.curPos = rwCurPos;
+        this.acceptDontwait = acceptDontwait;
+    }
+
+    /**
+     * Whether a kernel release string ({@code uname -r}, e.g. "6.1.0-56-amd64") is 6.10 or later,
+     * the first with IORING_ACCEPT_DONTWAIT. The flag has no feature bit of its own; an unparsable
+     * release counts as older.
+     */
+    static boolean acceptDontwaitIn(String release) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(release.trim());
+        if (!m.find()) {
+            return false;
+        }
+        int major = Integer.parseInt(m.group(1));
+        int minor = Integer.parseInt(m.group(2));
+        return major > 6 || major == 6 && minor >= 10;
     }
 
     boolean supports(int op) {
@@ -92,7 +119,7 @@ final class OpcodeMap {
                 return Uring.OP_RECVMSG;
             case SysNr.ACCEPT:
             case SysNr.ACCEPT4:
-                return Uring.OP_ACCEPT;
+                return acceptDontwait ? Uring.OP_ACCEPT : FALLBACK;
             case SysNr.CONNECT:
                 // io_uring's CONNECT waits for the handshake even on an O_NONBLOCK socket, where the
                 // system call says EINPROGRESS; it is carried only where the caller allows waiting.

@@ -116,6 +116,26 @@ final class Sys implements AutoCloseable {
         }
     }
 
+    /**
+     * Link targets of the open descriptors that an engine could leak (anonymous inodes, sockets,
+     * pipes), sorted. Files (a jar the class loader opens on first use, say) are left out, so the
+     * JVM's own lazily opened files cannot pass for a leak.
+     */
+    static java.util.List<String> kernelObjectFds() {
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.map(p -> {
+                try {
+                    return p.getFileName() + " -> " + Files.readSymbolicLink(p);
+                } catch (IOException e) {
+                    return null; // closed meanwhile (the listing's own descriptor)
+                }
+            }).filter(t -> t != null && (t.contains("anon_inode:") || t.contains("socket:") || t.contains("pipe:")))
+                    .sorted().collect(java.util.stream.Collectors.toList());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** Descriptors whose link names io_uring (rings of any engine). */
     static long ringFds() {
         try (var s = Files.list(Path.of("/proc/self/fd"))) {

@@ -279,7 +279,7 @@ class UringEngineTest {
     @Test
     void closeCancelsBlockedRecvAndFailsNewCalls() throws Exception {
         int[] s = sys.socketpair(0);
-        int before = Sys.openFds();
+        java.util.List<String> before = Sys.kernelObjectFds();
         long ringsBefore = Sys.ringFds();
         UringEngine e = UringEngineFactory.create(config().withCloseTimeoutMillis(200));
         assertEquals(ringsBefore + 1, Sys.ringFds());
@@ -311,7 +311,7 @@ class UringEngineTest {
         assertThrows(EngineClosedException.class, () -> e.executeBatch(new Call[] {Call.of(SysNr.GETPID)}, 0, 1));
         e.close(); // idempotent
         assertEquals(ringsBefore, Sys.ringFds());
-        assertEquals(before, Sys.openFds());
+        assertEquals(before, Sys.kernelObjectFds(), "rings, eventfds, sockets and pipes after close");
     }
 
     @Test

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class UringOpcodeTest {
+    static final boolean ACCEPT_IN_RING = OpcodeMap.acceptDontwaitIn(System.getProperty("os.version"));
     static UringEngine uring;
     static DirectEngine direct;
     final Sys sys = new Sys();
@@ -56,6 +57,11 @@ class UringOpcodeTest {
 
     /** Runs {@code call} on uring, checks it went through the ring, returns the result. */
     static long ring(Call call) {
+        if ((call.nr() == SysNr.ACCEPT || call.nr() == SysNr.ACCEPT4) && !ACCEPT_IN_RING) {
+            // before Linux 6.10 (no IORING_ACCEPT_DONTWAIT) an accept must run directly
+            org.junit.jupiter.api.Assertions.assertFalse(uring.carries(call), () -> "carried by the ring: " + call);
+            return uring.execute(call);
+        }
         assertTrue(uring.carries(call), () -> "not carried by the ring: " + call);
         long fallbacks = uring.stats().getFallbacks();
         long r = uring.execute(call);
@@ -333,6 +339,23 @@ class UringOpcodeTest {
         compare(() -> nb, fd -> Call.of(SysNr.ACCEPT, fd, 0, 0), null);
         compare(() -> file("x", Sys.O_RDONLY), fd -> Call.of(SysNr.ACCEPT, fd, 0, 0), null); // ENOTSOCK
         assertEquals(-Errno.EISCONN, uring.execute(Call.of(SysNr.CONNECT, sys.socketpair(0)[0], addr(sa), salen)));
+    }
+
+    @Test
+    void acceptGoesThroughTheRingOnlyWhereTheKernelTakesDontwait() {
+        assertTrue(OpcodeMap.acceptDontwaitIn("6.10.0"));
+        assertTrue(OpcodeMap.acceptDontwaitIn("6.18.3-arch1"));
+        assertTrue(OpcodeMap.acceptDontwaitIn("7.0"));
+        org.junit.jupiter.api.Assertions.assertFalse(OpcodeMap.acceptDontwaitIn("6.1.0-56-amd64"));
+        org.junit.jupiter.api.Assertions.assertFalse(OpcodeMap.acceptDontwaitIn("6.9.12"));
+        org.junit.jupiter.api.Assertions.assertFalse(OpcodeMap.acceptDontwaitIn("5.19.0"));
+        org.junit.jupiter.api.Assertions.assertFalse(OpcodeMap.acceptDontwaitIn("unknown"));
+        java.util.BitSet all = new java.util.BitSet();
+        all.set(0, 64);
+        Call accept = Call.of(SysNr.ACCEPT4, 3, 0, 0, 0);
+        assertEquals(Uring.OP_ACCEPT, new OpcodeMap(all, true, true).opcode(accept));
+        assertEquals(OpcodeMap.FALLBACK, new OpcodeMap(all, true, false).opcode(accept));
+        assertEquals(ACCEPT_IN_RING, uring.carries(accept), "this kernel: " + System.getProperty("os.version"));
     }
 
     @Test

@@ -55,7 +55,7 @@ public final class PipelinedEcho {
         }
         Result r = out[0];
         System.out.printf("%s batch=%s engine=%s connections=%d size=%d depth=%d messages=%d seconds=%.3f msgs/s=%.0f%n",
-                which, System.getProperty("flexsc.net.batch", "true"), System.getProperty("flexsc.engine", "auto"),
+                which, System.getProperty("flexsc.net.batch", "auto"), System.getProperty("flexsc.engine", "auto"),
                 connections, size, depth, r.messages, r.seconds, r.messages / Math.max(r.seconds, 1e-9));
     }
 

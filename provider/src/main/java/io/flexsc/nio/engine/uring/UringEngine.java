@@ -547,6 +547,12 @@ public final class UringEngine implements SyscallEngine {
                 if (nowait && (res == -Errno.EAGAIN || (res == -Errno.EOPNOTSUPP && OpcodeMap.isReadWrite(c)))) {
                     if (res == -Errno.EAGAIN && nonBlocking(c)) {
                         completeAndWake(c, res);
+                    } else if (res == -Errno.EOPNOTSUPP && !closed && nonBlocking(c)) {
+                        // The kernel cannot try this descriptor without waiting (a pipe before
+                        // Linux 6.4 lacks FMODE_NOWAIT), and in the ring without the flag the call
+                        // would wait where the system call on an O_NONBLOCK descriptor does not:
+                        // run the system call, which returns at once.
+                        completeAndWake(c, DirectEngine.run(c));
                     } else if (closed) {
                         failAndWake(c); // its real attempt never reached the kernel
                     } else {

@@ -67,7 +67,7 @@ rc=0
 echo "== engines available in the guest"
 java -Dflexsc.engine=kmod -jar "$REPO/provider/target/flexsc-nio-$version-all.jar" > \$R/diagnostics.txt 2>&1 || rc=1
 grep -i "engine\|flexsc\|io_uring" \$R/diagnostics.txt | head -20
-echo "== file: FileChannelBench positional 64 B / 4 KiB reads and writes, impl=$impls"
+echo "== file: FileChannelBench positional reads and writes, sizes $SIZES, threads $THREADS, impl=$impls"
 java -XX:ErrorFile=\$R/hs_err_%p.log -cp "$BJAR" io.flexsc.bench.fs.FsBench -t "$THREADS" -o \$R/fs \\
   'FileChannelBench\.(readPos|writePos)' -p impl=$impls -p size=$SIZES $JMH_ARGS > \$R/fs.log 2>&1 || rc=1
 tail -40 \$R/fs.log

@@ -90,6 +90,19 @@ final class FdState {
         }
     }
 
+    /**
+     * For a channel's {@code kill()}: closes the descriptor once the channel is closed and no
+     * longer registered with any selector (checked under {@link #stateLock}); otherwise does nothing.
+     */
+    void closeIfReleased(java.nio.channels.SelectableChannel ch) {
+        synchronized (stateLock) {
+            if (ch.isOpen() || ch.isRegistered()) {
+                return;
+            }
+        }
+        closeNow();
+    }
+
     /** Closes the descriptor (and the wake eventfd). Idempotent. */
     void closeNow() {
         synchronized (stateLock) {

@@ -649,12 +649,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
 
     @Override
     public void kill() {
-        synchronized (fds.stateLock) {
-            if (isOpen() || isRegistered()) {
-                return;
-            }
-        }
-        fds.closeNow();
+        fds.closeIfReleased(this);
     }
 
     @Override

@@ -237,12 +237,7 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
 
     @Override
     public void kill() {
-        synchronized (fds.stateLock) {
-            if (isOpen() || isRegistered()) {
-                return;
-            }
-        }
-        fds.closeNow();
+        fds.closeIfReleased(this);
     }
 
     @Override

@@ -760,12 +760,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
 
     @Override
     public void kill() {
-        synchronized (fds.stateLock) {
-            if (isOpen() || isRegistered()) {
-                return;
-            }
-        }
-        fds.closeNow();
+        fds.closeIfReleased(this);
     }
 
     @Override

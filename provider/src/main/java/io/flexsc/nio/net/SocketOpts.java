@@ -232,6 +232,11 @@ final class SocketOpts {
         if (name.type() == Boolean.class) {
             return (T) Boolean.valueOf(v != 0);
         }
+        if (name == StandardSocketOptions.SO_SNDBUF || name == StandardSocketOptions.SO_RCVBUF) {
+            // Linux doubles the size it is given (for its own bookkeeping) and getsockopt reports the
+            // doubled value; the JDK halves it so that what was set reads back. So do we.
+            v /= 2;
+        }
         return (T) Integer.valueOf(v);
     }
 

@@ -245,7 +245,7 @@ class SocketOpsTest {
     @AllEngines
     void socketOptionsAgreeWithTheJdk(EngineUnderTest eut) throws Exception {
         Sys sys = new Sys(ENGINES.get(eut));
-        try (Mem m = new Mem(); SocketChannel jdk = SocketChannel.open()) {
+        try (Mem m = new Mem(); SocketChannel jdk = io.flexsc.nio.net.JdkProvider.get().openSocketChannel()) {
             int fd = tcpSocket(sys, 0);
             try {
                 long val = m.alloc(4);
@@ -288,7 +288,7 @@ class SocketOpsTest {
     @AllEngines
     void udpSendtoAndRecvfromCarryAddresses(EngineUnderTest eut) throws Exception {
         Sys sys = new Sys(ENGINES.get(eut));
-        try (Mem m = new Mem(); DatagramChannel jdk = DatagramChannel.open().bind(new InetSocketAddress(LOOPBACK, 0))) {
+        try (Mem m = new Mem(); DatagramChannel jdk = io.flexsc.nio.net.JdkProvider.get().openDatagramChannel().bind(new InetSocketAddress(LOOPBACK, 0))) {
             int fd = okInt(sys.x(SysNr.SOCKET, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), "socket UDP");
             try {
                 assertEquals(0, sys.x(SysNr.BIND, fd, m.sockaddrIn(new InetSocketAddress(LOOPBACK, 0)), SOCKADDR_IN_SIZE));

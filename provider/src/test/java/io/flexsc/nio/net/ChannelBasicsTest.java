@@ -109,6 +109,42 @@ class ChannelBasicsTest {
         assertFalse(c.isOpen());
     }
 
+    /**
+     * SO_SNDBUF and SO_RCVBUF read back as the JDK's channels report them (the kernel's doubled
+     * figure halved), by default and after setting random sizes, on every channel kind.
+     */
+    @Test
+    void bufferSizesReadBackAsOnTheJdk() throws Exception {
+        SelectorProvider jdk = JdkProvider.get();
+        long seed = System.nanoTime();
+        Random rnd = new Random(seed);
+        java.util.List<java.util.function.Function<SelectorProvider, java.nio.channels.NetworkChannel>> kinds = java.util.List.of(
+                p -> open(p::openSocketChannel), p -> open(p::openServerSocketChannel), p -> open(p::openDatagramChannel));
+        for (var kind : kinds) {
+            try (java.nio.channels.NetworkChannel ours = kind.apply(P); java.nio.channels.NetworkChannel theirs = kind.apply(jdk)) {
+                for (var opt : java.util.List.of(StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF)) {
+                    if (!theirs.supportedOptions().contains(opt)) {
+                        assertFalse(ours.supportedOptions().contains(opt), opt + " on " + ours);
+                        continue;
+                    }
+                    assertEquals(theirs.getOption(opt), ours.getOption(opt), "default " + opt + " on " + ours);
+                    int want = 4096 + rnd.nextInt(200_000);
+                    theirs.setOption(opt, want);
+                    ours.setOption(opt, want);
+                    assertEquals(theirs.getOption(opt), ours.getOption(opt), opt + " set to " + want + " on " + ours + " (seed " + seed + ")");
+                }
+            }
+        }
+    }
+
+    private static java.nio.channels.NetworkChannel open(java.util.concurrent.Callable<? extends java.nio.channels.NetworkChannel> c) {
+        try {
+            return c.call();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void misuseGivesTheJdkExceptions() throws Exception {
         try (SocketChannel c = P.openSocketChannel()) {

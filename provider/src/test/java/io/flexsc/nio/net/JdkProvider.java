@@ -8,10 +8,10 @@ import java.nio.channels.spi.SelectorProvider;
  * is ours, and sun.nio.ch is not exported, so the JDK's instance is read from its holder's static
  * field with sun.misc.Unsafe (no --add-opens needed).
  */
-final class JdkProvider {
+public final class JdkProvider {
     private JdkProvider() {}
 
-    static SelectorProvider get() {
+    public static SelectorProvider get() {
         try {
             Class<?> c = Class.forName("sun.nio.ch.DefaultSelectorProvider", true, null);
             Field uf = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");

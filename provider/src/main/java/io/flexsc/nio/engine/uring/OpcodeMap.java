@@ -278,7 +278,8 @@ final class OpcodeMap {
      * False when the caller already asked not to wait (then EAGAIN is the answer), and for
      * positional writes: they are only valid on seekable files, where the system call ignores
      * O_NONBLOCK too, while a buffered file write tried with RWF_NOWAIT is refused and would cost a
-     * second trip through the ring.
+     * second trip through the ring (the engine still asks once per descriptor whether its writes
+     * complete inline, see {@link InlineWrites}).
      */
     static boolean mayWait(Call c) {
         switch (c.nr()) {

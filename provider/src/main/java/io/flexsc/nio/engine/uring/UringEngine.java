@@ -120,6 +120,8 @@ public final class UringEngine implements SyscallEngine {
     private final AtomicReferenceArray<Thread> submitters;
     /** Whether the slot's SQE carries a "don't wait" flag the caller did not ask for. */
     private final boolean[] nowaitSlots;
+    /** Per descriptor: whether io_uring completes its writes inline or punts them to io-wq. */
+    private final InlineWrites writes = new InlineWrites();
     /** struct stat for the reaper's descriptor checks. */
     private final long statBuf;
     private final AtomicInteger inflight = new AtomicInteger();
@@ -210,6 +212,11 @@ public final class UringEngine implements SyscallEngine {
         return ops.opcode(c) != OpcodeMap.FALLBACK;
     }
 
+    /** What the engine has learned about {@code fd}'s writes ({@link InlineWrites}), for tests. */
+    byte writeState(int fd) {
+        return writes.state(fd);
+    }
+
     int sqEntries() {
         return ring.sqEntries;
     }
@@ -223,7 +230,8 @@ public final class UringEngine implements SyscallEngine {
         }
         call.markSubmitted();
         stats.calls(1);
-        if (!carries(call)) {
+        forgetIfClose(call);
+        if (!carries(call) || writes.runDirect(call)) {
             stats.fallback();
             return runDirect(call);
         }
@@ -264,24 +272,36 @@ public final class UringEngine implements SyscallEngine {
             return;
         }
         Call[] carried = new Call[n];
+        Call[] direct = null;
         int m = 0;
+        int d = 0;
         for (int i = from; i < to; i++) {
-            if (carries(calls[i])) {
-                carried[m++] = calls[i];
+            Call c = calls[i];
+            forgetIfClose(c);
+            if (carries(c) && !writes.runDirect(c)) {
+                carried[m++] = c;
+            } else {
+                if (direct == null) {
+                    direct = new Call[n];
+                }
+                direct[d++] = c;
             }
         }
         if (m > 0) {
             submit(carried, 0, m, true);
         }
-        if (m < n) {
-            for (int i = from; i < to; i++) {
-                if (!calls[i].isDone() && !carries(calls[i])) {
-                    stats.fallback();
-                    runDirect(calls[i]);
-                }
-            }
+        for (int k = 0; k < d; k++) {
+            stats.fallback();
+            runDirect(direct[k]);
         }
         await(carried, 0, m);
+    }
+
+    /** A close through the engine ends what was learned about the descriptor's writes. */
+    private void forgetIfClose(Call c) {
+        if (c.nr() == io.flexsc.nio.ffi.SysNr.CLOSE) {
+            writes.forget((int) c.a0());
+        }
     }
 
     private static long runDirect(Call call) {
@@ -372,7 +392,7 @@ public final class UringEngine implements SyscallEngine {
                 } else if ((c = pending.poll()) == null) {
                     break;
                 }
-                boolean nowait = !(c.engineTag instanceof Retry) && OpcodeMap.mayWait(c);
+                boolean nowait = !(c.engineTag instanceof Retry) && (OpcodeMap.mayWait(c) || writes.ask(c));
                 int slot = claimSlot(c, me, nowait);
                 OpcodeMap.encode(c, ops.opcode(c), sqes, ring.nextSqe(), slot, nowait);
                 published++;
@@ -555,11 +575,20 @@ public final class UringEngine implements SyscallEngine {
                         completeAndWake(c, DirectEngine.run(c));
                     } else if (closed) {
                         failAndWake(c); // its real attempt never reached the kernel
+                    } else if (InlineWrites.isWrite(c) && isFileOrBlockDevice((int) c.a0())) {
+                        // The file system has no asynchronous buffered writes: in the ring without
+                        // the flag the write would go to an io-wq thread. Run it directly, and later
+                        // positional writes to the descriptor too.
+                        writes.punted(c);
+                        completeAndWake(c, DirectEngine.run(c));
                     } else {
                         c.engineTag = new Retry(c.engineTag);
                         pending.add(c);
                     }
                     continue;
+                }
+                if (nowait && res >= 0 && InlineWrites.isPositionalWrite(c)) {
+                    writes.inline(c);
                 }
                 if (res == -Errno.ECANCELED && !closed && submitter != null && !submitter.isAlive()) {
                     // The kernel dropped the request with its submitting thread; it did not run.
@@ -601,12 +630,23 @@ public final class UringEngine implements SyscallEngine {
         if (!OpcodeMap.isReadWrite(c)) {
             return true;
         }
+        int type = fileType(fd);
+        return type >= 0 && type != S_IFREG && type != S_IFBLK;
+    }
+
+    /** Reaper role held: whether {@code fd} is a regular file or a block device. */
+    private boolean isFileOrBlockDevice(int fd) {
+        int type = fileType(fd);
+        return type == S_IFREG || type == S_IFBLK;
+    }
+
+    /** Reaper role held: the S_IFMT bits of {@code fd}'s mode, or -1 if fstat fails. */
+    private int fileType(int fd) {
         long r = io.flexsc.nio.ffi.RawSyscall.invoke(io.flexsc.nio.ffi.SysNr.FSTAT, fd, statBuf, 0, 0, 0, 0);
         if (Errno.isError(r)) {
-            return false;
+            return -1;
         }
-        int type = NativeMemory.wrap(statBuf, STAT_SIZE).getInt(ST_MODE) & S_IFMT;
-        return type != S_IFREG && type != S_IFBLK;
+        return NativeMemory.wrap(statBuf, STAT_SIZE).getInt(ST_MODE) & S_IFMT;
     }
 
     private static void completeAndWake(Call c, long res) {

@@ -165,6 +165,81 @@ class UringEngineTest {
         }
     }
 
+    /**
+     * The first positional writes to a file go into the ring with RWF_NOWAIT to learn whether io_uring
+     * completes them inline. Where it cannot (ext4 has no asynchronous buffered writes; the host's
+     * /tmp is ext4) later writes run directly and no ring entry is made for them; where it can, they
+     * go into the ring in one entry per batch. Either way every byte lands where it was asked to.
+     */
+    @Test
+    void positionalWritesLearnWhetherTheRingCompletesThemInline() throws Exception {
+        Path p = dir.resolve("learn");
+        int fd = sys.open(p, Sys.O_RDWR | Sys.O_CREAT | Sys.O_TRUNC);
+        ByteBuffer b = bytes("abcdefghijklmnop");
+        try (UringEngine e = UringEngineFactory.create(config())) {
+            assertEquals(InlineWrites.UNKNOWN, e.writeState(fd));
+            Call[] first = new Call[8];
+            for (int i = 0; i < 8; i++) {
+                first[i] = Call.of(SysNr.PWRITE64, fd, addr(b) + i, 1, i);
+            }
+            e.executeBatch(first, 0, 8);
+            for (Call c : first) {
+                assertEquals(1, c.result());
+            }
+            byte learned = e.writeState(fd);
+            assertTrue(learned == InlineWrites.INLINE || learned == InlineWrites.PUNTED, "state " + learned);
+            long shared = e.stats().multiCallBatches();
+            long fallbacks = e.stats().getFallbacks();
+            Call[] second = new Call[8];
+            for (int i = 0; i < 8; i++) {
+                second[i] = Call.of(SysNr.PWRITE64, fd, addr(b) + 8 + i, 1, 8 + i);
+            }
+            e.executeBatch(second, 0, 8);
+            for (Call c : second) {
+                assertEquals(1, c.result());
+            }
+            if (learned == InlineWrites.PUNTED) {
+                assertEquals(shared, e.stats().multiCallBatches(), "punted writes run directly: " + e.stats());
+                assertEquals(fallbacks + 8, e.stats().getFallbacks());
+            } else {
+                assertEquals(shared + 1, e.stats().multiCallBatches(), "inline writes share one entry: " + e.stats());
+                assertEquals(fallbacks, e.stats().getFallbacks());
+            }
+            assertEquals(learned, e.writeState(fd), "one batch does not reach the re-probe");
+        }
+        assertEquals("abcdefghijklmnop", Files.readString(p));
+    }
+
+    /** A pipe's refusal is "would block", not "punted": blocking pipe writes keep going through the ring. */
+    @Test
+    void pipeWritesAreNeverLearnedAsPunted() throws Exception {
+        int[] pipe = sys.pipe(0);
+        ByteBuffer b = bytes("xyz");
+        try (UringEngine e = UringEngineFactory.create(config())) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(3, e.execute(Call.of(SysNr.WRITE, pipe[1], addr(b), 3)));
+            }
+            assertTrue(e.writeState(pipe[1]) != InlineWrites.PUNTED);
+            assertEquals(0, e.stats().getFallbacks());
+        }
+    }
+
+    /** A close through the engine forgets the descriptor: its number may name another file next. */
+    @Test
+    void closeThroughTheEngineForgetsWhatWasLearned() throws Exception {
+        Path p = dir.resolve("closed");
+        ByteBuffer name = Sys.cstr(p);
+        int fd = (int) Sys.direct(SysNr.OPENAT, Sys.AT_FDCWD, addr(name), Sys.O_RDWR | Sys.O_CREAT | Sys.O_CLOEXEC, 0644);
+        assertTrue(fd >= 0, "open: " + fd);
+        ByteBuffer b = bytes("q");
+        try (UringEngine e = UringEngineFactory.create(config())) {
+            assertEquals(1, e.execute(Call.of(SysNr.PWRITE64, fd, addr(b), 1, 0)));
+            assertTrue(e.writeState(fd) != InlineWrites.UNKNOWN);
+            assertEquals(0, e.execute(Call.of(SysNr.CLOSE, fd)));
+            assertEquals(InlineWrites.UNKNOWN, e.writeState(fd));
+        }
+    }
+
     @Test
     void missingOpcodeFallsBackPerCall() throws Exception {
         int fd = file("hello");

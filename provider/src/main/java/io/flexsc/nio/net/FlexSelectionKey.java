@@ -22,6 +22,10 @@ final class FlexSelectionKey extends AbstractSelectionKey {
     boolean inEpoll;
     /** Queued for an epoll update; guarded by the selector's update lock. */
     boolean updatePending;
+    /** In the selector's {@link AttentionList}; selector thread only. */
+    boolean inAttention;
+    /** The selector's select number in which epoll reported this key; selector thread only. */
+    long seenInSelect = -1;
 
     FlexSelectionKey(SelectableChannel channel, FlexSelector selector) {
         this.channel = channel;

@@ -21,7 +21,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,7 +72,9 @@ final class FlexSelector extends AbstractSelector {
     // batching state, selector thread only
     private final ArrayList<Batched> toFlush = new ArrayList<>();
     /** Keys whose channel has readiness the kernel does not report (read-ahead, queue room, errors). */
-    private final LinkedHashSet<FlexSelectionKey> attention = new LinkedHashSet<>();
+    private final AttentionList attention = new AttentionList();
+    /** Numbers the passes over epoll's events (for {@link FlexSelectionKey#seenInSelect}). */
+    private long eventPass;
     private Call[] calls = new Call[64];
     private final ArrayList<Batched> flushing = new ArrayList<>();
     private final ArrayList<Batched> reading = new ArrayList<>();
@@ -439,18 +440,25 @@ final class FlexSelector extends AbstractSelector {
         if (attention.isEmpty()) {
             return false;
         }
-        for (Iterator<FlexSelectionKey> it = attention.iterator(); it.hasNext(); ) {
-            FlexSelectionKey k = it.next();
-            if (!k.isValid()) {
-                it.remove();
-                continue;
+        boolean any = false;
+        attention.startPass();
+        try {
+            FlexSelectionKey k;
+            while ((k = attention.next()) != null) {
+                if (!k.isValid()) {
+                    attention.drop(k);
+                    continue;
+                }
+                attention.keep(k);
+                if (!any) {
+                    Batched b = ((FlexSocketChannel) k.channel()).batched();
+                    any = b.syntheticReadyOps(k.interestOpsRaw()) != 0;
+                }
             }
-            Batched b = ((FlexSocketChannel) k.channel()).batched();
-            if (b.syntheticReadyOps(k.interestOpsRaw()) != 0) {
-                return true;
-            }
+        } finally {
+            attention.endPass();
         }
-        return false;
+        return any;
     }
 
     /** Adds epoll_ctl calls for the queued key updates, from calls[start]; returns the next free index. */
@@ -653,7 +661,7 @@ final class FlexSelector extends AbstractSelector {
         }
 
         int count = 0;
-        HashSet<FlexSelectionKey> seen = attention.isEmpty() ? null : new HashSet<>();
+        long pass = ++eventPass;
         for (int i = 0; i < n; i++) {
             int off = i * NetSys.EPOLL_EVENT_SIZE;
             int fd = (int) events.getLong(off + 4);
@@ -679,9 +687,7 @@ final class FlexSelector extends AbstractSelector {
                         }
                     }
                     ready |= b.syntheticReadyOps(interest);
-                    if (seen != null) {
-                        seen.add(k);
-                    }
+                    k.seenInSelect = pass;
                 }
             }
             count += report(k, ready, action);
@@ -690,22 +696,28 @@ final class FlexSelector extends AbstractSelector {
             reading.get(i).taken = false;
         }
         if (!attention.isEmpty()) {
-            for (Iterator<FlexSelectionKey> it = attention.iterator(); it.hasNext(); ) {
-                FlexSelectionKey k = it.next();
-                if (!k.isValid()) {
-                    it.remove();
-                    continue;
+            attention.startPass();
+            try {
+                FlexSelectionKey k;
+                while ((k = attention.next()) != null) {
+                    if (!k.isValid()) {
+                        attention.drop(k);
+                        continue;
+                    }
+                    Batched b = ((FlexSocketChannel) k.channel()).batched();
+                    int ready = b.syntheticReadyOps(k.interestOpsRaw());
+                    if (ready == 0) {
+                        attention.drop(k);
+                        continue;
+                    }
+                    attention.keep(k);
+                    if (k.seenInSelect == pass) {
+                        continue;
+                    }
+                    count += report(k, ready, action);
                 }
-                Batched b = ((FlexSocketChannel) k.channel()).batched();
-                int ready = b.syntheticReadyOps(k.interestOpsRaw());
-                if (ready == 0) {
-                    it.remove();
-                    continue;
-                }
-                if (seen != null && seen.contains(k)) {
-                    continue;
-                }
-                count += report(k, ready, action);
+            } finally {
+                attention.endPass(); // an action that throws must not lose the keys not yet visited
             }
         }
         return count;

@@ -1,0 +1,85 @@
+package io.flexsc.nio.net;
+
+import java.util.Arrays;
+
+/**
+ * The keys a selector must look at again at its next select whatever epoll says: channels with
+ * read-ahead data or with queued writes just flushed. An insertion-ordered set whose membership is a
+ * flag in the key, so adding and testing cost no hashing and no allocation (a hash set here cost a
+ * node per key per select). Confined to the selecting thread (the selector's select lock).
+ *
+ * <p>A pass: {@link #startPass}, then {@code while ((k = next()) != null)} either {@link #keep} or
+ * {@link #drop} {@code k}, then {@link #endPass} (in a {@code finally}: keys not visited because the
+ * pass was cut short stay). Keys added during a pass are kept after it; {@link #remove} must not be
+ * called during a pass (deregistration happens at the start of a select, before any pass).
+ */
+final class AttentionList {
+    private FlexSelectionKey[] keys = new FlexSelectionKey[16];
+    private int size;
+    private int read;
+    private int write;
+    private int passEnd;
+
+    void add(FlexSelectionKey k) {
+        if (k.inAttention) {
+            return;
+        }
+        k.inAttention = true;
+        if (size == keys.length) {
+            keys = Arrays.copyOf(keys, size * 2);
+        }
+        keys[size++] = k;
+    }
+
+    void remove(FlexSelectionKey k) {
+        if (!k.inAttention) {
+            return;
+        }
+        k.inAttention = false;
+        for (int i = 0; i < size; i++) {
+            if (keys[i] == k) {
+                System.arraycopy(keys, i + 1, keys, i, size - i - 1);
+                keys[--size] = null;
+                return;
+            }
+        }
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    int size() {
+        return size;
+    }
+
+    void startPass() {
+        read = 0;
+        write = 0;
+        passEnd = size;
+    }
+
+    /** The next key of the pass, or null at its end. */
+    FlexSelectionKey next() {
+        return read < passEnd ? keys[read++] : null;
+    }
+
+    /** Keeps the key just returned by {@link #next}. */
+    void keep(FlexSelectionKey k) {
+        keys[write++] = k;
+    }
+
+    /** Drops the key just returned by {@link #next}. */
+    void drop(FlexSelectionKey k) {
+        k.inAttention = false;
+    }
+
+    /** Ends the pass: keeps the keys it did not visit and those added during it. */
+    void endPass() {
+        for (int r = read; r < size; r++) {
+            keys[write++] = keys[r];
+        }
+        Arrays.fill(keys, write, size, null);
+        size = write;
+    }
+}

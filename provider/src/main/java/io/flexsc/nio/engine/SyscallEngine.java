@@ -52,6 +52,17 @@ public interface SyscallEngine extends AutoCloseable {
     /** This engine's counters. */
     EngineStats stats();
 
+    /**
+     * An engine of the same kind for one thread that submits batches of its own (a selector), so
+     * that its batches do not wait for other threads' turns to submit and reap, counting into this
+     * engine's {@link #stats()}; the caller closes it. Engines that have nothing per instance to
+     * contend for (direct) or that are expensive to multiply (kmod: kernel threads per session)
+     * return themselves, which the caller must not close.
+     */
+    default SyscallEngine openSibling() {
+        return this;
+    }
+
     /** Stops the engine; see the class comment. Idempotent. */
     @Override
     void close();

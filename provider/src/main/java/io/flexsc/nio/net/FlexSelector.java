@@ -1,6 +1,7 @@
 package io.flexsc.nio.net;
 
 import io.flexsc.nio.engine.Call;
+import io.flexsc.nio.engine.SyscallEngine;
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.NativeMemory;
 import io.flexsc.nio.ffi.SysNr;
@@ -51,6 +52,17 @@ final class FlexSelector extends AbstractSelector {
     /** One epoll_event per pending epoll_ctl of a batch. */
     private ByteBuffer ctlArea = ByteBuffer.allocateDirect(64 * NetSys.EPOLL_EVENT_SIZE).order(ByteOrder.nativeOrder());
 
+    /**
+     * Whether a batching selector gets an engine of its own ({@link SyscallEngine#openSibling}: a
+     * ring per selector on uring, as Netty's io_uring transport has one per event loop), so that
+     * event loops do not take turns submitting and reaping on one shared ring.
+     * {@code -Dflexsc.net.selectorRing=false} shares the process's engine.
+     */
+    static final boolean OWN_RING = Boolean.parseBoolean(System.getProperty("flexsc.net.selectorRing", "true"));
+
+    /** The engine of this selector's batches: its own, or the process's. */
+    private final SyscallEngine engine;
+
     private final Set<SelectionKey> keys = ConcurrentHashMap.newKeySet();
     private final Set<SelectionKey> publicKeys = new Ungrowable(keys, false);
     private final Set<SelectionKey> selectedKeys = new HashSet<>();
@@ -87,12 +99,15 @@ final class FlexSelector extends AbstractSelector {
     FlexSelector(SelectorProvider provider, boolean batching) throws IOException {
         super(provider);
         this.batching = batching;
+        SyscallEngine shared = NetSys.engine();
+        this.engine = batching && OWN_RING ? shared.openSibling() : shared;
         this.epfd = (int) NetSys.check(NetSys.call(SysNr.EPOLL_CREATE1, NetSys.O_CLOEXEC, 0, 0), "epoll_create1");
         int w;
         try {
             w = NetIO.eventfd();
         } catch (IOException e) {
             NetSys.close(epfd);
+            closeOwnEngine();
             throw e;
         }
         this.wakeFd = w;
@@ -103,6 +118,7 @@ final class FlexSelector extends AbstractSelector {
         if (r < 0) {
             NetSys.close(epfd);
             NetSys.close(wakeFd);
+            closeOwnEngine();
             NetSys.check(r, "epoll_ctl");
         }
         for (int i = 0; i < calls.length; i++) {
@@ -535,11 +551,11 @@ final class FlexSelector extends AbstractSelector {
         }
         try {
             if (nc == 0) {
-                long r = NetSys.engine().execute(w);
+                long r = engine.execute(w);
                 return epollResult(r);
             }
             // calls before the wait are in [0, nc); move the wait to the end: it already is
-            NetSys.engine().executeBatch(calls, 0, nc + 1);
+            engine.executeBatch(calls, 0, nc + 1);
             checkCtlResults(nc);
             return epollResult(w.result());
         } finally {
@@ -631,7 +647,7 @@ final class FlexSelector extends AbstractSelector {
         }
         if (nc > 0) {
             try {
-                NetSys.engine().executeBatch(calls, 0, nc);
+                engine.executeBatch(calls, 0, nc);
             } finally {
                 for (int i = 0; i < reading.size(); i++) {
                     Batched b = reading.get(i);
@@ -826,6 +842,19 @@ final class FlexSelector extends AbstractSelector {
                     interruptTriggered = true; // no more writes to the closed eventfd
                 }
             }
+            closeOwnEngine();
+        }
+    }
+
+    /** Whether this selector batches (select-time batching on, engine not direct). */
+    boolean batching() {
+        return batching;
+    }
+
+    /** Closes the selector's own engine, if it has one (not the shared engine). */
+    private void closeOwnEngine() {
+        if (engine != NetSys.engine()) {
+            engine.close();
         }
     }
 

@@ -105,7 +105,7 @@ public final class UringEngine implements SyscallEngine {
     private final OpcodeMap ops;
     private final boolean sqpoll;
     private final String sqpollNote;
-    private final EngineStats stats = new EngineStats(NAME);
+    private final EngineStats stats;
     private final ThreadLocal<Waiter> waiters = ThreadLocal.withInitial(Waiter::new);
 
     /** Calls accepted but not yet written to the SQ. */
@@ -143,7 +143,13 @@ public final class UringEngine implements SyscallEngine {
      * @throws Ring.SetupException if the ring cannot be set up
      */
     UringEngine(UringConfig config) throws Ring.SetupException {
+        this(config, null);
+    }
+
+    /** With {@code sharedStats} non-null, counts into those (a sibling's) and publishes nothing. */
+    private UringEngine(UringConfig config, EngineStats sharedStats) throws Ring.SetupException {
         this.config = config;
+        this.stats = sharedStats != null ? sharedStats : new EngineStats(NAME);
         Ring r;
         String note;
         if (config.sqpoll()) {
@@ -182,7 +188,9 @@ public final class UringEngine implements SyscallEngine {
         a.putLong(Uring.GEA_TS, waitArg + Uring.GETEVENTS_ARG_SIZE);
         a.putLong(Uring.GETEVENTS_ARG_SIZE, REAP_WAIT_NANOS / 1_000_000_000L);
         a.putLong(Uring.GETEVENTS_ARG_SIZE + 8, REAP_WAIT_NANOS % 1_000_000_000L);
-        EngineStatsRegistry.publish(stats);
+        if (sharedStats == null) {
+            EngineStatsRegistry.publish(stats);
+        }
         LOG.log(System.Logger.Level.DEBUG, () -> "flexsc uring engine started: " + describe());
     }
 
@@ -194,6 +202,24 @@ public final class UringEngine implements SyscallEngine {
     @Override
     public EngineStats stats() {
         return stats;
+    }
+
+    /**
+     * A ring of its own with this engine's settings, counting into this engine's stats; this engine
+     * itself if the ring cannot be set up (logged) or this one is closed.
+     */
+    @Override
+    public SyscallEngine openSibling() {
+        if (closed) {
+            return this;
+        }
+        try {
+            return new UringEngine(config, stats);
+        } catch (Ring.SetupException e) {
+            LOG.log(System.Logger.Level.WARNING, "flexsc uring: no ring of its own for a selector ({0}); it shares the engine's",
+                    e.getMessage());
+            return this;
+        }
     }
 
     /** The ring's shape and what the engine uses, for logs and diagnostics. */

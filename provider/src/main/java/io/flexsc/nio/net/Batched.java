@@ -7,8 +7,6 @@ import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The select-time batching state of one socket channel: a bounded write queue and a read-ahead
@@ -61,11 +59,8 @@ final class Batched {
     static final long NOTHING = Long.MIN_VALUE;
 
     /** Direct buffers of queue and read-ahead size, kept while unused (bounded). */
-    private static final ConcurrentLinkedQueue<ByteBuffer> QUEUE_POOL = new ConcurrentLinkedQueue<>();
-    private static final ConcurrentLinkedQueue<ByteBuffer> AHEAD_POOL = new ConcurrentLinkedQueue<>();
-    private static final AtomicInteger QUEUE_POOLED = new AtomicInteger();
-    private static final AtomicInteger AHEAD_POOLED = new AtomicInteger();
-    private static final int POOL_MAX = 256;
+    private static final BufferPool QUEUE_POOL = new BufferPool(QUEUE_CAPACITY);
+    private static final BufferPool AHEAD_POOL = new BufferPool(READ_AHEAD);
 
     private final FlexSocketChannel ch;
     /** The batching selector the channel is registered with, or null. Set/cleared by that selector. */
@@ -183,7 +178,7 @@ final class Batched {
             return 0;
         }
         if (queue == null) {
-            queue = take(QUEUE_POOL, QUEUE_POOLED, QUEUE_CAPACITY);
+            queue = QUEUE_POOL.take();
             queueAddr = NativeMemory.address(queue);
         }
         long n = 0;
@@ -300,7 +295,7 @@ final class Batched {
         queuedVolatile = queued;
         congestedFlag = congested;
         if (queued == 0 && queue != null) {
-            give(QUEUE_POOL, QUEUE_POOLED, queue);
+            QUEUE_POOL.give(queue);
             queue = null;
             queueAddr = 0;
         }
@@ -394,7 +389,7 @@ final class Batched {
             return null;
         }
         if (ahead == null) {
-            ahead = take(AHEAD_POOL, AHEAD_POOLED, READ_AHEAD);
+            ahead = AHEAD_POOL.take();
             aheadAddr = NativeMemory.address(ahead);
         }
         return reuse.set(SysNr.RECVFROM, ch.fds.fd, aheadAddr, READ_AHEAD, NetSys.MSG_DONTWAIT, 0, 0);
@@ -445,7 +440,7 @@ final class Batched {
 
     private void releaseAhead() {
         if (ahead != null) {
-            give(AHEAD_POOL, AHEAD_POOLED, ahead);
+            AHEAD_POOL.give(ahead);
             ahead = null;
             aheadAddr = 0;
         }
@@ -456,39 +451,11 @@ final class Batched {
         queued = 0;
         queuedVolatile = 0;
         if (queue != null) {
-            give(QUEUE_POOL, QUEUE_POOLED, queue);
+            QUEUE_POOL.give(queue);
             queue = null;
         }
         aheadPos = aheadLen = 0;
         releaseAhead();
         aheadAvailable = false;
-    }
-
-    /**
-     * A queue or read-ahead buffer: pooled, else fresh native memory that is not cleared (a 64 KiB
-     * queue that carries 64-byte messages touches one page of it, where a cleared direct buffer
-     * would touch all sixteen).
-     */
-    private static ByteBuffer take(ConcurrentLinkedQueue<ByteBuffer> pool, AtomicInteger count, int size) {
-        ByteBuffer b = pool.poll();
-        if (b != null) {
-            count.decrementAndGet();
-            return b;
-        }
-        return NativeMemory.wrap(NativeMemory.allocateUninitialized(size), size);
-    }
-
-    /**
-     * Returns a buffer that no call uses any more: to the pool, or, when the pool is full, to the C
-     * heap at once. Freeing explicitly keeps memory bounded by the buffers in use: buffers left to
-     * the garbage collector piled up at 1,000 connections (4-5x the JDK's peak RSS).
-     */
-    private static void give(ConcurrentLinkedQueue<ByteBuffer> pool, AtomicInteger count, ByteBuffer b) {
-        if (count.incrementAndGet() <= POOL_MAX) {
-            pool.offer(b);
-        } else {
-            count.decrementAndGet();
-            NativeMemory.free(NativeMemory.address(b));
-        }
     }
 }

@@ -1,0 +1,109 @@
+package io.flexsc.nio.net;
+
+import io.flexsc.nio.ffi.NativeMemory;
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Free native buffers of one size, for the write queues and read-ahead buffers of batched channels.
+ *
+ * <p>{@link #take} looks in the calling thread's cache first (no synchronisation: an event loop
+ * takes and returns its channels' buffers itself, many times per select), then in a shared pool,
+ * and else allocates fresh, uncleared memory from the C heap (a 64 KiB queue that carries 64-byte
+ * messages touches one page of it, where a cleared direct buffer would touch all sixteen).
+ * {@link #give} returns a buffer to the calling thread's cache, else to the shared pool, else to
+ * the C heap at once: memory stays bounded by the buffers in use plus {@link #LOCAL_MAX} per thread
+ * plus {@link #SHARED_MAX} (buffers left to the garbage collector piled up at 1,000 connections).
+ * A thread's cache is freed when the thread is gone (a {@link Cleaner}).
+ *
+ * <p>Thread-safe.
+ */
+final class BufferPool {
+    /** Free buffers a thread keeps for itself. */
+    static final int LOCAL_MAX = 32;
+    /** Free buffers kept for all threads. */
+    static final int SHARED_MAX = 256;
+
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final int size;
+    private final ConcurrentLinkedQueue<ByteBuffer> shared = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger sharedCount = new AtomicInteger();
+    private final ThreadLocal<Local> local = ThreadLocal.withInitial(Local::new);
+
+    /** A thread's free buffers; the thread only. */
+    private static final class Cache implements Runnable {
+        final ByteBuffer[] free = new ByteBuffer[LOCAL_MAX];
+        int count;
+
+        /** The thread is gone (its {@link Local} unreachable): free what it kept. */
+        @Override
+        public void run() {
+            for (int i = 0; i < count; i++) {
+                NativeMemory.free(NativeMemory.address(free[i]));
+                free[i] = null;
+            }
+            count = 0;
+        }
+    }
+
+    /** The thread-local handle whose unreachability frees the cache. */
+    private static final class Local {
+        final Cache cache = new Cache();
+
+        Local() {
+            CLEANER.register(this, cache);
+        }
+    }
+
+    BufferPool(int size) {
+        this.size = size;
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** A buffer of {@link #size()} bytes, contents undefined, position 0, limit the size. */
+    ByteBuffer take() {
+        Cache c = local.get().cache;
+        if (c.count > 0) {
+            ByteBuffer b = c.free[--c.count];
+            c.free[c.count] = null;
+            return b;
+        }
+        ByteBuffer b = shared.poll();
+        if (b != null) {
+            sharedCount.decrementAndGet();
+            return b;
+        }
+        return NativeMemory.wrap(NativeMemory.allocateUninitialized(size), size);
+    }
+
+    /** Returns a buffer taken from this pool that no call uses any more. */
+    void give(ByteBuffer b) {
+        Cache c = local.get().cache;
+        if (c.count < LOCAL_MAX) {
+            c.free[c.count++] = b;
+            return;
+        }
+        if (sharedCount.incrementAndGet() <= SHARED_MAX) {
+            shared.offer(b);
+        } else {
+            sharedCount.decrementAndGet();
+            NativeMemory.free(NativeMemory.address(b));
+        }
+    }
+
+    /** Free buffers in the calling thread's cache (tests). */
+    int cachedHere() {
+        return local.get().cache.count;
+    }
+
+    /** Free buffers in the shared pool (tests). */
+    int sharedFree() {
+        return sharedCount.get();
+    }
+}

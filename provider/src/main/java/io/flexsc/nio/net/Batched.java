@@ -59,8 +59,21 @@ final class Batched {
     static final long NOTHING = Long.MIN_VALUE;
 
     /** Direct buffers of queue and read-ahead size, kept while unused (bounded). */
+    /**
+     * Queues and read-ahead buffers start small and grow when a write or a read needs more, as
+     * most connections move a few messages per select: a page each instead of the full size keeps
+     * memory near the JDK's at 1,000 connections.
+     */
+    static final int SMALL = 4096;
     private static final BufferPool QUEUE_POOL = new BufferPool(QUEUE_CAPACITY);
+    private static final BufferPool SMALL_QUEUE_POOL = new BufferPool(Math.min(SMALL, QUEUE_CAPACITY));
     private static final BufferPool AHEAD_POOL = new BufferPool(READ_AHEAD);
+    private static final BufferPool SMALL_AHEAD_POOL = new BufferPool(Math.min(SMALL, READ_AHEAD));
+
+    /** The pool a buffer of {@code b}'s size came from. */
+    private static BufferPool poolOf(ByteBuffer b, BufferPool small, BufferPool big) {
+        return b.capacity() == big.size() ? big : small;
+    }
 
     private final FlexSocketChannel ch;
     /** The batching selector the channel is registered with, or null. Set/cleared by that selector. */
@@ -81,6 +94,8 @@ final class Batched {
     // ---- read side, guarded by ch.fds.readLock ----
     private ByteBuffer ahead;
     private long aheadAddr;
+    /** The next read-ahead buffer is the full size (the last one filled a small one). */
+    private boolean bigAhead;
     private int aheadPos, aheadLen;
     private boolean aheadEof;
     private int aheadErrno;
@@ -178,8 +193,21 @@ final class Batched {
             return 0;
         }
         if (queue == null) {
-            queue = QUEUE_POOL.take();
+            queue = SMALL_QUEUE_POOL.take();
             queueAddr = NativeMemory.address(queue);
+        }
+        if (queue.capacity() < QUEUE_CAPACITY) {
+            long want = 0;
+            for (int i = off; i < off + len && want < room; i++) {
+                want += srcs[i].remaining();
+            }
+            if (queued + Math.min(want, room) > queue.capacity()) {
+                ByteBuffer big = QUEUE_POOL.take();
+                big.put(0, queue, 0, queued);
+                SMALL_QUEUE_POOL.give(queue);
+                queue = big;
+                queueAddr = NativeMemory.address(big);
+            }
         }
         long n = 0;
         for (int i = off; i < off + len && room > 0; i++) {
@@ -295,7 +323,7 @@ final class Batched {
         queuedVolatile = queued;
         congestedFlag = congested;
         if (queued == 0 && queue != null) {
-            QUEUE_POOL.give(queue);
+            poolOf(queue, SMALL_QUEUE_POOL, QUEUE_POOL).give(queue);
             queue = null;
             queueAddr = 0;
         }
@@ -389,10 +417,10 @@ final class Batched {
             return null;
         }
         if (ahead == null) {
-            ahead = AHEAD_POOL.take();
+            ahead = bigAhead ? AHEAD_POOL.take() : SMALL_AHEAD_POOL.take();
             aheadAddr = NativeMemory.address(ahead);
         }
-        return reuse.set(SysNr.RECVFROM, ch.fds.fd, aheadAddr, READ_AHEAD, NetSys.MSG_DONTWAIT, 0, 0);
+        return reuse.set(SysNr.RECVFROM, ch.fds.fd, aheadAddr, ahead.capacity(), NetSys.MSG_DONTWAIT, 0, 0);
     }
 
     /** Selector side: applies the read-ahead call's result. Read lock held. */
@@ -412,7 +440,10 @@ final class Batched {
         if (r > 0) {
             aheadPos = 0;
             aheadLen = (int) r;
-            drained = r < READ_AHEAD;
+            int cap = ahead.capacity();
+            drained = r < cap;
+            // a full small buffer: more is coming, read the full size next time; a quarter: small again
+            bigAhead = r == cap || bigAhead && r > SMALL / 4;
         } else if (r == 0) {
             aheadEof = true;
         } else if (r != -Errno.EAGAIN && r != -Errno.EINTR) {
@@ -440,7 +471,7 @@ final class Batched {
 
     private void releaseAhead() {
         if (ahead != null) {
-            AHEAD_POOL.give(ahead);
+            poolOf(ahead, SMALL_AHEAD_POOL, AHEAD_POOL).give(ahead);
             ahead = null;
             aheadAddr = 0;
         }
@@ -451,7 +482,7 @@ final class Batched {
         queued = 0;
         queuedVolatile = 0;
         if (queue != null) {
-            QUEUE_POOL.give(queue);
+            poolOf(queue, SMALL_QUEUE_POOL, QUEUE_POOL).give(queue);
             queue = null;
         }
         aheadPos = aheadLen = 0;

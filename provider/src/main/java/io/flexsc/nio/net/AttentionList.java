@@ -8,8 +8,8 @@ import java.util.Arrays;
  * flag in the key, so adding and testing cost no hashing and no allocation (a hash set here cost a
  * node per key per select). Confined to the selecting thread (the selector's select lock).
  *
- * <p>A pass: {@link #startPass}, then {@code while ((k = next()) != null)} either {@link #keep} or
- * {@link #drop} {@code k}, then {@link #endPass} (in a {@code finally}: keys not visited because the
+ * <p>A pass: {@link #startPass}, then {@code while ((k = next()) != null)} (valid keys only) either
+ * {@link #keep} or {@link #drop} {@code k}, then {@link #endPass} (in a {@code finally}: keys not visited because the
  * pass was cut short stay). Keys added during a pass are kept after it; {@link #remove} must not be
  * called during a pass (deregistration happens at the start of a select, before any pass).
  */
@@ -59,9 +59,16 @@ final class AttentionList {
         passEnd = size;
     }
 
-    /** The next key of the pass, or null at its end. */
+    /** The next valid key of the pass, or null at its end; cancelled keys are dropped on the way. */
     FlexSelectionKey next() {
-        return read < passEnd ? keys[read++] : null;
+        while (read < passEnd) {
+            FlexSelectionKey k = keys[read++];
+            if (k.isValid()) {
+                return k;
+            }
+            k.inAttention = false;
+        }
+        return null;
     }
 
     /** Keeps the key just returned by {@link #next}. */

@@ -461,10 +461,6 @@ final class FlexSelector extends AbstractSelector {
         try {
             FlexSelectionKey k;
             while ((k = attention.next()) != null) {
-                if (!k.isValid()) {
-                    attention.drop(k);
-                    continue;
-                }
                 attention.keep(k);
                 if (!any) {
                     Batched b = ((FlexSocketChannel) k.channel()).batched();
@@ -716,10 +712,6 @@ final class FlexSelector extends AbstractSelector {
             try {
                 FlexSelectionKey k;
                 while ((k = attention.next()) != null) {
-                    if (!k.isValid()) {
-                        attention.drop(k);
-                        continue;
-                    }
                     Batched b = ((FlexSocketChannel) k.channel()).batched();
                     int ready = b.syntheticReadyOps(k.interestOpsRaw());
                     if (ready == 0) {

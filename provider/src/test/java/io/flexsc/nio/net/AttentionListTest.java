@@ -64,6 +64,25 @@ class AttentionListTest {
     }
 
     @Test
+    void aPassSkipsAndDropsCancelledKeys() throws Exception {
+        FlexSelectorProvider p = new FlexSelectorProvider();
+        try (java.nio.channels.Selector sel = p.openSelector()) {
+            java.nio.channels.Pipe pipe = p.openPipe();
+            pipe.source().configureBlocking(false);
+            FlexSelectionKey cancelled = (FlexSelectionKey) pipe.source().register(sel, java.nio.channels.SelectionKey.OP_READ);
+            AttentionList l = new AttentionList();
+            FlexSelectionKey a = key();
+            l.add(cancelled);
+            l.add(a);
+            cancelled.cancel();
+            assertEquals(List.of(a), contents(l));
+            assertFalse(cancelled.inAttention);
+            pipe.source().close();
+            pipe.sink().close();
+        }
+    }
+
+    @Test
     void randomOperationsAgreeWithAModel() {
         long seed = System.nanoTime();
         Random rnd = new Random(seed);

@@ -111,37 +111,30 @@ class BatchingTest {
                 peer.write(b);
                 sentByPeer.write(burst, 0, b.position());
             }
-            in.clear();
-            int r = client.read(in);
-            if (r > 0) {
-                gotByClient.write(in.array(), 0, r);
-            }
-            in.clear();
-            r = peer.read(in);
-            if (r > 0) {
-                gotByPeer.write(in.array(), 0, r);
-            }
+            readInto(client, in, gotByClient);
+            readInto(peer, in, gotByPeer);
         }
         long deadline = System.nanoTime() + 10_000_000_000L;
         while ((gotByPeer.size() < sent.size() || gotByClient.size() < sentByPeer.size()) && System.nanoTime() < deadline) {
             sel.selectNow();
             sel.selectedKeys().clear();
-            in.clear();
-            int r = peer.read(in);
-            if (r > 0) {
-                gotByPeer.write(in.array(), 0, r);
-            }
-            in.clear();
-            r = client.read(in);
-            if (r > 0) {
-                gotByClient.write(in.array(), 0, r);
-            }
+            readInto(peer, in, gotByPeer);
+            readInto(client, in, gotByClient);
         }
         assertTrue(java.util.Arrays.equals(sent.toByteArray(), gotByPeer.toByteArray()),
                 "client -> peer: sent " + sent.size() + ", got " + gotByPeer.size() + " (seed " + seed + ")");
         assertTrue(java.util.Arrays.equals(sentByPeer.toByteArray(), gotByClient.toByteArray()),
                 "peer -> client: sent " + sentByPeer.size() + ", got " + gotByClient.size() + " (seed " + seed + ")");
         assertTrue(k.isValid());
+    }
+
+    /** One non-blocking read of {@code ch} through the heap buffer {@code in}, appended to {@code out}. */
+    private static void readInto(SocketChannel ch, ByteBuffer in, java.io.ByteArrayOutputStream out) throws IOException {
+        in.clear();
+        int r = ch.read(in);
+        if (r > 0) {
+            out.write(in.array(), 0, r);
+        }
     }
 
     @Test

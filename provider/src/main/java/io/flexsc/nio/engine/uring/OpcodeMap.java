@@ -34,6 +34,8 @@ final class OpcodeMap {
     static final int ACCEPT_DONTWAIT = 1 << 1;
 
     private final BitSet supported;
+    /** {@link #supported} as an array: {@link #opcode} runs for every call, twice. */
+    private final boolean[] usable;
     private final boolean curPos;
     private final boolean acceptDontwait;
 
@@ -53,6 +55,10 @@ final class OpcodeMap {
      */
     OpcodeMap(BitSet supported, boolean rwCurPos, boolean acceptDontwait) {
         this.supported = (BitSet) supported.clone();
+        this.usable = new boolean[Math.max(256, supported.length())];
+        for (int op = supported.nextSetBit(0); op >= 0; op = supported.nextSetBit(op + 1)) {
+            usable[op] = true;
+        }
         this.curPos = rwCurPos;
         this.acceptDontwait = acceptDontwait;
     }
@@ -79,7 +85,7 @@ final class OpcodeMap {
     /** The opcode that carries {@code c}, or {@link #FALLBACK}. */
     int opcode(Call c) {
         int op = map(c);
-        return op != FALLBACK && supported.get(op) ? op : FALLBACK;
+        return op >= 0 && usable[op] ? op : FALLBACK;
     }
 
     private int map(Call c) {

@@ -28,38 +28,68 @@ final class BufferPool {
 
     private static final Cleaner CLEANER = Cleaner.create();
 
+    /** One thread-local for every pool (fewer ThreadLocal lookups and collisions per select). */
+    private static final ThreadLocal<Local> LOCAL = ThreadLocal.withInitial(Local::new);
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
+    private final int id = POOLS.getAndIncrement();
     private final int size;
     private final ConcurrentLinkedQueue<ByteBuffer> shared = new ConcurrentLinkedQueue<>();
     private final AtomicInteger sharedCount = new AtomicInteger();
-    private final ThreadLocal<Local> local = ThreadLocal.withInitial(Local::new);
 
-    /** A thread's free buffers; the thread only. */
-    private static final class Cache implements Runnable {
+    /** A thread's free buffers of one pool; the thread only. */
+    private static final class Cache {
         final ByteBuffer[] free = new ByteBuffer[LOCAL_MAX];
         int count;
+    }
 
-        /** The thread is gone (its {@link Local} unreachable): free what it kept. */
+    /** A thread's caches, by pool id; freed when the thread's {@link Local} is unreachable. */
+    private static final class Caches implements Runnable {
+        Cache[] byPool = new Cache[4];
+
+        Cache of(int id) {
+            if (id >= byPool.length) {
+                byPool = java.util.Arrays.copyOf(byPool, Math.max(id + 1, byPool.length * 2));
+            }
+            Cache c = byPool[id];
+            if (c == null) {
+                c = new Cache();
+                byPool[id] = c;
+            }
+            return c;
+        }
+
+        /** The thread is gone: free what it kept. */
         @Override
         public void run() {
-            for (int i = 0; i < count; i++) {
-                NativeMemory.free(NativeMemory.address(free[i]));
-                free[i] = null;
+            for (Cache c : byPool) {
+                if (c == null) {
+                    continue;
+                }
+                for (int i = 0; i < c.count; i++) {
+                    NativeMemory.free(NativeMemory.address(c.free[i]));
+                    c.free[i] = null;
+                }
+                c.count = 0;
             }
-            count = 0;
         }
     }
 
-    /** The thread-local handle whose unreachability frees the cache. */
+    /** The thread-local handle whose unreachability frees the caches. */
     private static final class Local {
-        final Cache cache = new Cache();
+        final Caches caches = new Caches();
 
         Local() {
-            CLEANER.register(this, cache);
+            CLEANER.register(this, caches);
         }
     }
 
     BufferPool(int size) {
         this.size = size;
+    }
+
+    private Cache cache() {
+        return LOCAL.get().caches.of(id);
     }
 
     int size() {
@@ -68,7 +98,7 @@ final class BufferPool {
 
     /** A buffer of {@link #size()} bytes, contents undefined, position 0, limit the size. */
     ByteBuffer take() {
-        Cache c = local.get().cache;
+        Cache c = cache();
         if (c.count > 0) {
             ByteBuffer b = c.free[--c.count];
             c.free[c.count] = null;
@@ -84,7 +114,7 @@ final class BufferPool {
 
     /** Returns a buffer taken from this pool that no call uses any more. */
     void give(ByteBuffer b) {
-        Cache c = local.get().cache;
+        Cache c = cache();
         if (c.count < LOCAL_MAX) {
             c.free[c.count++] = b;
             return;
@@ -99,7 +129,7 @@ final class BufferPool {
 
     /** Free buffers in the calling thread's cache (tests). */
     int cachedHere() {
-        return local.get().cache.count;
+        return cache().count;
     }
 
     /** Free buffers in the shared pool (tests). */

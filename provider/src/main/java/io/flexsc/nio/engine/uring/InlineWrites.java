@@ -7,8 +7,10 @@ import io.flexsc.nio.ffi.SysNr;
  * What the engine has learned, per descriptor, about whether io_uring can complete a buffered
  * write inline (inside the io_uring_enter that submits it).
  *
- * <p>A file system without asynchronous buffered writes (ext4 among them; XFS has them since
- * Linux 6.0) makes io_uring hand every buffered write to an io-wq kernel thread. In a batch that
+ * <p>A file system without asynchronous buffered writes (ext4 and tmpfs among them) makes io_uring
+ * hand every buffered write to an io-wq kernel thread. Even XFS, which has had them since Linux 6.0,
+ * refused every one of 100,000 {@code RWF_NOWAIT} writes to a cached file on Linux 6.18 here (they
+ * presumably must update the file's times, which may block). In a batch that
  * is a thread hand-off and a wake-up per write, several times the cost of the {@code pwrite} the
  * caller would have made, so such writes are better run directly. The engine finds out by asking:
  * a positional write to a descriptor in state {@link #UNKNOWN} goes into the ring with
@@ -21,6 +23,8 @@ import io.flexsc.nio.ffi.SysNr;
  * stale state left by a file whose number now names a socket or a pipe never sends those
  * descriptors' writes the wrong way. Plain writes (files opened for APPEND) carry RWF_NOWAIT
  * always, and the engine runs a refused one directly rather than again through the ring.
+ *
+ * <p>An engine shares its table with its siblings (their rings meet the same descriptors).
  *
  * <p>The state is a hint, never a correctness matter: every route gives the system call's result.
  * A descriptor number can be reused for another file without the engine seeing the close, so one

@@ -114,17 +114,23 @@ public final class UringEngine implements SyscallEngine {
     private final AtomicInteger submitRole = new AtomicInteger(FREE);
     /** The reaper role's holder, or null; {@link #CLOSED} once closed. */
     private final AtomicReference<Thread> reaper = new AtomicReference<>();
+    /** The completion lock: FREE, HELD while a thread reads CQEs, SHUT once closed. */
+    private final AtomicInteger cqLock = new AtomicInteger(FREE);
     /** In-flight table: slot (the SQE's user_data) to call. */
     private final AtomicReferenceArray<Call> slots;
     /** The thread whose io_uring_enter submitted the slot's call (null in SQPOLL mode). */
     private final AtomicReferenceArray<Thread> submitters;
     /** Whether the slot's SQE carries a "don't wait" flag the caller did not ask for. */
     private final boolean[] nowaitSlots;
+    /** Rings of their own for threads' explicit batches (root engine only; null: none). */
+    private final ThreadRings threadRings;
     /** Per descriptor: whether io_uring completes its writes inline or punts them to io-wq. */
-    private final InlineWrites writes = new InlineWrites();
-    /** struct stat for the reaper's descriptor checks. */
+    private final InlineWrites writes;
+    /** struct stat for the completion lock holder's descriptor checks. */
     private final long statBuf;
     private final AtomicInteger inflight = new AtomicInteger();
+    /** Threads in {@link #await} whose calls were not done at once. */
+    private final AtomicInteger awaiting = new AtomicInteger();
     private final int capacity;
     /** Next slot to try; submitter role only. */
     private int cursor;
@@ -143,13 +149,17 @@ public final class UringEngine implements SyscallEngine {
      * @throws Ring.SetupException if the ring cannot be set up
      */
     UringEngine(UringConfig config) throws Ring.SetupException {
-        this(config, null);
+        this(config, null, new InlineWrites());
     }
 
-    /** With {@code sharedStats} non-null, counts into those (a sibling's) and publishes nothing. */
-    private UringEngine(UringConfig config, EngineStats sharedStats) throws Ring.SetupException {
+    /**
+     * With {@code sharedStats} non-null, a sibling: counts into those and publishes nothing. What is
+     * learned about descriptors' writes ({@code writes}) is shared between an engine and its siblings.
+     */
+    private UringEngine(UringConfig config, EngineStats sharedStats, InlineWrites writes) throws Ring.SetupException {
         this.config = config;
         this.stats = sharedStats != null ? sharedStats : new EngineStats(NAME);
+        this.writes = writes;
         Ring r;
         String note;
         if (config.sqpoll()) {
@@ -188,6 +198,9 @@ public final class UringEngine implements SyscallEngine {
         a.putLong(Uring.GEA_TS, waitArg + Uring.GETEVENTS_ARG_SIZE);
         a.putLong(Uring.GETEVENTS_ARG_SIZE, REAP_WAIT_NANOS / 1_000_000_000L);
         a.putLong(Uring.GETEVENTS_ARG_SIZE + 8, REAP_WAIT_NANOS % 1_000_000_000L);
+        this.threadRings = sharedStats == null && !sqpoll && ThreadRings.DEFAULT_MAX > 0
+                ? new ThreadRings(ThreadRings.DEFAULT_MAX, this::openThreadRing)
+                : null;
         if (sharedStats == null) {
             EngineStatsRegistry.publish(stats);
         }
@@ -214,12 +227,28 @@ public final class UringEngine implements SyscallEngine {
             return this;
         }
         try {
-            return new UringEngine(config, stats);
+            return new UringEngine(config, stats, writes);
         } catch (Ring.SetupException e) {
             LOG.log(System.Logger.Level.WARNING, "flexsc uring: no ring of its own for a selector ({0}); it shares the engine's",
                     e.getMessage());
             return this;
         }
+    }
+
+    /** A ring for one thread's explicit batches, counting into this engine's stats; null if refused. */
+    private UringEngine openThreadRing() {
+        try {
+            return new UringEngine(config, stats, writes);
+        } catch (Ring.SetupException e) {
+            LOG.log(System.Logger.Level.DEBUG, "flexsc uring: no ring of its own for {0} ({1}); it uses the shared one",
+                    Thread.currentThread().getName(), e.getMessage());
+            return null;
+        }
+    }
+
+    /** Rings of their own that threads' explicit batches use now. */
+    int threadRingCount() {
+        return threadRings == null ? 0 : threadRings.size();
     }
 
     /** The ring's shape and what the engine uses, for logs and diagnostics. */
@@ -276,6 +305,13 @@ public final class UringEngine implements SyscallEngine {
         Objects.checkFromToIndex(from, to, calls.length);
         if (closed) {
             throw new EngineClosedException(NAME);
+        }
+        if (threadRings != null && to - from > 1) {
+            UringEngine own = threadRings.current();
+            if (own != null) {
+                own.executeBatch(calls, from, to);
+                return;
+            }
         }
         for (int i = from; i < to; i++) {
             try {
@@ -343,7 +379,8 @@ public final class UringEngine implements SyscallEngine {
 
     /**
      * Hands {@code calls[from..to)} to the kernel: as submitter if the role is free (or, with
-     * {@code waitForRole}, once it is), else through the queue for the current submitter.
+     * {@code waitForRole}, frees within a short spin), else through the queue for the current
+     * submitter.
      */
     private void submit(Call[] calls, int from, int to, boolean waitForRole) {
         Waiter w = waiters.get();
@@ -351,9 +388,15 @@ public final class UringEngine implements SyscallEngine {
             calls[i].engineTag = w;
         }
         boolean mine = submitRole.compareAndSet(FREE, HELD);
-        if (!mine && waitForRole) {
-            Waiting.awaitCondition(() -> submitRole.get() == SHUT || submitRole.compareAndSet(FREE, HELD), 50_000);
-            mine = submitRole.get() != SHUT; // it returned either holding the role or seeing it shut
+        for (int k = 0; !mine && waitForRole && k < ROLE_SPINS; k++) {
+            // A short wait keeps a batch in one entry; a longer one would spin on a core that the
+            // holder, descheduled, needs: then the batch goes through the queue to the holder.
+            int r = submitRole.get();
+            if (r == SHUT) {
+                break;
+            }
+            Thread.onSpinWait();
+            mine = r == FREE && submitRole.compareAndSet(FREE, HELD);
         }
         if (mine) {
             try {
@@ -501,15 +544,38 @@ public final class UringEngine implements SyscallEngine {
 
     /** Waits until {@code calls[from..to)} are done, reaping when the role is free. */
     private void await(Call[] calls, int from, int to) {
-        Waiter me = null;
         int i = from;
-        int round = 0;
+        while (i < to && calls[i].isDone()) {
+            i++;
+        }
+        if (i == to) {
+            return;
+        }
+        // With at least as many waiters as cores, a spinning waiter holds a core that the thread it
+        // waits for (a submitter or reaper, descheduled) needs: yield instead.
+        boolean crowded = awaiting.incrementAndGet() >= CPUS;
+        try {
+            awaitSlow(calls, i, to, crowded ? Waiting.SPINS : 0);
+        } finally {
+            awaiting.decrementAndGet();
+        }
+    }
+
+    private void awaitSlow(Call[] calls, int i, int to, int firstRound) {
+        Waiter me = null;
+        int round = firstRound;
         while (true) {
             while (i < to && calls[i].isDone()) {
                 i++;
             }
             if (i == to) {
                 return;
+            }
+            // Completions already in the CQ (most calls complete inside the io_uring_enter that
+            // submits them): reap them at once rather than wait for the reaper to be scheduled.
+            if (((round - firstRound) & HELP_MASK) == 0 && tryReapReady()) {
+                round++;
+                continue;
             }
             if (reaper.get() == null && reaper.compareAndSet(null, Thread.currentThread())) {
                 try {
@@ -535,14 +601,39 @@ public final class UringEngine implements SyscallEngine {
                     LockSupport.parkNanos(this, PARK_NANOS);
                 }
                 me.parked = false;
+                round = Waiting.SPINS; // after a park, yield and look at the CQ again before the next
             }
         }
+    }
+
+    private static final int CPUS = Runtime.getRuntime().availableProcessors();
+
+    /** How long an explicit batch spins for the submitter role before it queues its calls. */
+    private static final int ROLE_SPINS = 256;
+
+    /** A waiter that cannot be the reaper looks at the CQ every this many + 1 rounds. */
+    private static final int HELP_MASK = 15;
+
+    /**
+     * Reaps what is in the CQ if the completion lock is free: true if it took the lock. Any thread
+     * may; only the reaper role waits in the kernel.
+     */
+    private boolean tryReapReady() {
+        if (cqLock.get() != FREE || !cqLock.compareAndSet(FREE, HELD)) {
+            return false;
+        }
+        try {
+            reapReady();
+        } finally {
+            cqLock.compareAndSet(HELD, FREE);
+        }
+        return true;
     }
 
     /** Reaper role held: reaps until {@code calls[i..to)} are done; returns the first not done. */
     private int reap(Call[] calls, int i, int to) {
         while (true) {
-            reapReady();
+            boolean reaped = tryReapReady();
             while (i < to && calls[i].isDone()) {
                 i++;
             }
@@ -554,6 +645,8 @@ public final class UringEngine implements SyscallEngine {
             }
             if (ring.cqReady() == 0) {
                 waitInKernel();
+            } else if (!reaped) {
+                Thread.yield(); // another thread is reaping what is there
             }
         }
     }
@@ -570,7 +663,7 @@ public final class UringEngine implements SyscallEngine {
         }
     }
 
-    /** Reaper role held: completes every ready CQE's call. */
+    /** Completion lock held: completes every ready CQE's call. */
     private void reapReady() {
         int n = ring.cqReady();
         if (n > 0) {
@@ -643,7 +736,7 @@ public final class UringEngine implements SyscallEngine {
     private static final int S_IFBLK = 060000;
 
     /**
-     * Reaper role held: whether the call's descriptor makes EAGAIN the system call's answer: it is
+     * Completion lock held: whether the call's descriptor makes EAGAIN the system call's answer: it is
      * O_NONBLOCK and, for the read/write family, not a regular file or block device (where the
      * system call ignores O_NONBLOCK and waits for the disk).
      */
@@ -660,13 +753,13 @@ public final class UringEngine implements SyscallEngine {
         return type >= 0 && type != S_IFREG && type != S_IFBLK;
     }
 
-    /** Reaper role held: whether {@code fd} is a regular file or a block device. */
+    /** Completion lock held: whether {@code fd} is a regular file or a block device. */
     private boolean isFileOrBlockDevice(int fd) {
         int type = fileType(fd);
         return type == S_IFREG || type == S_IFBLK;
     }
 
-    /** Reaper role held: the S_IFMT bits of {@code fd}'s mode, or -1 if fstat fails. */
+    /** Completion lock held: the S_IFMT bits of {@code fd}'s mode, or -1 if fstat fails. */
     private int fileType(int fd) {
         long r = io.flexsc.nio.ffi.RawSyscall.invoke(io.flexsc.nio.ffi.SysNr.FSTAT, fd, statBuf, 0, 0, 0, 0);
         if (Errno.isError(r)) {
@@ -729,6 +822,9 @@ public final class UringEngine implements SyscallEngine {
                 return;
             }
             closed = true;
+            if (threadRings != null) {
+                threadRings.close(); // each waits for, then cancels, the batch in it
+            }
             // 1. The submit side, for good; whoever holds it finishes its entry first.
             Waiting.awaitCondition(() -> submitRole.compareAndSet(FREE, SHUT), 100_000);
             // 2. Queued calls never reached the kernel.
@@ -750,6 +846,7 @@ public final class UringEngine implements SyscallEngine {
             // 4. The completion side, for good: wake a reaper waiting in the kernel, wait for it to leave.
             postInternal(Uring.OP_NOP, 0);
             Waiting.awaitCondition(() -> reaper.compareAndSet(null, CLOSED), 1_000_000);
+            Waiting.awaitCondition(() -> cqLock.compareAndSet(FREE, SHUT), 100_000);
             reapReady();
             for (int s = 0; s < capacity; s++) {
                 Call left = slots.getAndSet(s, null);
@@ -778,7 +875,7 @@ public final class UringEngine implements SyscallEngine {
             }
             if (reaper.get() == null && reaper.compareAndSet(null, Thread.currentThread())) {
                 try {
-                    reapReady();
+                    tryReapReady();
                     if (inflight.get() > 0 && ring.cqReady() == 0) {
                         waitInKernel();
                     }

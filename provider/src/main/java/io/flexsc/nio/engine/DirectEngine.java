@@ -44,6 +44,11 @@ public final class DirectEngine implements SyscallEngine {
             {SysNr.PREAD64, 4}, {SysNr.PWRITE64, 4}, {SysNr.READV, 3}, {SysNr.WRITEV, 3}, {SysNr.GETPID, 0},
             {SysNr.FCNTL, 3}, {SysNr.FSYNC, 1}, {SysNr.FDATASYNC, 1}, {SysNr.FTRUNCATE, 2},
             {SysNr.OPENAT, 4}, {SysNr.UNLINKAT, 3}, {SysNr.SENDFILE, 4}, {SysNr.FALLOCATE, 4},
+            {SysNr.SOCKET, 3}, {SysNr.CONNECT, 3}, {SysNr.ACCEPT, 3}, {SysNr.ACCEPT4, 4},
+            {SysNr.SENDMSG, 3}, {SysNr.RECVMSG, 3}, {SysNr.SHUTDOWN, 2}, {SysNr.BIND, 3},
+            {SysNr.LISTEN, 2}, {SysNr.GETSOCKNAME, 3}, {SysNr.GETPEERNAME, 3}, {SysNr.SOCKETPAIR, 4},
+            {SysNr.EPOLL_CREATE1, 1}, {SysNr.EPOLL_WAIT, 4}, {SysNr.EPOLL_CTL, 4}, {SysNr.EVENTFD2, 2},
+            {SysNr.DUP, 1}, {SysNr.DUP3, 3}, {SysNr.PIPE2, 2},
         };
         for (int[] k : known) {
             a[k[0]] = (byte) k[1];
@@ -58,6 +63,16 @@ public final class DirectEngine implements SyscallEngine {
         }
         if (arity == 4) {
             return RawSyscall.invoke4(nr, a0, a1, a2, a3);
+        }
+        if (a4 == 0 && a0 == (int) a0 && a3 == (int) a3) {
+            // Without an address the kernel reads neither address argument: the C library's
+            // four-parameter recv/send make the same system call.
+            if (nr == SysNr.RECVFROM) {
+                return RawSyscall.recv((int) a0, a1, a2, (int) a3);
+            }
+            if (nr == SysNr.SENDTO) {
+                return RawSyscall.send((int) a0, a1, a2, (int) a3);
+            }
         }
         return RawSyscall.invoke(nr, a0, a1, a2, a3, a4, a5);
     }

@@ -25,6 +25,12 @@ public final class RawSyscall {
         // No (nr, a0..a4) overload: jnr-ffi 2.2.17's x86_64 stub corrupts the sixth argument of a
         // six-parameter binding (jnr-ffi issue #181). Five-argument calls use the seven-parameter form.
         @SaveError long syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
+
+        /** The C library's {@code recv(2)}: {@code recvfrom} without an address, in four parameters. */
+        @SaveError long recv(int fd, long buf, long len, int flags);
+
+        /** The C library's {@code send(2)}: {@code sendto} without an address, in four parameters. */
+        @SaveError long send(int fd, long buf, long len, int flags);
     }
 
     private static final class Holder {
@@ -46,6 +52,21 @@ public final class RawSyscall {
     /** Three-argument form: the read/write family's shape, the common case. */
     public static long invoke3(int nr, long a0, long a1, long a2) {
         long r = Holder.LIB.syscall(nr, a0, a1, a2);
+        return r == -1 ? -(long) Holder.RUNTIME.getLastError() : r;
+    }
+
+    /**
+     * {@code recvfrom(fd, buf, len, flags, NULL, NULL)} as {@code recv}: JNR's seven-parameter
+     * binding allocates an invocation buffer per call and is the slowest form.
+     */
+    public static long recv(int fd, long buf, long len, int flags) {
+        long r = Holder.LIB.recv(fd, buf, len, flags);
+        return r == -1 ? -(long) Holder.RUNTIME.getLastError() : r;
+    }
+
+    /** {@code sendto(fd, buf, len, flags, NULL, 0)} as {@code send}; see {@link #recv}. */
+    public static long send(int fd, long buf, long len, int flags) {
+        long r = Holder.LIB.send(fd, buf, len, flags);
         return r == -1 ? -(long) Holder.RUNTIME.getLastError() : r;
     }
 

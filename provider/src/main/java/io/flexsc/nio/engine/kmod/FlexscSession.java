@@ -164,7 +164,7 @@ final class FlexscSession implements AutoCloseable {
 
     /** Wakes sleeping syscall threads (FLEXSC_IOC_WAKE). */
     void wake() {
-        RawSyscall.invoke(SysNr.IOCTL, fd, IOC_WAKE, 0, 0, 0, 0);
+        RawSyscall.invoke3(SysNr.IOCTL, fd, IOC_WAKE, 0);
     }
 
     /**
@@ -176,7 +176,7 @@ final class FlexscSession implements AutoCloseable {
         w.putInt(WORK_SPIN_US, spinUs);
         w.putInt(WORK_FLAGS, 0);
         w.putInt(WORK_REASON, 0);
-        return RawSyscall.invoke(SysNr.IOCTL, fd, IOC_WORK, workArg, 0, 0, 0);
+        return RawSyscall.invoke3(SysNr.IOCTL, fd, IOC_WORK, workArg);
     }
 
     /** Sleeps in the kernel until entry {@code index} is done or {@code timeoutNs} passes. */
@@ -185,7 +185,7 @@ final class FlexscSession implements AutoCloseable {
         w.putInt(WAIT_INDEX, index);
         w.putInt(WAIT_FLAGS, 0);
         w.putLong(WAIT_TIMEOUT_NS, timeoutNs);
-        return RawSyscall.invoke(SysNr.IOCTL, fd, IOC_WAIT, waitArg, 0, 0, 0);
+        return RawSyscall.invoke3(SysNr.IOCTL, fd, IOC_WAIT, waitArg);
     }
 
     /** Makes every current and later FLEXSC_IOC_WORK return (FLEXSC_IOC_STOP). */

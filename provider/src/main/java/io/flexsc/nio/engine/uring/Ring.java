@@ -301,8 +301,16 @@ final class Ring implements AutoCloseable {
 
     // ---- the kernel ----
 
-    /** {@code io_uring_enter}; returns its raw result. */
+    /**
+     * {@code io_uring_enter}; returns its raw result. Without {@code IORING_ENTER_GETEVENTS} the
+     * kernel reads neither {@code arg} nor {@code argSize} (both only describe a wait), so such a
+     * call goes through the five-parameter binding: JNR's seven-parameter one allocates an
+     * invocation buffer per call.
+     */
     long enter(int toSubmit, int minComplete, int flags, long arg, long argSize) {
+        if ((flags & Uring.ENTER_GETEVENTS) == 0 && arg == 0 && argSize == 0) {
+            return RawSyscall.invoke4(SysNr.IO_URING_ENTER, fd, toSubmit, minComplete, flags);
+        }
         return RawSyscall.invoke(SysNr.IO_URING_ENTER, fd, toSubmit, minComplete, flags, arg, argSize);
     }
 

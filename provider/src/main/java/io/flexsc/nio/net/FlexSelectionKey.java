@@ -26,6 +26,8 @@ final class FlexSelectionKey extends AbstractSelectionKey {
     boolean inAttention;
     /** The selector's select number in which epoll reported this key; selector thread only. */
     long seenInSelect = -1;
+    /** Slot in the selector's {@link SelectedKeySet}, or -1 when not selected; selector lock held. */
+    int selectedIndex = -1;
 
     FlexSelectionKey(SelectableChannel channel, FlexSelector selector) {
         this.channel = channel;

@@ -19,8 +19,6 @@ import java.util.AbstractSet;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Set;
@@ -65,10 +63,11 @@ final class FlexSelector extends AbstractSelector {
 
     private final Set<SelectionKey> keys = ConcurrentHashMap.newKeySet();
     private final Set<SelectionKey> publicKeys = new Ungrowable(keys, false);
-    private final Set<SelectionKey> selectedKeys = new HashSet<>();
-    private final Set<SelectionKey> publicSelectedKeys = new Ungrowable(selectedKeys, true);
+    private final SelectedKeySet selectedKeys = new SelectedKeySet();
+    /** What {@code selectedKeys()} returns: the set itself, which refuses additions. */
+    private final Set<SelectionKey> publicSelectedKeys = selectedKeys;
     /** fd -> key of registered descriptors; selector thread (holding this) only. */
-    private final HashMap<Integer, FlexSelectionKey> fdToKey = new HashMap<>();
+    private final FdKeyTable fdToKey = new FdKeyTable();
 
     private final Object updateLock = new Object();
     private ArrayDeque<FlexSelectionKey> updateKeys = new ArrayDeque<>();
@@ -749,7 +748,7 @@ final class FlexSelector extends AbstractSelector {
             return 0;
         }
         k.readyOpsRaw(ready);
-        selectedKeys.add(k);
+        selectedKeys.addKey(k);
         return 1;
     }
 

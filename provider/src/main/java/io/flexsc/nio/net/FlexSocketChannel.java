@@ -55,6 +55,9 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
     private volatile boolean inputClosed;
     private volatile boolean outputClosed;
     private Socket adaptor;
+    /** The one-element arrays that single-buffer reads and writes use (under the read/write lock). */
+    private final ByteBuffer[] readOne = new ByteBuffer[1];
+    private final ByteBuffer[] writeOne = new ByteBuffer[1];
     /** Read timeout for the socket adaptor, millis (0: none). */
     volatile int readTimeout;
 
@@ -521,7 +524,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("Read-only buffer");
         }
-        return (int) read(new ByteBuffer[] {dst}, 0, 1, true);
+        return (int) read(dst, null, 0, 1);
     }
 
     @Override
@@ -532,11 +535,17 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                 throw new IllegalArgumentException("Read-only buffer");
             }
         }
-        return read(dsts, offset, length, false);
+        return read(null, dsts, offset, length);
     }
 
-    private long read(ByteBuffer[] dsts, int offset, int length, boolean single) throws IOException {
+    /** Reads into {@code one}, or into {@code dsts[offset..offset+length)} if it is null. */
+    private long read(ByteBuffer one, ByteBuffer[] dsts, int offset, int length) throws IOException {
+        boolean single = one != null;
         fds.readLock.lock();
+        if (single) {
+            dsts = readOne; // read lock held: the array is this reader's
+            dsts[0] = one;
+        }
         try {
             boolean blocking = isBlocking();
             long n = 0;
@@ -599,6 +608,9 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                 }
             }
         } finally {
+            if (single && fds.readLock.isHeldByCurrentThread()) {
+                readOne[0] = null; // (a blocking read released the lock early; the next read clears it)
+            }
             FdState.unlockIfHeld(fds.readLock);
         }
     }
@@ -617,17 +629,23 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
     @Override
     public int write(ByteBuffer src) throws IOException {
         Objects.requireNonNull(src);
-        return (int) write(new ByteBuffer[] {src}, 0, 1, true);
+        return (int) write(src, null, 0, 1);
     }
 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, srcs.length);
-        return write(srcs, offset, length, false);
+        return write(null, srcs, offset, length);
     }
 
-    private long write(ByteBuffer[] srcs, int offset, int length, boolean single) throws IOException {
+    /** Writes from {@code one}, or from {@code srcs[offset..offset+length)} if it is null. */
+    private long write(ByteBuffer one, ByteBuffer[] srcs, int offset, int length) throws IOException {
+        boolean single = one != null;
         fds.writeLock.lock();
+        if (single) {
+            srcs = writeOne; // write lock held: the array is this writer's
+            srcs[0] = one;
+        }
         try {
             boolean blocking = isBlocking();
             long n = 0;
@@ -682,6 +700,9 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                 }
             }
         } finally {
+            if (single && fds.writeLock.isHeldByCurrentThread()) {
+                writeOne[0] = null; // (a blocking write released the lock early; the next write clears it)
+            }
             FdState.unlockIfHeld(fds.writeLock);
         }
     }

@@ -333,6 +333,37 @@ public final class UringEngine implements SyscallEngine {
             runDirect(calls[from]);
             return;
         }
+        if (n <= Long.SIZE) {
+            // Which calls run directly, decided once (InlineWrites' re-probe makes the answer vary),
+            // kept in a mask: a batch is not copied (a selector's ends with an epoll_wait, which
+            // the ring does not carry before Linux 6.15).
+            long direct = 0;
+            for (int i = from; i < to; i++) {
+                Call c = calls[i];
+                forgetIfClose(c);
+                if (!carries(c) || writes.runDirect(c)) {
+                    direct |= 1L << (i - from);
+                }
+            }
+            for (int i = from; i < to; ) { // each run of carried calls goes in
+                if ((direct & (1L << (i - from))) != 0) {
+                    i++;
+                    continue;
+                }
+                int j = i + 1;
+                while (j < to && (direct & (1L << (j - from))) == 0) {
+                    j++;
+                }
+                submit(calls, i, j, true);
+                i = j;
+            }
+            for (long d = direct; d != 0; d &= d - 1) {
+                stats.fallback();
+                runDirect(calls[from + Long.numberOfTrailingZeros(d)]);
+            }
+            await(calls, from, to); // the direct ones are done already
+            return;
+        }
         Call[] carried = new Call[n];
         Call[] direct = null;
         int m = 0;
@@ -742,7 +773,7 @@ public final class UringEngine implements SyscallEngine {
      */
     private boolean nonBlocking(Call c) {
         int fd = (int) c.a0();
-        long fl = io.flexsc.nio.ffi.RawSyscall.invoke(io.flexsc.nio.ffi.SysNr.FCNTL, fd, F_GETFL, 0, 0, 0, 0);
+        long fl = io.flexsc.nio.ffi.RawSyscall.invoke3(io.flexsc.nio.ffi.SysNr.FCNTL, fd, F_GETFL, 0);
         if (Errno.isError(fl) || (fl & O_NONBLOCK) == 0) {
             return false;
         }
@@ -761,7 +792,7 @@ public final class UringEngine implements SyscallEngine {
 
     /** Completion lock held: the S_IFMT bits of {@code fd}'s mode, or -1 if fstat fails. */
     private int fileType(int fd) {
-        long r = io.flexsc.nio.ffi.RawSyscall.invoke(io.flexsc.nio.ffi.SysNr.FSTAT, fd, statBuf, 0, 0, 0, 0);
+        long r = io.flexsc.nio.ffi.RawSyscall.invoke3(io.flexsc.nio.ffi.SysNr.FSTAT, fd, statBuf, 0);
         if (Errno.isError(r)) {
             return -1;
         }

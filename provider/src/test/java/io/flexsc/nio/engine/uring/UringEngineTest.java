@@ -165,6 +165,35 @@ class UringEngineTest {
         }
     }
 
+    /** Mixed batches of every shape, up to and beyond 64 calls (the engine's two ways of splitting). */
+    @Test
+    void mixedBatchesOfAnyShapeAndSizeRunEachCallOnce() throws Exception {
+        int devnull = sys.open(Path.of("/dev/null"), Sys.O_WRONLY);
+        ByteBuffer b = buf(128);
+        long pid = ProcessHandle.current().pid();
+        java.util.Random rnd = new java.util.Random(42);
+        try (UringEngine e = UringEngineFactory.create(config())) {
+            for (int n : new int[] {2, 3, 63, 64, 65, 100}) {
+                for (int round = 0; round < 20; round++) {
+                    Call[] calls = new Call[n + 2];
+                    boolean[] direct = new boolean[n + 2];
+                    for (int i = 1; i <= n; i++) {
+                        direct[i] = rnd.nextBoolean();
+                        calls[i] = direct[i] ? Call.of(SysNr.GETPID) : Call.of(SysNr.WRITE, devnull, addr(b), i);
+                    }
+                    long fallbacks = e.stats().getFallbacks();
+                    e.executeBatch(calls, 1, n + 1);
+                    int expectedDirect = 0;
+                    for (int i = 1; i <= n; i++) {
+                        assertEquals(direct[i] ? pid : i, calls[i].result(), "n=" + n + " call " + i);
+                        expectedDirect += direct[i] ? 1 : 0;
+                    }
+                    assertEquals(fallbacks + expectedDirect, e.stats().getFallbacks(), "each direct call once, n=" + n);
+                }
+            }
+        }
+    }
+
     /**
      * The first positional writes to a file go into the ring with RWF_NOWAIT to learn whether io_uring
      * completes them inline. Where it cannot (ext4 has no asynchronous buffered writes; the host's

@@ -83,11 +83,20 @@ public final class Engines {
         throw new EngineUnavailableException("no flexsc engine can start: " + String.join("; ", passedOver));
     }
 
+    /** The thread choosing the process-wide engine, while it does. */
+    private static volatile Thread initializer;
+
     private static final class Shared {
         static final Selection SELECTION = init();
 
         private static Selection init() {
-            Selection s = select(requested());
+            initializer = Thread.currentThread();
+            Selection s;
+            try {
+                s = select(requested());
+            } finally {
+                initializer = null;
+            }
             LOG.log(System.Logger.Level.INFO, "flexsc-nio: using the {0} engine ({1})", s.engine().name(), s.reason());
             return s;
         }
@@ -99,6 +108,15 @@ public final class Engines {
      */
     public static SyscallEngine shared() {
         return Shared.SELECTION.engine();
+    }
+
+    /**
+     * Whether the calling thread is choosing the process-wide engine right now: then
+     * {@link #shared()} cannot answer on this thread (start-up reads files, and with the file-system
+     * provider installed those reads come back here); callers use the built-in path meanwhile.
+     */
+    public static boolean choosingOnThisThread() {
+        return initializer == Thread.currentThread();
     }
 
     /** Why the process-wide engine was chosen. */

@@ -49,8 +49,8 @@ final class FsEngine {
             if (state == READY) {
                 return engine;
             }
-            if (state == FAILED || starter == Thread.currentThread()) {
-                return null;
+            if (state == FAILED || starter == Thread.currentThread() || Engines.choosingOnThisThread()) {
+                return null; // (the last two: start-up's own file reads, which use the built-in path)
             }
             starter = Thread.currentThread();
             // Start-up loads native code through file channels of its own; an interrupt pending on

@@ -1,6 +1,7 @@
 package io.flexsc.nio.fs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -106,6 +107,18 @@ class ChildJvmTest {
         assertEquals("IllegalArgumentException", ours.get("ofString"), ours.get("output"));
         assertEquals("IllegalArgumentException", ours.get("ofPath"), ours.get("output"));
         assertEquals("ExceptionInInitializerError", ours.get("open"), ours.get("output"));
+    }
+
+    /** The engine's start-up reads files; begun by a socket, those reads must not cost the file provider its engine. */
+    @Test
+    void anEngineStartedByASocketStillCarriesFileChannels() throws Exception {
+        Map<String, String> ours = run(SocketFirstProbe.class.getName(), dir.resolve("sockfirst"), PROP,
+                "-Djava.nio.channels.spi.SelectorProvider=io.flexsc.nio.net.FlexSelectorProvider");
+        assertEquals("io.flexsc.nio.net.FlexSelectorProvider", ours.get("selector"), ours.get("output"));
+        assertEquals("after", ours.get("read"), ours.get("output"));
+        assertEquals("false", ours.get("fellBack"), ours.get("output"));
+        assertEquals("true", ours.get("engine"), ours.get("output"));
+        assertFalse(ours.get("output").contains("fall back"), ours.get("output"));
     }
 
     @Test

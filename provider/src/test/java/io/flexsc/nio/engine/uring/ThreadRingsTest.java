@@ -10,15 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.flexsc.nio.engine.Call;
 import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.ffi.SysNr;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,18 +30,6 @@ class ThreadRingsTest {
 
     static UringEngine engine() throws Exception {
         return UringEngineFactory.create(UringEngineTest.config());
-    }
-
-    static long ringFds() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.filter(p -> {
-                try {
-                    return Files.readSymbolicLink(p).toString().equals("anon_inode:[io_uring]");
-                } catch (IOException gone) {
-                    return false;
-                }
-            }).count();
-        }
     }
 
     /** A batch of {@code n} 8-byte writes to {@code fd}, each checked. */
@@ -70,7 +55,7 @@ class ThreadRingsTest {
     void eachThreadsBatchesGoToARingOfItsOwnAndCountOnce() throws Exception {
         int devnull = sys.open(Path.of("/dev/null"), Sys.O_WRONLY);
         ByteBuffer b = Sys.buf(8);
-        long fdsBefore = ringFds();
+        long fdsBefore = Sys.ringFds();
         try (UringEngine e = engine()) {
             assertEquals(0, e.threadRingCount());
             e.execute(Call.of(SysNr.WRITE, devnull, Sys.addr(b), 8)); // lone calls use the shared ring
@@ -97,9 +82,9 @@ class ThreadRingsTest {
             assertTrue(e.threadRingCount() >= 1 && e.threadRingCount() <= 4, "rings: " + e.threadRingCount());
             assertEquals(1 + 8 + 8 + 3 * 16, e.stats().getCalls(), "every call counted once: " + e.stats());
             assertTrue(e.stats().multiCallBatches() >= 5, "each batch in one entry: " + e.stats());
-            assertEquals(fdsBefore + 1 + e.threadRingCount(), ringFds(), "one ring fd each");
+            assertEquals(fdsBefore + 1 + e.threadRingCount(), Sys.ringFds(), "one ring fd each");
         }
-        assertEquals(fdsBefore, ringFds(), "closing the engine closes the threads' rings");
+        assertEquals(fdsBefore, Sys.ringFds(), "closing the engine closes the threads' rings");
     }
 
     @Test

@@ -58,9 +58,9 @@ final class Batched {
     /** {@link #readAhead} result: nothing buffered, ask the kernel. */
     static final long NOTHING = Long.MIN_VALUE;
 
-    /** Direct buffers of queue and read-ahead size, kept while unused (bounded). */
     /**
-     * Queues and read-ahead buffers start small and grow when a write or a read needs more, as
+     * Native buffers of queue and read-ahead size, pooled while unused (bounded). Queues and
+     * read-ahead buffers start small and grow when a write or a read needs more, as
      * most connections move a few messages per select: a page each instead of the full size keeps
      * memory near the JDK's at 1,000 connections.
      */

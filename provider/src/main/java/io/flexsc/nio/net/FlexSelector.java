@@ -15,12 +15,10 @@ import java.nio.channels.Selector;
 import java.nio.channels.spi.AbstractSelectableChannel;
 import java.nio.channels.spi.AbstractSelector;
 import java.nio.channels.spi.SelectorProvider;
-import java.util.AbstractSet;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Iterator;
 import java.util.Objects;
+import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -62,7 +60,7 @@ final class FlexSelector extends AbstractSelector {
     private final SyscallEngine engine;
 
     private final Set<SelectionKey> keys = ConcurrentHashMap.newKeySet();
-    private final Set<SelectionKey> publicKeys = new Ungrowable(keys, false);
+    private final Set<SelectionKey> publicKeys = Collections.unmodifiableSet(keys);
     private final SelectedKeySet selectedKeys = new SelectedKeySet();
     /** What {@code selectedKeys()} returns: the set itself, which refuses additions. */
     private final Set<SelectionKey> publicSelectedKeys = selectedKeys;
@@ -846,58 +844,6 @@ final class FlexSelector extends AbstractSelector {
     private void closeOwnEngine() {
         if (engine != NetSys.engine()) {
             engine.close();
-        }
-    }
-
-    /** A set view that cannot grow; removal only if allowed (the JDK's ungrowable sets). */
-    private static final class Ungrowable extends AbstractSet<SelectionKey> {
-        private final Set<SelectionKey> s;
-        private final boolean removable;
-
-        Ungrowable(Set<SelectionKey> s, boolean removable) {
-            this.s = s;
-            this.removable = removable;
-        }
-
-        @Override public int size() { return s.size(); }
-        @Override public boolean isEmpty() { return s.isEmpty(); }
-        @Override public boolean contains(Object o) { return s.contains(o); }
-        @Override public Object[] toArray() { return s.toArray(); }
-        @Override public <T> T[] toArray(T[] a) { return s.toArray(a); }
-        @Override public boolean containsAll(Collection<?> c) { return s.containsAll(c); }
-        @Override public boolean add(SelectionKey o) { throw new UnsupportedOperationException(); }
-        @Override public boolean addAll(Collection<? extends SelectionKey> c) { throw new UnsupportedOperationException(); }
-
-        @Override
-        public boolean remove(Object o) {
-            if (!removable) {
-                throw new UnsupportedOperationException();
-            }
-            return s.remove(o);
-        }
-
-        @Override
-        public void clear() {
-            if (!removable) {
-                throw new UnsupportedOperationException();
-            }
-            s.clear();
-        }
-
-        @Override
-        public Iterator<SelectionKey> iterator() {
-            Iterator<SelectionKey> it = s.iterator();
-            return new Iterator<>() {
-                @Override public boolean hasNext() { return it.hasNext(); }
-                @Override public SelectionKey next() { return it.next(); }
-                @Override
-                public void remove() {
-                    if (!removable) {
-                        throw new UnsupportedOperationException();
-                    }
-                    it.remove();
-                }
-            };
         }
     }
 }

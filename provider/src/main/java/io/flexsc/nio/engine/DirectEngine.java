@@ -28,6 +28,11 @@ public final class DirectEngine implements SyscallEngine {
         return invoke(call.nr(), call.a0(), call.a1(), call.a2(), call.a3(), call.a4(), call.a5());
     }
 
+    /** {@link #run(Call)} without a {@link Call}: system call {@code nr} on this thread, raw result. */
+    public static long run(int nr, long a0, long a1, long a2, long a3, long a4, long a5) {
+        return invoke(nr, a0, a1, a2, a3, a4, a5);
+    }
+
     /**
      * How many arguments each system call reads, for those where fewer than six are read; others
      * get all six. JNR's seven-parameter binding of {@code syscall(2)} is several microseconds

@@ -46,14 +46,19 @@ final class InlineWrites {
 
     /** Whether {@code c} is a write of any form whose caller did not ask for RWF_NOWAIT itself. */
     static boolean isWrite(Call c) {
-        switch (c.nr()) {
+        return isWrite(c.nr(), c.a5());
+    }
+
+    /** {@link #isWrite(Call)} for system call {@code nr} whose sixth argument is {@code a5}. */
+    static boolean isWrite(int nr, long a5) {
+        switch (nr) {
             case SysNr.WRITE:
             case SysNr.WRITEV:
             case SysNr.PWRITE64:
             case SysNr.PWRITEV:
                 return true;
             case SysNr.PWRITEV2:
-                return (c.a5() & OpcodeMap.RWF_NOWAIT) == 0;
+                return (a5 & OpcodeMap.RWF_NOWAIT) == 0;
             default:
                 return false;
         }
@@ -61,7 +66,11 @@ final class InlineWrites {
 
     /** Whether {@code c} is a positional write (the calls this table routes). */
     static boolean isPositionalWrite(Call c) {
-        return c.nr() != SysNr.WRITE && c.nr() != SysNr.WRITEV && isWrite(c);
+        return isPositionalWrite(c.nr(), c.a5());
+    }
+
+    private static boolean isPositionalWrite(int nr, long a5) {
+        return nr != SysNr.WRITE && nr != SysNr.WRITEV && isWrite(nr, a5);
     }
 
     /** The learned state of {@code fd}. */
@@ -71,7 +80,12 @@ final class InlineWrites {
 
     /** Whether {@code c} should skip the ring: a positional write to a descriptor whose writes io_uring punts. */
     boolean runDirect(Call c) {
-        return isPositionalWrite(c) && state((int) c.a0()) == PUNTED && !probeTick();
+        return runDirect(c.nr(), c.a0(), c.a5());
+    }
+
+    /** {@link #runDirect(Call)} for system call {@code nr} with arguments {@code a0} and {@code a5}. */
+    boolean runDirect(int nr, long a0, long a5) {
+        return isPositionalWrite(nr, a5) && state((int) a0) == PUNTED && !probeTick();
     }
 
     /**

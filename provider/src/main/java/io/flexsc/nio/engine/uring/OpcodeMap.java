@@ -84,41 +84,50 @@ final class OpcodeMap {
 
     /** The opcode that carries {@code c}, or {@link #FALLBACK}. */
     int opcode(Call c) {
-        int op = map(c);
+        return opcode(c.nr(), c.a1(), c.a2(), c.a3(), c.a4(), c.a5());
+    }
+
+    /**
+     * The opcode that carries the system call {@code nr} with these arguments (the descriptor,
+     * {@code a0}, plays no part), or {@link #FALLBACK}: {@link #opcode(Call)} for callers that have
+     * no {@link Call}.
+     */
+    int opcode(int nr, long a1, long a2, long a3, long a4, long a5) {
+        int op = map(nr, a1, a2, a3, a4, a5);
         return op >= 0 && usable[op] ? op : FALLBACK;
     }
 
-    private int map(Call c) {
-        switch (c.nr()) {
+    private int map(int nr, long a1, long a2, long a3, long a4, long a5) {
+        switch (nr) {
             case SysNr.READ:
-                return curPos && len(c.a2()) ? Uring.OP_READ : FALLBACK;
+                return curPos && len(a2) ? Uring.OP_READ : FALLBACK;
             case SysNr.WRITE:
-                return curPos && len(c.a2()) ? Uring.OP_WRITE : FALLBACK;
+                return curPos && len(a2) ? Uring.OP_WRITE : FALLBACK;
             case SysNr.PREAD64:
-                return c.a3() >= 0 && len(c.a2()) ? Uring.OP_READ : FALLBACK;
+                return a3 >= 0 && len(a2) ? Uring.OP_READ : FALLBACK;
             case SysNr.PWRITE64:
-                return c.a3() >= 0 && len(c.a2()) ? Uring.OP_WRITE : FALLBACK;
+                return a3 >= 0 && len(a2) ? Uring.OP_WRITE : FALLBACK;
             case SysNr.READV:
-                return curPos && iovcnt(c.a2()) ? Uring.OP_READV : FALLBACK;
+                return curPos && iovcnt(a2) ? Uring.OP_READV : FALLBACK;
             case SysNr.WRITEV:
-                return curPos && iovcnt(c.a2()) ? Uring.OP_WRITEV : FALLBACK;
+                return curPos && iovcnt(a2) ? Uring.OP_WRITEV : FALLBACK;
             case SysNr.PREADV:
-                return c.a3() >= 0 && iovcnt(c.a2()) ? Uring.OP_READV : FALLBACK;
+                return a3 >= 0 && iovcnt(a2) ? Uring.OP_READV : FALLBACK;
             case SysNr.PWRITEV:
-                return c.a3() >= 0 && iovcnt(c.a2()) ? Uring.OP_WRITEV : FALLBACK;
+                return a3 >= 0 && iovcnt(a2) ? Uring.OP_WRITEV : FALLBACK;
             case SysNr.PREADV2:
-                return v2(c) ? Uring.OP_READV : FALLBACK;
+                return v2(a2, a3, a5) ? Uring.OP_READV : FALLBACK;
             case SysNr.PWRITEV2:
-                return v2(c) ? Uring.OP_WRITEV : FALLBACK;
+                return v2(a2, a3, a5) ? Uring.OP_WRITEV : FALLBACK;
             case SysNr.FSYNC:
             case SysNr.FDATASYNC:
                 return Uring.OP_FSYNC;
             case SysNr.FALLOCATE:
                 return Uring.OP_FALLOCATE;
             case SysNr.SENDTO:
-                return c.a4() == 0 && len(c.a2()) ? Uring.OP_SEND : FALLBACK;
+                return a4 == 0 && len(a2) ? Uring.OP_SEND : FALLBACK;
             case SysNr.RECVFROM:
-                return c.a4() == 0 && len(c.a2()) ? Uring.OP_RECV : FALLBACK;
+                return a4 == 0 && len(a2) ? Uring.OP_RECV : FALLBACK;
             case SysNr.SENDMSG:
                 return Uring.OP_SENDMSG;
             case SysNr.RECVMSG:
@@ -137,7 +146,7 @@ final class OpcodeMap {
             case SysNr.STATX:
                 return Uring.OP_STATX;
             case SysNr.SPLICE:
-                return c.a1() == 0 && c.a3() == 0 && (c.a5() & ~SPLICE_F_ALL) == 0 && len(c.a4())
+                return a1 == 0 && a3 == 0 && (a5 & ~SPLICE_F_ALL) == 0 && len(a4)
                         ? Uring.OP_SPLICE : FALLBACK;
             case SysNr.SHUTDOWN:
                 return Uring.OP_SHUTDOWN;
@@ -161,9 +170,8 @@ final class OpcodeMap {
     }
 
     /** preadv2/pwritev2: offset -1 means the file position, below that the call says EINVAL. */
-    private boolean v2(Call c) {
-        long off = c.a3();
-        return iovcnt(c.a2()) && (off >= 0 || (off == -1 && curPos)) && c.a5() == (int) c.a5();
+    private boolean v2(long iovcnt, long off, long flags) {
+        return iovcnt(iovcnt) && (off >= 0 || (off == -1 && curPos)) && flags == (int) flags;
     }
 
     /**

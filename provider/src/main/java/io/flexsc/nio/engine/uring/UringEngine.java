@@ -294,10 +294,49 @@ public final class UringEngine implements SyscallEngine {
             stats.directCall();
             return runDirect(call);
         }
+        return viaRing(call);
+    }
+
+    private long viaRing(Call call) {
         Call[] one = {call};
         submit(one, 0, 1, false);
         await(one, 0, 1);
         return call.result();
+    }
+
+    /**
+     * {@link #execute} without allocating a {@link Call} when the call runs on this thread (an
+     * uncarried call, a punted write, or the adaptive choice on an idle ring): the file channels'
+     * path, where a {@code Call} per transfer was garbage the direct engine never made.
+     */
+    @Override
+    public long syscall(int nr, long a0, long a1, long a2, long a3, long a4, long a5) {
+        if (closed) {
+            throw new EngineClosedException(NAME);
+        }
+        boolean fallback = ops.opcode(nr, a1, a2, a3, a4, a5) == OpcodeMap.FALLBACK
+                || writes.runDirect(nr, a0, a5);
+        stats.calls(1);
+        if (nr == io.flexsc.nio.ffi.SysNr.CLOSE) {
+            writes.forget((int) a0);
+        }
+        if (!fallback && !(config.adaptive() && idle())) {
+            // decided here, not again in execute: InlineWrites' probe tick moves on each asking
+            Call call = new Call(nr, a0, a1, a2, a3, a4, a5);
+            call.markSubmitted();
+            return viaRing(call);
+        }
+        if (fallback) {
+            stats.fallback();
+        } else {
+            stats.directCall();
+        }
+        return DirectEngine.run(nr, a0, a1, a2, a3, a4, a5);
+    }
+
+    @Override
+    public long syscall(int nr, long a0, long a1, long a2) {
+        return syscall(nr, a0, a1, a2, 0, 0, 0);
     }
 
     @Override

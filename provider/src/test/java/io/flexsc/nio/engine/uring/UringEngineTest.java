@@ -301,6 +301,92 @@ class UringEngineTest {
         }
     }
 
+    /**
+     * {@code syscall} (the channels' path, no {@link Call}) routes a call as {@code execute} does:
+     * same results, same counters, the close forgets, an uncarried opcode falls back.
+     */
+    @Test
+    void syscallRoutesLikeExecute() throws Exception {
+        int fd = file("hello");
+        ByteBuffer b = buf(5);
+        try (UringEngine on = UringEngineFactory.create(config().withAdaptive(true));
+                UringEngine off = UringEngineFactory.create(config().withAdaptive(false));
+                UringEngine noRead = UringEngineFactory.create(config().withoutOpcodes(Uring.OP_READ))) {
+            for (int i = 0; i < 10; i++) {
+                assertEquals(5, on.syscall(SysNr.PREAD64, fd, addr(b), 5, 0, 0, 0));
+                assertEquals("hello", Sys.string(b, 5));
+                assertEquals(4, off.syscall(SysNr.PREAD64, fd, addr(b), 4, 1, 0, 0));
+                assertEquals("ello", Sys.string(b, 4));
+                assertEquals(-Errno.EINVAL, off.syscall(SysNr.PREAD64, fd, addr(b), 4, -1, 0, 0));
+                assertEquals(5, noRead.syscall(SysNr.PREAD64, fd, addr(b), 5, 0, 0, 0));
+            }
+            assertEquals(10, on.stats().getCalls());
+            assertEquals(10, on.stats().getDirectCalls());
+            assertEquals(0, on.stats().getFallbacks());
+            assertEquals(20, off.stats().getCalls());
+            assertEquals(0, off.stats().getDirectCalls());
+            assertEquals(10, off.stats().getFallbacks(), "a negative offset is not carried: " + off.stats());
+            assertEquals(10, noRead.stats().getFallbacks());
+
+            ByteBuffer name = Sys.cstr(dir.resolve("closed"));
+            int w = (int) Sys.direct(SysNr.OPENAT, Sys.AT_FDCWD, addr(name), Sys.O_RDWR | Sys.O_CREAT | Sys.O_CLOEXEC, 0644);
+            java.lang.ref.Reference.reachabilityFence(name);
+            assertTrue(w >= 0, "open: " + w);
+            assertEquals(5, off.syscall(SysNr.PWRITE64, w, addr(b), 5, 0, 0, 0));
+            assertTrue(off.writeState(w) != InlineWrites.UNKNOWN);
+            assertEquals(0, off.syscall(SysNr.CLOSE, w, 0, 0));
+            assertEquals(InlineWrites.UNKNOWN, off.writeState(w));
+            assertEquals(-Errno.EBADF, on.syscall(SysNr.CLOSE, w, 0, 0));
+        }
+    }
+
+    /**
+     * Through {@code syscall}, positional writes to a descriptor whose writes the ring punts run
+     * directly, except one in {@link InlineWrites#PROBE_EVERY}, which asks the ring again (the
+     * route is decided once per call, so the probe is not lost by asking twice).
+     */
+    @Test
+    void syscallKeepsProbingPuntedDescriptors() throws Exception {
+        Path p = dir.resolve("probe");
+        int fd = sys.open(p, Sys.O_RDWR | Sys.O_CREAT | Sys.O_TRUNC);
+        ByteBuffer b = bytes("z");
+        try (UringEngine e = UringEngineFactory.create(config())) {
+            assertEquals(1, e.syscall(SysNr.PWRITE64, fd, addr(b), 1, 0, 0, 0));
+            if (e.writeState(fd) != InlineWrites.PUNTED) {
+                System.err.println("SKIPPED part of syscallKeepsProbingPuntedDescriptors: " + dir
+                        + "'s file system completes buffered writes inline, nothing is punted");
+                return;
+            }
+            int n = 2 * InlineWrites.PROBE_EVERY;
+            for (int i = 0; i < n; i++) {
+                assertEquals(1, e.syscall(SysNr.PWRITE64, fd, addr(b), 1, i, 0, 0));
+            }
+            long ring = e.stats().getCalls() - e.stats().getFallbacks() - e.stats().getDirectCalls();
+            assertTrue(ring >= 2 && ring <= 4, "probes through the ring: " + ring + ", " + e.stats());
+        }
+    }
+
+    /** A call run on the caller's thread through {@code syscall} allocates nothing. */
+    @Test
+    void syscallRunDirectlyAllocatesNothing() throws Exception {
+        int fd = file("hello");
+        ByteBuffer b = buf(5);
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (UringEngine e = UringEngineFactory.create(config().withAdaptive(true))) {
+            int n = 20_000;
+            for (int i = 0; i < n; i++) { // warm up: stats cells, class loading
+                e.syscall(SysNr.PREAD64, fd, addr(b), 5, 0, 0, 0);
+            }
+            long before = mx.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < n; i++) {
+                e.syscall(SysNr.PREAD64, fd, addr(b), 5, 0, 0, 0);
+            }
+            long bytes = mx.getCurrentThreadAllocatedBytes() - before;
+            assertTrue(bytes < n, bytes + " bytes allocated by " + n + " calls");
+            assertEquals(2L * n, e.stats().getDirectCalls());
+        }
+    }
+
     @Test
     void manyThreadsGetTheirOwnResults() throws Exception {
         int fd = file("0123456789abcdefghijklmnopqrstuvwxyz");

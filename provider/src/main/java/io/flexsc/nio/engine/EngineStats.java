@@ -13,6 +13,7 @@ public final class EngineStats implements EngineStatsMBean {
 
     private final String engine;
     private final LongAdder calls = new LongAdder();
+    /** Batches of other sizes than one, and their calls; batches of one are {@code histogram[0]}. */
     private final LongAdder batches = new LongAdder();
     private final LongAdder batchedCalls = new LongAdder();
     private final LongAdder directCalls = new LongAdder();
@@ -31,11 +32,20 @@ public final class EngineStats implements EngineStatsMBean {
         calls.add(n);
     }
 
-    /** Counts one batch of {@code size} calls handed to the kernel. */
+    /**
+     * Counts one batch of {@code size} calls handed to the kernel. A batch of one, by far the most
+     * common (every direct call), costs one counter update: the totals are derived from its bucket.
+     */
     public void batch(int size) {
+        if (size == 1) {
+            histogram[0].increment();
+            return;
+        }
         batches.increment();
         batchedCalls.add(size);
-        histogram[bucket(size)].increment();
+        if (size > 1) {
+            histogram[bucket(size)].increment();
+        }
     }
 
     /** Counts a call run on the caller's thread by the engine's choice: also a batch of one. */
@@ -77,19 +87,20 @@ public final class EngineStats implements EngineStatsMBean {
 
     /** Batches of more than one call. */
     public long multiCallBatches() {
-        return getBatches() - histogram[0].sum();
+        return batches.sum();
     }
 
     @Override public String getEngine() { return engine; }
     @Override public long getCalls() { return calls.sum(); }
-    @Override public long getBatches() { return batches.sum(); }
+    @Override public long getBatches() { return batches.sum() + histogram[0].sum(); }
     @Override public long getDirectCalls() { return directCalls.sum(); }
     @Override public long getFallbacks() { return fallbacks.sum(); }
 
     @Override
     public double getAverageBatchSize() {
-        long b = batches.sum();
-        return b == 0 ? 0.0 : (double) batchedCalls.sum() / b;
+        long singles = histogram[0].sum();
+        long b = batches.sum() + singles;
+        return b == 0 ? 0.0 : (double) (batchedCalls.sum() + singles) / b;
     }
 
     @Override

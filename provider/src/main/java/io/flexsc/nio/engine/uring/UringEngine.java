@@ -98,6 +98,16 @@ public final class UringEngine implements SyscallEngine {
     static final class Waiter {
         final Thread thread = Thread.currentThread();
         volatile boolean parked;
+        /** This thread's scratch mask for {@link #executeBatch}: all zero between batches. */
+        private long[] mask = new long[1];
+
+        long[] mask(int bits) {
+            int words = (bits + 63) >>> 6;
+            if (mask.length < words) {
+                mask = new long[Math.max(words, mask.length * 2)];
+            }
+            return mask;
+        }
     }
 
     private final UringConfig config;
@@ -372,61 +382,53 @@ public final class UringEngine implements SyscallEngine {
             runDirect(calls[from]);
             return;
         }
-        if (n <= Long.SIZE) {
-            // Which calls run directly, decided once (InlineWrites' re-probe makes the answer vary),
-            // kept in a mask: a batch is not copied (a selector's ends with an epoll_wait, which
-            // the ring does not carry before Linux 6.15).
-            long direct = 0;
-            for (int i = from; i < to; i++) {
-                Call c = calls[i];
-                forgetIfClose(c);
-                if (!carries(c) || writes.runDirect(c)) {
-                    direct |= 1L << (i - from);
-                }
+        // Which calls run directly, decided once (InlineWrites' re-probe makes the answer vary),
+        // kept in the thread's bit mask: a batch is neither copied nor split into new arrays (a
+        // selector's ends with an epoll_wait, which the ring does not carry before Linux 6.15).
+        Waiter w = waiters.get();
+        long[] direct = w.mask(n);
+        boolean anyDirect = false;
+        for (int i = from; i < to; i++) {
+            Call c = calls[i];
+            forgetIfClose(c);
+            if (!carries(c) || writes.runDirect(c)) {
+                int k = i - from;
+                direct[k >>> 6] |= 1L << k;
+                anyDirect = true;
             }
+        }
+        if (!anyDirect) {
+            submit(calls, from, to, true);
+            await(calls, from, to);
+            return;
+        }
+        try {
             for (int i = from; i < to; ) { // each run of carried calls goes in
-                if ((direct & (1L << (i - from))) != 0) {
+                if (isSet(direct, i - from)) {
                     i++;
                     continue;
                 }
                 int j = i + 1;
-                while (j < to && (direct & (1L << (j - from))) == 0) {
+                while (j < to && !isSet(direct, j - from)) {
                     j++;
                 }
                 submit(calls, i, j, true);
                 i = j;
             }
-            for (long d = direct; d != 0; d &= d - 1) {
-                stats.fallback();
-                runDirect(calls[from + Long.numberOfTrailingZeros(d)]);
-            }
-            await(calls, from, to); // the direct ones are done already
-            return;
-        }
-        Call[] carried = new Call[n];
-        Call[] direct = null;
-        int m = 0;
-        int d = 0;
-        for (int i = from; i < to; i++) {
-            Call c = calls[i];
-            forgetIfClose(c);
-            if (carries(c) && !writes.runDirect(c)) {
-                carried[m++] = c;
-            } else {
-                if (direct == null) {
-                    direct = new Call[n];
+            for (int word = 0, words = (n + 63) >>> 6; word < words; word++) {
+                for (long d = direct[word]; d != 0; d &= d - 1) {
+                    stats.fallback();
+                    runDirect(calls[from + (word << 6) + Long.numberOfTrailingZeros(d)]);
                 }
-                direct[d++] = c;
             }
+        } finally {
+            java.util.Arrays.fill(direct, 0, (n + 63) >>> 6, 0L);
         }
-        if (m > 0) {
-            submit(carried, 0, m, true);
-        }
-        for (int k = 0; k < d; k++) {
-            stats.fallback();
-            runDirect(direct[k]);
-        }
-        await(carried, 0, m);
+        await(calls, from, to); // the direct ones are done already
+    }
+
+    private static boolean isSet(long[] mask, int k) {
+        return (mask[k >>> 6] & (1L << k)) != 0;
     }
 
     /** A close through the engine ends what was learned about the descriptor's writes. */

@@ -165,7 +165,10 @@ class UringEngineTest {
         }
     }
 
-    /** Mixed batches of every shape, up to and beyond 64 calls (the engine's two ways of splitting). */
+    /**
+     * Mixed batches of every shape, within one word of the engine's bit mask and across several
+     * (the mask is the thread's, reused: it must be clear again after every batch).
+     */
     @Test
     void mixedBatchesOfAnyShapeAndSizeRunEachCallOnce() throws Exception {
         int devnull = sys.open(Path.of("/dev/null"), Sys.O_WRONLY);
@@ -173,12 +176,14 @@ class UringEngineTest {
         long pid = ProcessHandle.current().pid();
         java.util.Random rnd = new java.util.Random(42);
         try (UringEngine e = UringEngineFactory.create(config())) {
-            for (int n : new int[] {2, 3, 63, 64, 65, 100}) {
+            for (int n : new int[] {2, 3, 63, 64, 65, 100, 128, 129, 200, 100, 3}) {
                 for (int round = 0; round < 20; round++) {
                     Call[] calls = new Call[n + 2];
                     boolean[] direct = new boolean[n + 2];
+                    int shape = round % 4; // random, none direct, all direct, one direct
+                    int lone = 1 + rnd.nextInt(n);
                     for (int i = 1; i <= n; i++) {
-                        direct[i] = rnd.nextBoolean();
+                        direct[i] = shape == 0 ? rnd.nextBoolean() : shape == 2 || shape == 3 && i == lone;
                         calls[i] = direct[i] ? Call.of(SysNr.GETPID) : Call.of(SysNr.WRITE, devnull, addr(b), i);
                     }
                     long fallbacks = e.stats().getFallbacks();

@@ -43,6 +43,11 @@ class UringEngineTest {
         return UringConfig.fromSystemProperties().withAdaptive(false).withSqpoll(false);
     }
 
+    /** A new empty file in the test's directory, open for reading and writing. */
+    int created(String name) {
+        return sys.open(dir.resolve(name), Sys.O_RDWR | Sys.O_CREAT | Sys.O_TRUNC);
+    }
+
     int file(String content) throws Exception {
         Path p = dir.resolve("f" + System.nanoTime());
         Files.writeString(p, content);
@@ -352,8 +357,7 @@ class UringEngineTest {
      */
     @Test
     void syscallKeepsProbingPuntedDescriptors() throws Exception {
-        Path p = dir.resolve("probe");
-        int fd = sys.open(p, Sys.O_RDWR | Sys.O_CREAT | Sys.O_TRUNC);
+        int fd = created("probe");
         ByteBuffer b = bytes("z");
         try (UringEngine e = UringEngineFactory.create(config())) {
             assertEquals(1, e.syscall(SysNr.PWRITE64, fd, addr(b), 1, 0, 0, 0));

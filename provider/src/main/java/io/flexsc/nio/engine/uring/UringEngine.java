@@ -294,24 +294,10 @@ public final class UringEngine implements SyscallEngine {
             throw new EngineClosedException(NAME);
         }
         call.markSubmitted();
-        stats.calls(1);
-        forgetIfClose(call);
-        if (!carries(call) || writes.runDirect(call)) {
-            stats.fallback();
-            return runDirect(call);
-        }
-        if (config.adaptive() && idle()) {
-            stats.directCall();
+        if (runsHere(call.nr(), call.a0(), call.a1(), call.a2(), call.a3(), call.a4(), call.a5())) {
             return runDirect(call);
         }
         return viaRing(call);
-    }
-
-    private long viaRing(Call call) {
-        Call[] one = {call};
-        submit(one, 0, 1, false);
-        await(one, 0, 1);
-        return call.result();
     }
 
     /**
@@ -324,24 +310,40 @@ public final class UringEngine implements SyscallEngine {
         if (closed) {
             throw new EngineClosedException(NAME);
         }
-        boolean fallback = ops.opcode(nr, a1, a2, a3, a4, a5) == OpcodeMap.FALLBACK
-                || writes.runDirect(nr, a0, a5);
+        if (runsHere(nr, a0, a1, a2, a3, a4, a5)) {
+            return DirectEngine.run(nr, a0, a1, a2, a3, a4, a5);
+        }
+        Call call = new Call(nr, a0, a1, a2, a3, a4, a5);
+        call.markSubmitted();
+        return viaRing(call);
+    }
+
+    /**
+     * Counts one lone call and decides, once (InlineWrites' probe tick moves on each asking),
+     * whether it runs on the caller's thread: uncarried or a punted write (a fallback), or the
+     * adaptive choice on an idle ring (a direct call). A close forgets what was learned of its fd.
+     */
+    private boolean runsHere(int nr, long a0, long a1, long a2, long a3, long a4, long a5) {
         stats.calls(1);
         if (nr == io.flexsc.nio.ffi.SysNr.CLOSE) {
             writes.forget((int) a0);
         }
-        if (!fallback && !(config.adaptive() && idle())) {
-            // decided here, not again in execute: InlineWrites' probe tick moves on each asking
-            Call call = new Call(nr, a0, a1, a2, a3, a4, a5);
-            call.markSubmitted();
-            return viaRing(call);
-        }
-        if (fallback) {
+        if (ops.opcode(nr, a1, a2, a3, a4, a5) == OpcodeMap.FALLBACK || writes.runDirect(nr, a0, a5)) {
             stats.fallback();
-        } else {
-            stats.directCall();
+            return true;
         }
-        return DirectEngine.run(nr, a0, a1, a2, a3, a4, a5);
+        if (config.adaptive() && idle()) {
+            stats.directCall();
+            return true;
+        }
+        return false;
+    }
+
+    private long viaRing(Call call) {
+        Call[] one = {call};
+        submit(one, 0, 1, false);
+        await(one, 0, 1);
+        return call.result();
     }
 
     @Override

@@ -3,19 +3,41 @@ package io.flexsc.nio.engine;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 
 /**
  * Publishes engine counters: a JMX MBean per engine ({@code io.flexsc.nio:type=Engine,name=...})
  * and, with {@code -Dflexsc.stats=true}, a summary on standard error at JVM exit.
+ *
+ * <p>The MBean goes into the platform MBean server, but this class does not create that server:
+ * building it loads the JDK's management and JFR classes, about 10 MiB of memory that an
+ * application without JMX would not otherwise pay. {@code -Dflexsc.jmx} chooses:
+ * <ul>
+ *   <li>{@code lazy} (the default): if an MBean server exists when the engine starts (a JMX agent, an
+ *       application that uses JMX), the MBean is registered at once; else a daemon thread checks
+ *       once per {@link #POLL_MILLIS} ms, without creating anything, and registers the MBeans as soon
+ *       as the platform server has been created (a JMX console attaching, say), then ends;
+ *   <li>{@code eager}: the platform server is created if needed and the MBean registered at once;
+ *   <li>{@code off}: no MBean.
+ * </ul>
+ * Thread-safe.
  */
 public final class EngineStatsRegistry {
     private EngineStatsRegistry() {}
 
     private static final System.Logger LOG = System.getLogger("io.flexsc.nio.engine");
+    /** How often the lazy publisher looks for an MBean server. */
+    static final long POLL_MILLIS = 500;
+
     private static final List<EngineStats> PRINT_AT_EXIT = new CopyOnWriteArrayList<>();
     private static volatile boolean hookInstalled;
+
+    /** Published engines not yet registered (lazy mode, no MBean server yet). Guarded by the class. */
+    private static final List<EngineStats> WAITING = new java.util.ArrayList<>();
+    private static Thread publisher;
 
     /** The MBean name for an engine's stats. */
     public static ObjectName objectName(String engine) {
@@ -28,6 +50,65 @@ public final class EngineStatsRegistry {
 
     /** Registers the engine's MBean (replacing an older one of the same name) and the exit report. */
     public static void publish(EngineStats stats) {
+        String mode = System.getProperty("flexsc.jmx", "lazy").trim();
+        if ("eager".equalsIgnoreCase(mode)) {
+            register(stats);
+        } else if (!"off".equalsIgnoreCase(mode)) {
+            publishLazily(stats);
+        }
+        if (Boolean.getBoolean("flexsc.stats")) {
+            PRINT_AT_EXIT.add(stats);
+            installHook();
+        }
+    }
+
+    /** Whether some MBean server exists; creates none. */
+    private static boolean serverExists() {
+        try {
+            return !MBeanServerFactory.findMBeanServer(null).isEmpty();
+        } catch (SecurityException e) {
+            return false;
+        }
+    }
+
+    private static synchronized void publishLazily(EngineStats stats) {
+        if (serverExists()) {
+            // an older engine of the same name still waiting is superseded: drop it
+            WAITING.removeIf(w -> w.getEngine().equals(stats.getEngine()));
+            register(stats);
+            return;
+        }
+        WAITING.add(stats);
+        if (publisher == null) {
+            Thread t = new Thread(EngineStatsRegistry::awaitServer, "flexsc-jmx-publisher");
+            t.setDaemon(true);
+            publisher = t;
+            t.start();
+        }
+    }
+
+    /** The lazy publisher: waits for an MBean server, registers what is waiting, ends. */
+    private static void awaitServer() {
+        try {
+            while (!serverExists()) {
+                TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            synchronized (EngineStatsRegistry.class) {
+                publisher = null; // the next publish starts another
+            }
+            return;
+        }
+        synchronized (EngineStatsRegistry.class) {
+            for (EngineStats s : WAITING) {
+                register(s);
+            }
+            WAITING.clear();
+            publisher = null; // from now on a server exists: publish registers at once
+        }
+    }
+
+    private static void register(EngineStats stats) {
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             ObjectName name = objectName(stats.getEngine());
@@ -37,10 +118,6 @@ public final class EngineStatsRegistry {
             server.registerMBean(stats, name);
         } catch (Exception | LinkageError e) {
             LOG.log(System.Logger.Level.DEBUG, "JMX registration of flexsc stats failed", e);
-        }
-        if (Boolean.getBoolean("flexsc.stats")) {
-            PRINT_AT_EXIT.add(stats);
-            installHook();
         }
     }
 

@@ -111,13 +111,17 @@ class StatsTest {
         final Process process;
 
         Child(List<String> props, int calls) throws Exception {
+            this(props, StatsExitChild.class, Integer.toString(calls));
+        }
+
+        Child(List<String> props, Class<?> main, String arg) throws Exception {
             cmd.add(javaBinary());
             cmd.add("-XX:TieredStopAtLevel=1");
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
             cmd.addAll(props);
-            cmd.add(StatsExitChild.class.getName());
-            cmd.add(Integer.toString(calls));
+            cmd.add(main.getName());
+            cmd.add(arg);
             process = new ProcessBuilder(cmd).redirectOutput(out).redirectError(err).start();
         }
 
@@ -144,5 +148,30 @@ class StatsTest {
         assertTrue(on.err().contains("flexsc " + eut.name() + " engine: calls=42 "), "the exit summary on stderr:\n" + on.err());
         assertEquals(0, off.exit(), "child failed: " + off);
         assertFalse(off.err().contains("engine: calls="), "no summary without -Dflexsc.stats=true:\n" + off.err());
+    }
+
+    /**
+     * By default (lazy) an engine creates no MBean server, and its MBean appears once something else
+     * creates the platform server; eager creates it at once; off never registers.
+     */
+    @AllEngines
+    void jmxModesDecideWhenTheMBeanIsRegistered(EngineUnderTest eut) throws Exception {
+        String engine = "-Dflexsc.engine=" + eut.name();
+        long wait = 10_000L * Integer.getInteger("flexsc.test.timeoutScale", 1);
+        long offWait = 4 * EngineStatsRegistry.POLL_MILLIS;
+        Child lazy = new Child(List.of(engine), JmxModeChild.class, Long.toString(wait));
+        Child eager = new Child(List.of(engine, "-Dflexsc.jmx=eager"), JmxModeChild.class, "0");
+        Outcome l = lazy.await();
+        Outcome e = eager.await();
+        Outcome o = new Child(List.of(engine, "-Dflexsc.jmx=off"), JmxModeChild.class, Long.toString(offWait)).await();
+        assertEquals(0, l.exit(), "lazy child failed: " + l);
+        assertTrue(l.out().contains("server-before=false"), "lazy: the engine created an MBean server:\n" + l.out());
+        assertTrue(l.out().contains("mbean-after=true"), "lazy: the MBean never appeared:\n" + l.out());
+        assertEquals(0, e.exit(), "eager child failed: " + e);
+        assertTrue(e.out().contains("server-before=true"), "eager: no MBean server:\n" + e.out());
+        assertTrue(e.out().contains("mbean-after=true millis="), "eager: not registered at once:\n" + e.out());
+        assertEquals(0, o.exit(), "off child failed: " + o);
+        assertTrue(o.out().contains("server-before=false") && o.out().contains("mbean-after=false"),
+                "off: registered anyway:\n" + o.out());
     }
 }

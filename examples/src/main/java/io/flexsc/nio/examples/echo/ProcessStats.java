@@ -19,7 +19,8 @@ import javax.management.ObjectName;
  * installed SelectorProvider and flexsc-nio's engine counters. The counters are read from the
  * engine's JMX MBean ({@code io.flexsc.nio:type=Engine,name=<engine>}), so this class needs no
  * flexsc-nio class: without the drop-in jar, or before an engine started, the engine is
- * {@code none} and the counters 0.
+ * {@code none} and the counters 0. (flexsc-nio registers its MBeans only once the platform MBean
+ * server exists, so the first read waits for them; see {@code -Dflexsc.jmx} in the README.)
  *
  * <p>Format (one line, space-separated {@code key=value}): {@code STATS heapAfterGcBytes=<n>
  * rssPeakKiB=<n> rssKiB=<n> cpuNanos=<n> provider=<class> engine=<name|none> calls=<n> batches=<n>
@@ -44,7 +45,7 @@ public final class ProcessStats {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         EngineCounters best = EngineCounters.NONE;
         try {
-            Set<ObjectName> names = server.queryNames(new ObjectName(ENGINE_MBEANS), null);
+            Set<ObjectName> names = engineMBeans(server);
             for (ObjectName n : names) {
                 try {
                     String engine = String.valueOf(server.getAttribute(n, "Engine"));
@@ -63,6 +64,31 @@ public final class ProcessStats {
         }
         return best;
     }
+
+    /**
+     * The engine MBeans. flexsc-nio registers them once the platform MBean server exists, which
+     * the call above may just have created: with the drop-in jar's provider installed, wait for
+     * them up to {@link #MBEAN_WAIT_MILLIS}.
+     */
+    private static Set<ObjectName> engineMBeans(MBeanServer server) throws JMException {
+        ObjectName pattern = new ObjectName(ENGINE_MBEANS);
+        Set<ObjectName> names = server.queryNames(pattern, null);
+        boolean flexsc = SelectorProvider.provider().getClass().getName().startsWith("io.flexsc.");
+        long deadline = System.nanoTime() + MBEAN_WAIT_MILLIS * 1_000_000L;
+        while (names.isEmpty() && flexsc && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            names = server.queryNames(pattern, null);
+        }
+        return names;
+    }
+
+    /** Longest wait for flexsc-nio's MBeans to appear (its lazy publisher looks twice a second). */
+    static final long MBEAN_WAIT_MILLIS = 3000;
 
     /** The {@code STATS} line (after running the garbage collector twice). */
     public static String statsLine() {

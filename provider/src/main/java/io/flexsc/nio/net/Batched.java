@@ -59,20 +59,22 @@ final class Batched {
     static final long NOTHING = Long.MIN_VALUE;
 
     /**
-     * Native buffers of queue and read-ahead size, pooled while unused (bounded). Queues and
-     * read-ahead buffers start small and grow when a write or a read needs more, as
-     * most connections move a few messages per select: a page each instead of the full size keeps
-     * memory near the JDK's at 1,000 connections.
+     * Native buffers for queues and read-aheads, pooled by size while unused (bounded). Most
+     * connections move a few messages per select, so each buffer is sized to what it carries: a
+     * queue to what is written into it (it grows, copying, when a write needs more), a read-ahead
+     * to twice what the last one found (the whole {@link #READ_AHEAD} after one that filled its
+     * buffer). At 1,000 connections this keeps memory near the JDK's.
      */
-    static final int SMALL = 4096;
-    private static final BufferPool QUEUE_POOL = new BufferPool(QUEUE_CAPACITY);
-    private static final BufferPool SMALL_QUEUE_POOL = new BufferPool(Math.min(SMALL, QUEUE_CAPACITY));
-    private static final BufferPool AHEAD_POOL = new BufferPool(READ_AHEAD);
-    private static final BufferPool SMALL_AHEAD_POOL = new BufferPool(Math.min(SMALL, READ_AHEAD));
+    private static final SizedBuffers BUFFERS = new SizedBuffers(QUEUE_CAPACITY, READ_AHEAD);
+    /** The first read-ahead's size, before the channel's traffic is known. */
+    static final int FIRST_AHEAD = 2048;
 
-    /** The pool a buffer of {@code b}'s size came from. */
-    private static BufferPool poolOf(ByteBuffer b, BufferPool small, BufferPool big) {
-        return b.capacity() == big.size() ? big : small;
+    /** The next read-ahead's size after one of {@code capacity} bytes found {@code read} bytes (> 0). */
+    static int nextAheadSize(int read, int capacity) {
+        if (read >= capacity) {
+            return READ_AHEAD; // more is probably waiting
+        }
+        return BUFFERS.sizeFor(2 * read, READ_AHEAD);
     }
 
     private final FlexSocketChannel ch;
@@ -94,8 +96,8 @@ final class Batched {
     // ---- read side, guarded by ch.fds.readLock ----
     private ByteBuffer ahead;
     private long aheadAddr;
-    /** The next read-ahead buffer is the full size (the last one filled a small one). */
-    private boolean bigAhead;
+    /** The size of the next read-ahead buffer ({@link #nextAheadSize}). */
+    private int aheadSize = FIRST_AHEAD;
     private int aheadPos, aheadLen;
     private boolean aheadEof;
     private int aheadErrno;
@@ -192,21 +194,24 @@ final class Batched {
         if (room == 0) {
             return 0;
         }
-        if (queue == null) {
-            queue = SMALL_QUEUE_POOL.take();
-            queueAddr = NativeMemory.address(queue);
-        }
-        if (queue.capacity() < QUEUE_CAPACITY) {
+        if (queue == null || queue.capacity() < QUEUE_CAPACITY) {
             long want = 0;
             for (int i = off; i < off + len && want < room; i++) {
                 want += srcs[i].remaining();
             }
-            if (queued + Math.min(want, room) > queue.capacity()) {
-                ByteBuffer big = QUEUE_POOL.take();
-                big.put(0, queue, 0, queued);
-                SMALL_QUEUE_POOL.give(queue);
-                queue = big;
-                queueAddr = NativeMemory.address(big);
+            int need = queued + (int) Math.min(want, room);
+            if (need == 0) {
+                return 0; // nothing to queue: no buffer
+            }
+            if (queue == null) {
+                queue = BUFFERS.take(need, QUEUE_CAPACITY);
+                queueAddr = NativeMemory.address(queue);
+            } else if (need > queue.capacity()) {
+                ByteBuffer bigger = BUFFERS.take(need, QUEUE_CAPACITY);
+                bigger.put(0, queue, 0, queued);
+                BUFFERS.give(queue);
+                queue = bigger;
+                queueAddr = NativeMemory.address(bigger);
             }
         }
         long n = 0;
@@ -323,7 +328,7 @@ final class Batched {
         queuedVolatile = queued;
         congestedFlag = congested;
         if (queued == 0 && queue != null) {
-            poolOf(queue, SMALL_QUEUE_POOL, QUEUE_POOL).give(queue);
+            BUFFERS.give(queue);
             queue = null;
             queueAddr = 0;
         }
@@ -417,7 +422,7 @@ final class Batched {
             return null;
         }
         if (ahead == null) {
-            ahead = bigAhead ? AHEAD_POOL.take() : SMALL_AHEAD_POOL.take();
+            ahead = BUFFERS.take(aheadSize, READ_AHEAD);
             aheadAddr = NativeMemory.address(ahead);
         }
         return reuse.set(SysNr.RECVFROM, ch.fds.fd, aheadAddr, ahead.capacity(), NetSys.MSG_DONTWAIT, 0, 0);
@@ -442,8 +447,7 @@ final class Batched {
             aheadLen = (int) r;
             int cap = ahead.capacity();
             drained = r < cap;
-            // a full small buffer: more is coming, read the full size next time; a quarter: small again
-            bigAhead = r == cap || bigAhead && r > SMALL / 4;
+            aheadSize = nextAheadSize((int) r, cap);
         } else if (r == 0) {
             aheadEof = true;
         } else if (r != -Errno.EAGAIN && r != -Errno.EINTR) {
@@ -471,7 +475,7 @@ final class Batched {
 
     private void releaseAhead() {
         if (ahead != null) {
-            poolOf(ahead, SMALL_AHEAD_POOL, AHEAD_POOL).give(ahead);
+            BUFFERS.give(ahead);
             ahead = null;
             aheadAddr = 0;
         }
@@ -482,7 +486,7 @@ final class Batched {
         queued = 0;
         queuedVolatile = 0;
         if (queue != null) {
-            poolOf(queue, SMALL_QUEUE_POOL, QUEUE_POOL).give(queue);
+            BUFFERS.give(queue);
             queue = null;
         }
         aheadPos = aheadLen = 0;

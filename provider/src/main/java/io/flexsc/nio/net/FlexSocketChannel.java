@@ -547,72 +547,109 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
             dsts[0] = one;
         }
         try {
-            boolean blocking = isBlocking();
-            long n = 0;
-            try {
-                if (blocking) {
-                    begin();
-                }
-                ensureReadable();
-                if (inputClosed) {
-                    return -1;
-                }
-                long pre = batched.readAhead(dsts, offset, length, blocking);
-                if (pre != Batched.NOTHING) {
-                    n = pre;
-                    return pre;
-                }
-                int timeout = blocking ? readTimeout : 0;
-                long deadline = timeout > 0 ? System.nanoTime() + timeout * 1_000_000L : 0;
-                for (;;) {
-                    long r = single ? NetIO.recv(fds.fd, dsts[offset]) : NetIO.readv(fds.fd, dsts, offset, length);
-                    if (r >= 0) {
-                        n = r;
-                        return r == 0 && hasRemaining(dsts, offset, length) ? -1 : r;
-                    }
-                    if (r == -Errno.EINTR) {
-                        continue;
-                    }
-                    if (r != -Errno.EAGAIN) {
-                        if (!isOpen()) {
-                            return 0; // closed under us: end() reports it
-                        }
-                        if (inputClosed) {
-                            return -1;
-                        }
-                        throw NetSys.readException(Errno.of(r));
-                    }
-                    if (!blocking) {
-                        return 0;
-                    }
-                    if (!isOpen()) {
-                        return 0;
-                    }
-                    int wait = -1;
-                    if (deadline != 0) {
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0) {
-                            throw new SocketTimeoutException("Read timed out");
-                        }
-                        wait = (int) Math.max(1, left / 1_000_000L);
-                    }
-                    fds.await(NetSys.POLLIN, wait);
-                    if (inputClosed) {
-                        return -1;
-                    }
-                }
-            } finally {
-                if (blocking) {
-                    fds.releaseBeforeEnd();
-                    end(n > 0);
-                }
-            }
+            // one exit: the finally below is compiled once (this method is hot)
+            return isBlocking() ? blockingRead(single, dsts, offset, length)
+                    : nonBlockingRead(single, dsts, offset, length);
         } finally {
             if (single && fds.readLock.isHeldByCurrentThread()) {
                 readOne[0] = null; // (a blocking read released the lock early; the next read clears it)
             }
             FdState.unlockIfHeld(fds.readLock);
         }
+    }
+
+    /** Read lock held, non-blocking mode: the read-ahead, else what the kernel has; 0 if nothing. */
+    private long nonBlockingRead(boolean single, ByteBuffer[] dsts, int offset, int length) throws IOException {
+        ensureReadable();
+        if (inputClosed) {
+            return -1;
+        }
+        long pre = batched.readAhead(dsts, offset, length, false);
+        if (pre != Batched.NOTHING) {
+            return pre;
+        }
+        long r;
+        do {
+            r = single ? NetIO.recv(fds.fd, dsts[offset]) : NetIO.readv(fds.fd, dsts, offset, length);
+        } while (r == -Errno.EINTR);
+        if (r >= 0) {
+            return r == 0 && hasRemaining(dsts, offset, length) ? -1 : r;
+        }
+        return r == -Errno.EAGAIN ? 0 : readFailed(r);
+    }
+
+    /**
+     * Read lock held, blocking mode: {@link #awaitRead} between begin() and end(); the read and
+     * write locks are released before end() (see {@link FdState#releaseBeforeEnd()}).
+     */
+    private long blockingRead(boolean single, ByteBuffer[] dsts, int offset, int length) throws IOException {
+        long n = 0;
+        try {
+            begin();
+            n = awaitRead(single, dsts, offset, length);
+        } finally {
+            fds.releaseBeforeEnd();
+            end(n > 0);
+        }
+        return n;
+    }
+
+    /**
+     * Read lock held, in begin(): reads, waiting in poll(2) while there is nothing, until data, EOF,
+     * the adaptor's read timeout ({@link SocketTimeoutException}), or close (0: end() reports it).
+     */
+    private long awaitRead(boolean single, ByteBuffer[] dsts, int offset, int length) throws IOException {
+        ensureReadable();
+        if (inputClosed) {
+            return -1;
+        }
+        long pre = batched.readAhead(dsts, offset, length, true);
+        if (pre != Batched.NOTHING) {
+            return pre;
+        }
+        int timeout = readTimeout;
+        long deadline = timeout > 0 ? System.nanoTime() + timeout * 1_000_000L : 0;
+        for (;;) {
+            long r = single ? NetIO.recv(fds.fd, dsts[offset]) : NetIO.readv(fds.fd, dsts, offset, length);
+            if (r >= 0) {
+                return r == 0 && hasRemaining(dsts, offset, length) ? -1 : r;
+            }
+            if (r == -Errno.EINTR) {
+                continue;
+            }
+            if (r != -Errno.EAGAIN) {
+                return readFailed(r);
+            }
+            if (!isOpen()) {
+                return 0;
+            }
+            int wait = -1;
+            if (deadline != 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new SocketTimeoutException("Read timed out");
+                }
+                wait = (int) Math.max(1, left / 1_000_000L);
+            }
+            fds.await(NetSys.POLLIN, wait);
+            if (inputClosed) {
+                return -1;
+            }
+        }
+    }
+
+    /**
+     * A read's error {@code r} (neither EAGAIN nor EINTR): 0 if the channel was closed under us
+     * (end() reports it), -1 if the input was shut down, else the error as an exception.
+     */
+    private long readFailed(long r) throws IOException {
+        if (!isOpen()) {
+            return 0;
+        }
+        if (inputClosed) {
+            return -1;
+        }
+        throw NetSys.readException(Errno.of(r));
     }
 
     static boolean hasRemaining(ByteBuffer[] bufs, int off, int len) {
@@ -647,63 +684,70 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
             srcs[0] = one;
         }
         try {
-            boolean blocking = isBlocking();
-            long n = 0;
-            try {
-                if (blocking) {
-                    begin();
-                }
-                synchronized (fds.stateLock) {
-                    ensureOpen();
-                    if (state != ST_CONNECTED) {
-                        throw new NotYetConnectedException();
-                    }
-                    if (outputClosed) {
-                        throw new ClosedChannelException();
-                    }
-                }
-                batched.throwPendingError();
-                if (!blocking) {
-                    n = batched.write(srcs, offset, length);
-                    return n;
-                }
-                batched.flushBlocking(-1);
-                long total = 0;
-                for (;;) {
-                    long r = single ? NetIO.send(fds.fd, srcs[offset]) : NetIO.writev(fds.fd, srcs, offset, length);
-                    if (r >= 0) {
-                        total += r;
-                        n = total;
-                        if (!hasRemaining(srcs, offset, length)) {
-                            return total;
-                        }
-                        continue;
-                    }
-                    if (r == -Errno.EINTR) {
-                        continue;
-                    }
-                    if (r != -Errno.EAGAIN) {
-                        if (!isOpen()) {
-                            return total;
-                        }
-                        throw NetSys.ioException(Errno.of(r));
-                    }
-                    if (!isOpen()) {
-                        return total;
-                    }
-                    fds.await(NetSys.POLLOUT, -1);
-                }
-            } finally {
-                if (blocking) {
-                    fds.releaseBeforeEnd();
-                    end(n > 0);
-                }
-            }
+            // one exit: the finally below is compiled once (this method is hot)
+            return isBlocking() ? blockingWrite(single, srcs, offset, length)
+                    : nonBlockingWrite(srcs, offset, length);
         } finally {
             if (single && fds.writeLock.isHeldByCurrentThread()) {
                 writeOne[0] = null; // (a blocking write released the lock early; the next write clears it)
             }
             FdState.unlockIfHeld(fds.writeLock);
+        }
+    }
+
+    /** Write lock held, non-blocking mode: writes or queues what fits (see {@link Batched#write}). */
+    private long nonBlockingWrite(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        ensureWritable();
+        batched.throwPendingError();
+        return batched.write(srcs, offset, length);
+    }
+
+    /**
+     * Write lock held, blocking mode: sends the queued bytes, then all of {@code srcs}, waiting in
+     * poll(2) while the socket buffer is full, until done or closed (end() reports a close). The read
+     * and write locks are released before end() (see {@link FdState#releaseBeforeEnd()}).
+     */
+    private long blockingWrite(boolean single, ByteBuffer[] srcs, int offset, int length) throws IOException {
+        long total = 0;
+        try {
+            begin();
+            ensureWritable();
+            batched.throwPendingError();
+            batched.flushBlocking(-1);
+            for (;;) {
+                long r = single ? NetIO.send(fds.fd, srcs[offset]) : NetIO.writev(fds.fd, srcs, offset, length);
+                if (r >= 0) {
+                    total += r;
+                    if (!hasRemaining(srcs, offset, length)) {
+                        break;
+                    }
+                } else if (r != -Errno.EINTR) {
+                    if (!isOpen()) {
+                        break;
+                    }
+                    if (r != -Errno.EAGAIN) {
+                        throw NetSys.ioException(Errno.of(r));
+                    }
+                    fds.await(NetSys.POLLOUT, -1);
+                }
+            }
+        } finally {
+            fds.releaseBeforeEnd();
+            end(total > 0);
+        }
+        return total;
+    }
+
+    /** Throws unless the channel is open and connected with its output not shut down. */
+    private void ensureWritable() throws ClosedChannelException {
+        synchronized (fds.stateLock) {
+            ensureOpen();
+            if (state != ST_CONNECTED) {
+                throw new NotYetConnectedException();
+            }
+            if (outputClosed) {
+                throw new ClosedChannelException();
+            }
         }
     }
 

@@ -743,59 +743,80 @@ public final class UringEngine implements SyscallEngine {
         if (n > 0) {
             for (int k = 0; k < n; k++) {
                 long ud = ring.cqeUserData(k);
-                if (ud == INTERNAL) {
-                    continue;
+                if (ud != INTERNAL) {
+                    completeSlot((int) ud, ring.cqeRes(k));
                 }
-                int res = ring.cqeRes(k);
-                int s = (int) ud;
-                Call c = slots.get(s);
-                Thread submitter = submitters.get(s);
-                boolean nowait = nowaitSlots[s]; // before the slot is freed: a submitter may reuse it at once
-                submitters.set(s, null);
-                slots.set(s, null);
-                inflight.decrementAndGet();
-                if (c == null) {
-                    continue;
-                }
-                if (nowait && (res == -Errno.EAGAIN || (res == -Errno.EOPNOTSUPP && OpcodeMap.isReadWrite(c)))) {
-                    if (res == -Errno.EAGAIN && nonBlocking(c)) {
-                        completeAndWake(c, res);
-                    } else if (res == -Errno.EOPNOTSUPP && !closed && nonBlocking(c)) {
-                        // The kernel cannot try this descriptor without waiting (a pipe before
-                        // Linux 6.4 lacks FMODE_NOWAIT), and in the ring without the flag the call
-                        // would wait where the system call on an O_NONBLOCK descriptor does not:
-                        // run the system call, which returns at once.
-                        completeAndWake(c, DirectEngine.run(c));
-                    } else if (closed) {
-                        failAndWake(c); // its real attempt never reached the kernel
-                    } else if (InlineWrites.isWrite(c) && isFileOrBlockDevice((int) c.a0())) {
-                        // The file system has no asynchronous buffered writes: in the ring without
-                        // the flag the write would go to an io-wq thread. Run it directly, and later
-                        // positional writes to the descriptor too.
-                        writes.punted(c);
-                        completeAndWake(c, DirectEngine.run(c));
-                    } else {
-                        c.engineTag = new Retry(c.engineTag);
-                        pending.add(c);
-                    }
-                    continue;
-                }
-                if (nowait && res >= 0 && InlineWrites.isPositionalWrite(c)) {
-                    writes.inline(c);
-                }
-                if (res == -Errno.ECANCELED && !closed && submitter != null && !submitter.isAlive()) {
-                    // The kernel dropped the request with its submitting thread; it did not run.
-                    LOG.log(System.Logger.Level.DEBUG, "flexsc uring: resubmitting {0}: its submitter exited", c);
-                    pending.add(c);
-                    continue;
-                }
-                completeAndWake(c, res);
             }
             ring.cqAdvance(n);
         }
         if (ring.cqOverflowPending()) {
             ring.enter(0, 0, Uring.ENTER_GETEVENTS, 0, 0); // flush the kernel's backlog into the CQ
         }
+    }
+
+    /**
+     * Completion lock held: frees slot {@code s} of a CQE with result {@code res} and completes its
+     * call (or sends it round again). A method of its own, not inlined by C1 into the loop of
+     * {@link #reapReady}: each alone is a small compilation.
+     */
+    private void completeSlot(int s, int res) {
+        Call c = slots.get(s);
+        Thread submitter = submitters.get(s);
+        boolean nowait = nowaitSlots[s]; // before the slot is freed: a submitter may reuse it at once
+        submitters.set(s, null);
+        slots.set(s, null);
+        inflight.decrementAndGet();
+        if (c == null) {
+            return;
+        }
+        if (nowait && (res == -Errno.EAGAIN || (res == -Errno.EOPNOTSUPP && OpcodeMap.isReadWrite(c)))) {
+            nowaitRefused(c, res);
+            return;
+        }
+        if (nowait && res >= 0 && InlineWrites.isPositionalWrite(c)) {
+            writes.inline(c);
+        }
+        if (res == -Errno.ECANCELED && !closed && submitter != null && !submitter.isAlive()) {
+            resubmitOrphan(c);
+            return;
+        }
+        completeAndWake(c, res);
+    }
+
+    /**
+     * Completion lock held: {@code c}, sent with a "don't wait" flag the caller did not ask for,
+     * came back {@code res} (EAGAIN, or EOPNOTSUPP for the read/write family): completes it with
+     * the answer the system call would give, or queues it for its second, waiting attempt.
+     * Out of {@link #reapReady}'s hot loop: most socket I/O (send/recv with MSG_DONTWAIT) never
+     * comes here.
+     */
+    private void nowaitRefused(Call c, int res) {
+        if (res == -Errno.EAGAIN && nonBlocking(c)) {
+            completeAndWake(c, res);
+        } else if (res == -Errno.EOPNOTSUPP && !closed && nonBlocking(c)) {
+            // The kernel cannot try this descriptor without waiting (a pipe before
+            // Linux 6.4 lacks FMODE_NOWAIT), and in the ring without the flag the call
+            // would wait where the system call on an O_NONBLOCK descriptor does not:
+            // run the system call, which returns at once.
+            completeAndWake(c, DirectEngine.run(c));
+        } else if (closed) {
+            failAndWake(c); // its real attempt never reached the kernel
+        } else if (InlineWrites.isWrite(c) && isFileOrBlockDevice((int) c.a0())) {
+            // The file system has no asynchronous buffered writes: in the ring without
+            // the flag the write would go to an io-wq thread. Run it directly, and later
+            // positional writes to the descriptor too.
+            writes.punted(c);
+            completeAndWake(c, DirectEngine.run(c));
+        } else {
+            c.engineTag = new Retry(c.engineTag);
+            pending.add(c);
+        }
+    }
+
+    /** Completion lock held: the kernel dropped {@code c} with its submitting thread; it did not run. */
+    private void resubmitOrphan(Call c) {
+        LOG.log(System.Logger.Level.DEBUG, "flexsc uring: resubmitting {0}: its submitter exited", c);
+        pending.add(c);
     }
 
     /** Longest park of a waiter between checks of its calls and of the reaper role. */

@@ -326,6 +326,43 @@ final class FlexSelector extends AbstractSelector {
         // epoll_ctl updates
         nc = addUpdateCalls(nc);
         // queued writes
+        boolean skipped = addQueuedFlushCalls(nc);
+        nc += flushing.size();
+        // speculative reads: channels whose last read found data are read again in this batch,
+        // so a busy connection costs no crossing of its own to find out it is readable
+        int flushEnd = nc;
+        nc = addSpeculativeReadCalls(nc);
+        boolean now = skipped || wakeupPending() || hasSyntheticReadiness();
+        long wait = (now || nc > 0 && (!flushing.isEmpty() || !speculating.isEmpty())) ? 0 : timeout;
+        int n = waitBatch(nc, wait);
+        // apply flush and speculative read results
+        flushesDone(flushEnd - flushing.size());
+        speculativeReadsDone(flushEnd);
+        rebuildFlushList();
+        if (n == 0 && timeout != 0 && wait == 0 && !now && !Thread.currentThread().isInterrupted()
+                && !hasSyntheticReadiness()) {
+            // the writes are out and nothing is ready yet: now wait for real
+            int c2 = addUpdateCalls(0);
+            n = waitBatch(c2, timeout);
+        }
+        processDeregisterQueue();
+        return processEvents(n, action);
+    }
+
+    private static FlexSocketChannel batchedChannel(Batched b) {
+        return b.channel();
+    }
+
+    // The phases of a select are methods of their own, each with its own try/finally: in one method
+    // their loops, lock calls and copies of finally blocks made very large C1 compilations.
+
+    /**
+     * Adds, from calls[start], a flush of every listed channel with queued bytes whose write lock it
+     * gets (kept until {@link #flushesDone}); they go to {@link #flushing}, one call each. Returns
+     * whether it skipped a channel whose write lock was taken.
+     */
+    private boolean addQueuedFlushCalls(int start) {
+        int nc = start;
         flushing.clear();
         boolean skipped = false;
         for (int i = 0; i < toFlush.size(); i++) {
@@ -343,9 +380,15 @@ final class FlexSelector extends AbstractSelector {
             nc++;
             flushing.add(b);
         }
-        // speculative reads: channels whose last read found data are read again in this batch,
-        // so a busy connection costs no crossing of its own to find out it is readable
-        int flushEnd = nc;
+        return skipped;
+    }
+
+    /**
+     * Adds, from calls[start], a read-ahead of every {@link #hot} key's channel whose read lock it
+     * gets (kept until {@link #speculativeReadsDone}); empties {@code hot}. Returns the next free index.
+     */
+    private int addSpeculativeReadCalls(int start) {
+        int nc = start;
         speculating.clear();
         speculatingKeys.clear();
         for (int i = 0; i < hot.size(); i++) {
@@ -368,15 +411,16 @@ final class FlexSelector extends AbstractSelector {
             speculatingKeys.add(k);
         }
         hot.clear();
-        boolean now = skipped || wakeupPending() || hasSyntheticReadiness();
-        long wait = (now || nc > 0 && (!flushing.isEmpty() || !speculating.isEmpty())) ? 0 : timeout;
-        int n = waitBatch(nc, wait);
-        // apply flush results
+        return nc;
+    }
+
+    /** Applies the results of the {@link #flushing} calls, from calls[first], and releases their write locks. */
+    private void flushesDone(int first) {
         for (int i = 0; i < flushing.size(); i++) {
             Batched b = flushing.get(i);
             FlexSocketChannel ch = batchedChannel(b);
             try {
-                b.flushDone(calls[flushEnd - flushing.size() + i]);
+                b.flushDone(calls[first + i]);
             } finally {
                 ch.fds.writeLock.unlock();
             }
@@ -384,10 +428,14 @@ final class FlexSelector extends AbstractSelector {
                 attention.add(b.key);
             }
         }
+    }
+
+    /** Applies the results of the {@link #speculating} reads, from calls[first], and releases their read locks. */
+    private void speculativeReadsDone(int first) {
         for (int i = 0; i < speculating.size(); i++) {
             Batched b = speculating.get(i);
             try {
-                b.readAheadDone(calls[flushEnd + i]);
+                b.readAheadDone(calls[first + i]);
             } finally {
                 b.channel().fds.readLock.unlock();
             }
@@ -398,19 +446,6 @@ final class FlexSelector extends AbstractSelector {
                 }
             }
         }
-        rebuildFlushList();
-        if (n == 0 && timeout != 0 && wait == 0 && !now && !Thread.currentThread().isInterrupted()
-                && !hasSyntheticReadiness()) {
-            // the writes are out and nothing is ready yet: now wait for real
-            int c2 = addUpdateCalls(0);
-            n = waitBatch(c2, timeout);
-        }
-        processDeregisterQueue();
-        return processEvents(n, action);
-    }
-
-    private static FlexSocketChannel batchedChannel(Batched b) {
-        return b.channel();
     }
 
 
@@ -583,6 +618,36 @@ final class FlexSelector extends AbstractSelector {
 
     private int processEvents(int n, Consumer<SelectionKey> action) throws IOException {
         // read-ahead: one batch of reads for every readable batched channel
+        int nc = addReadAheadCalls(n);
+        // congested channels that became writable: flush them in the same batch
+        nc = addCongestedFlushCalls(nc);
+        if (nc > 0) {
+            try {
+                engine.executeBatch(calls, 0, nc);
+            } finally {
+                readAheadsDone();
+                flushesDone(reading.size());
+                rebuildFlushList();
+            }
+        }
+        long pass = ++eventPass;
+        int count = reportEvents(n, pass, action);
+        for (int i = 0; i < reading.size(); i++) {
+            reading.get(i).taken = false;
+        }
+        if (!attention.isEmpty()) {
+            count += reportAttention(pass, action);
+        }
+        return count;
+    }
+
+    /**
+     * Adds, from calls[0], a read-ahead of every batched channel of the {@code n} events that is
+     * readable and whose read lock it gets (kept until {@link #readAheadsDone}); they go to
+     * {@link #reading}, marked {@link Batched#taken}. Enlists congested channels that became
+     * writable. Returns the next free index.
+     */
+    private int addReadAheadCalls(int n) {
         reading.clear();
         readingKeys.clear();
         int nc = 0;
@@ -619,7 +684,15 @@ final class FlexSelector extends AbstractSelector {
                 }
             }
         }
-        // congested channels that became writable: flush them in the same batch
+        return nc;
+    }
+
+    /**
+     * Adds, from calls[start], a flush of every congested listed channel whose write lock it gets
+     * (kept until {@link #flushesDone}); they go to {@link #flushing}. Returns the next free index.
+     */
+    private int addCongestedFlushCalls(int start) {
+        int nc = start;
         flushing.clear();
         for (int i = 0; i < toFlush.size(); i++) {
             Batched b = toFlush.get(i);
@@ -638,39 +711,28 @@ final class FlexSelector extends AbstractSelector {
             nc++;
             flushing.add(b);
         }
-        if (nc > 0) {
+        return nc;
+    }
+
+    /** Applies the results of the {@link #reading} read-aheads, from calls[0], and releases their read locks. */
+    private void readAheadsDone() {
+        for (int i = 0; i < reading.size(); i++) {
+            Batched b = reading.get(i);
             try {
-                engine.executeBatch(calls, 0, nc);
+                b.readAheadDone(calls[i]);
             } finally {
-                for (int i = 0; i < reading.size(); i++) {
-                    Batched b = reading.get(i);
-                    try {
-                        b.readAheadDone(calls[i]);
-                    } finally {
-                        b.channel().fds.readLock.unlock();
-                    }
-                    attention.add(readingKeys.get(i));
-                    if (b.readAheadBytesVolatile() > 0) {
-                        hot.add(readingKeys.get(i));
-                    }
-                }
-                for (int i = 0; i < flushing.size(); i++) {
-                    Batched b = flushing.get(i);
-                    try {
-                        b.flushDone(calls[reading.size() + i]);
-                    } finally {
-                        b.channel().fds.writeLock.unlock();
-                    }
-                    if (b.key != null) {
-                        attention.add(b.key);
-                    }
-                }
-                rebuildFlushList();
+                b.channel().fds.readLock.unlock();
+            }
+            attention.add(readingKeys.get(i));
+            if (b.readAheadBytesVolatile() > 0) {
+                hot.add(readingKeys.get(i));
             }
         }
+    }
 
+    /** Reports the keys of the {@code n} events (pass number {@code pass}); returns how many were updated. */
+    private int reportEvents(int n, long pass, Consumer<SelectionKey> action) {
         int count = 0;
-        long pass = ++eventPass;
         for (int i = 0; i < n; i++) {
             int off = i * NetSys.EPOLL_EVENT_SIZE;
             int fd = (int) events.getLong(off + 4);
@@ -701,29 +763,33 @@ final class FlexSelector extends AbstractSelector {
             }
             count += report(k, ready, action);
         }
-        for (int i = 0; i < reading.size(); i++) {
-            reading.get(i).taken = false;
-        }
-        if (!attention.isEmpty()) {
-            attention.startPass();
-            try {
-                FlexSelectionKey k;
-                while ((k = attention.next()) != null) {
-                    Batched b = ((FlexSocketChannel) k.channel()).batched();
-                    int ready = b.syntheticReadyOps(k.interestOpsRaw());
-                    if (ready == 0) {
-                        attention.drop(k);
-                        continue;
-                    }
-                    attention.keep(k);
-                    if (k.seenInSelect == pass) {
-                        continue;
-                    }
-                    count += report(k, ready, action);
+        return count;
+    }
+
+    /**
+     * Reports the {@link #attention} keys with synthetic readiness that no event of this pass
+     * reported, and drops those without; returns how many were updated.
+     */
+    private int reportAttention(long pass, Consumer<SelectionKey> action) {
+        int count = 0;
+        attention.startPass();
+        try {
+            FlexSelectionKey k;
+            while ((k = attention.next()) != null) {
+                Batched b = ((FlexSocketChannel) k.channel()).batched();
+                int ready = b.syntheticReadyOps(k.interestOpsRaw());
+                if (ready == 0) {
+                    attention.drop(k);
+                    continue;
                 }
-            } finally {
-                attention.endPass(); // an action that throws must not lose the keys not yet visited
+                attention.keep(k);
+                if (k.seenInSelect == pass) {
+                    continue;
+                }
+                count += report(k, ready, action);
             }
+        } finally {
+            attention.endPass(); // an action that throws must not lose the keys not yet visited
         }
         return count;
     }

@@ -145,61 +145,107 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
     public SocketChannel accept() throws IOException {
         fds.readLock.lock();
         try {
-            boolean blocking = isBlocking();
-            SocketChannel sc = null;
-            try {
-                if (blocking) {
-                    begin();
-                }
-                synchronized (fds.stateLock) {
-                    ensureOpen();
-                    if (localAddress == null) {
-                        throw new NotYetBoundException();
-                    }
-                }
-                int timeout = blocking ? acceptTimeout : 0;
-                long deadline = timeout > 0 ? System.nanoTime() + timeout * 1_000_000L : 0;
-                NetSys.Scratch s = NetSys.Scratch.get();
-                for (;;) {
-                    s.putInt(SockAddrs.MAX_LEN, SockAddrs.MAX_LEN);
-                    long r = NetSys.call(SysNr.ACCEPT4, fds.fd, s.address, s.address + SockAddrs.MAX_LEN,
-                            NetSys.SOCK_NONBLOCK | NetSys.SOCK_CLOEXEC, 0, 0);
-                    if (r >= 0) {
-                        SocketAddress remote = SockAddrs.decode(s.view, s.getInt(SockAddrs.MAX_LEN));
-                        sc = new FlexSocketChannel(provider(), family, (int) r, null, remote);
-                        return sc;
-                    }
-                    if (r == -Errno.EINTR || r == -Errno.ECONNABORTED) {
-                        continue;
-                    }
-                    if (r != -Errno.EAGAIN) {
-                        if (!isOpen()) {
-                            return null; // end() reports the close
-                        }
-                        throw NetSys.exception(Errno.of(r), null);
-                    }
-                    if (!blocking || !isOpen()) {
-                        return null;
-                    }
-                    int wait = -1;
-                    if (deadline != 0) {
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0) {
-                            throw new SocketTimeoutException("Accept timed out");
-                        }
-                        wait = (int) Math.max(1, left / 1_000_000L);
-                    }
-                    fds.await(NetSys.POLLIN, wait);
-                }
-            } finally {
-                if (blocking) {
-                    fds.releaseBeforeEnd();
-                    end(sc != null);
-                }
-            }
+            // one exit: the finally below is compiled once
+            return isBlocking() ? blockingAccept() : nonBlockingAccept();
         } finally {
             FdState.unlockIfHeld(fds.readLock);
         }
+    }
+
+    /** Read lock held, non-blocking mode: a pending connection, or null if there is none. */
+    private SocketChannel nonBlockingAccept() throws IOException {
+        ensureBound();
+        NetSys.Scratch s = NetSys.Scratch.get();
+        long r;
+        do {
+            r = accept4(s);
+        } while (r == -Errno.EINTR || r == -Errno.ECONNABORTED);
+        if (r >= 0) {
+            return accepted(s, (int) r);
+        }
+        return r == -Errno.EAGAIN ? null : acceptFailed(r);
+    }
+
+    /**
+     * Read lock held, blocking mode: {@link #awaitAccept} between begin() and end(); the read lock
+     * is released before end() (see {@link FdState#releaseBeforeEnd()}).
+     */
+    private SocketChannel blockingAccept() throws IOException {
+        SocketChannel sc = null;
+        try {
+            begin();
+            sc = awaitAccept();
+        } finally {
+            fds.releaseBeforeEnd();
+            end(sc != null);
+        }
+        return sc;
+    }
+
+    /**
+     * Read lock held, in begin(): accepts, waiting in poll(2) while no connection is pending, until
+     * one comes, the adaptor's accept timeout ({@link SocketTimeoutException}), or close (null:
+     * end() reports it).
+     */
+    private SocketChannel awaitAccept() throws IOException {
+        ensureBound();
+        int timeout = acceptTimeout;
+        long deadline = timeout > 0 ? System.nanoTime() + timeout * 1_000_000L : 0;
+        NetSys.Scratch s = NetSys.Scratch.get();
+        for (;;) {
+            long r = accept4(s);
+            if (r >= 0) {
+                return accepted(s, (int) r);
+            }
+            if (r == -Errno.EINTR || r == -Errno.ECONNABORTED) {
+                continue;
+            }
+            if (r != -Errno.EAGAIN) {
+                return acceptFailed(r);
+            }
+            if (!isOpen()) {
+                return null;
+            }
+            int wait = -1;
+            if (deadline != 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new SocketTimeoutException("Accept timed out");
+                }
+                wait = (int) Math.max(1, left / 1_000_000L);
+            }
+            fds.await(NetSys.POLLIN, wait);
+        }
+    }
+
+    private void ensureBound() throws ClosedChannelException {
+        synchronized (fds.stateLock) {
+            ensureOpen();
+            if (localAddress == null) {
+                throw new NotYetBoundException();
+            }
+        }
+    }
+
+    /** accept4(2) into the scratch area {@code s} (the peer's address, then its length). */
+    private long accept4(NetSys.Scratch s) {
+        s.putInt(SockAddrs.MAX_LEN, SockAddrs.MAX_LEN);
+        return NetSys.call(SysNr.ACCEPT4, fds.fd, s.address, s.address + SockAddrs.MAX_LEN,
+                NetSys.SOCK_NONBLOCK | NetSys.SOCK_CLOEXEC, 0, 0);
+    }
+
+    /** The channel of the connection {@link #accept4} returned as {@code fd}, its peer's address in {@code s}. */
+    private SocketChannel accepted(NetSys.Scratch s, int fd) {
+        SocketAddress remote = SockAddrs.decode(s.view, s.getInt(SockAddrs.MAX_LEN));
+        return new FlexSocketChannel(provider(), family, fd, null, remote);
+    }
+
+    /** accept4's error {@code r} (not EAGAIN, EINTR or ECONNABORTED): null if the channel was closed under us. */
+    private SocketChannel acceptFailed(long r) throws IOException {
+        if (!isOpen()) {
+            return null; // end() reports the close
+        }
+        throw NetSys.exception(Errno.of(r), null);
     }
 
     @Override

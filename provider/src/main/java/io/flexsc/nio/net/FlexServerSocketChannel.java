@@ -145,7 +145,7 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
     public SocketChannel accept() throws IOException {
         fds.readLock.lock();
         try {
-            // one exit: the finally below is compiled once
+            // one exit: javac copies the finally block to every exit
             return isBlocking() ? blockingAccept() : nonBlockingAccept();
         } finally {
             FdState.unlockIfHeld(fds.readLock);

@@ -547,7 +547,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
             dsts[0] = one;
         }
         try {
-            // one exit: the finally below is compiled once (this method is hot)
+            // one exit: javac copies the finally block to every exit (this method is hot)
             return isBlocking() ? blockingRead(single, dsts, offset, length)
                     : nonBlockingRead(single, dsts, offset, length);
         } finally {
@@ -684,7 +684,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
             srcs[0] = one;
         }
         try {
-            // one exit: the finally below is compiled once (this method is hot)
+            // one exit: javac copies the finally block to every exit (this method is hot)
             return isBlocking() ? blockingWrite(single, srcs, offset, length)
                     : nonBlockingWrite(srcs, offset, length);
         } finally {

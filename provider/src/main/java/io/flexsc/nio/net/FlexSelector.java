@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -73,6 +74,8 @@ final class FlexSelector extends AbstractSelector {
 
     private final Object interruptLock = new Object();
     private boolean interruptTriggered;
+    /** Wake-ups consumed by selects; guarded by interruptLock, read by the selector thread. */
+    private long wakeupsSeen;
 
     /** The thread of the last select, and whether a select is running (see {@link #mayQueue()}). */
     private volatile Thread owner;
@@ -260,6 +263,13 @@ final class FlexSelector extends AbstractSelector {
         synchronized (interruptLock) {
             NetIO.drain(wakeFd);
             interruptTriggered = false;
+            wakeupsSeen++;
+        }
+    }
+
+    private long wakeupsSeen() {
+        synchronized (interruptLock) {
+            return wakeupsSeen;
         }
     }
 
@@ -318,8 +328,51 @@ final class FlexSelector extends AbstractSelector {
         }
     }
 
-    /** timeout: -1 wait without limit, 0 do not wait, > 0 millis. */
+    /**
+     * Longest wait, in ms, of a pass that could not flush a channel's queue because another thread
+     * held the channel's write lock (the flusher, say): the queue is tried again after it.
+     */
+    static final long SKIPPED_RETRY_MILLIS = 1;
+
+    /** Whether the last {@link #selectPass} skipped a queue whose write lock was busy. */
+    private boolean passSkipped;
+
+    /**
+     * timeout: -1 wait without limit, 0 do not wait, > 0 millis. Passes until something is selected,
+     * a wake-up, an interrupt or the timeout; only a pass that skipped a busy queue is repeated (it
+     * waited at most {@link #SKIPPED_RETRY_MILLIS}): returning 0 at once instead would make a caller
+     * that selects again spin while the lock is held (Netty rebuilds a selector after 512 such returns).
+     */
     private int doSelect(Consumer<SelectionKey> action, long timeout) throws IOException {
+        long deadline = timeout > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout) : 0;
+        long t = timeout;
+        for (;;) {
+            long wakeups = wakeupsSeen();
+            int count = selectPass(action, t);
+            if (count > 0 || !passSkipped || t == 0 || wakeupsSeen() != wakeups || wakeupPending()
+                    || Thread.currentThread().isInterrupted()) {
+                return count;
+            }
+            if (t > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return count;
+                }
+                t = Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
+            }
+        }
+    }
+
+    /** A wait of {@code timeout} (as for doSelect), bounded by {@link #SKIPPED_RETRY_MILLIS} if {@code skipped}. */
+    private static long bounded(long timeout, boolean skipped) {
+        if (!skipped || timeout == 0) {
+            return timeout;
+        }
+        return timeout < 0 ? SKIPPED_RETRY_MILLIS : Math.min(timeout, SKIPPED_RETRY_MILLIS);
+    }
+
+    /** One select: the batch of updates, flushes and speculative reads, the wait, the events. */
+    private int selectPass(Consumer<SelectionKey> action, long timeout) throws IOException {
         selectCount++;
         processDeregisterQueue();
         int nc = 0;
@@ -327,13 +380,14 @@ final class FlexSelector extends AbstractSelector {
         nc = addUpdateCalls(nc);
         // queued writes
         boolean skipped = addQueuedFlushCalls(nc);
+        passSkipped = skipped;
         nc += flushing.size();
         // speculative reads: channels whose last read found data are read again in this batch,
         // so a busy connection costs no crossing of its own to find out it is readable
         int flushEnd = nc;
         nc = addSpeculativeReadCalls(nc);
-        boolean now = skipped || wakeupPending() || hasSyntheticReadiness();
-        long wait = (now || nc > 0 && (!flushing.isEmpty() || !speculating.isEmpty())) ? 0 : timeout;
+        boolean now = wakeupPending() || hasSyntheticReadiness();
+        long wait = (now || nc > 0 && (!flushing.isEmpty() || !speculating.isEmpty())) ? 0 : bounded(timeout, skipped);
         int n = waitBatch(nc, wait);
         // apply flush and speculative read results
         flushesDone(flushEnd - flushing.size());
@@ -343,7 +397,7 @@ final class FlexSelector extends AbstractSelector {
                 && !hasSyntheticReadiness()) {
             // the writes are out and nothing is ready yet: now wait for real
             int c2 = addUpdateCalls(0);
-            n = waitBatch(c2, timeout);
+            n = waitBatch(c2, bounded(timeout, skipped));
         }
         processDeregisterQueue();
         return processEvents(n, action);

@@ -73,7 +73,53 @@ class BatchingTest {
     }
 
     /**
-     * Queues and read-ahead buffers start at a page and grow (copying what is queued) when a write
+     * A select whose only work is a queue whose write lock another thread holds does not return 0 at
+     * once (a caller that selects again would spin; Netty rebuilds its selector after 512 such
+     * returns): it waits its timeout out, retrying the queue, which goes out once the lock is free.
+     */
+    @Test
+    void aQueueWithABusyWriteLockDoesNotMakeSelectReturnAtOnce() throws Exception {
+        client.register(sel, SelectionKey.OP_READ);
+        sel.selectNow(); // this thread is now the selector's thread
+        assertEquals(5, client.write(ByteBuffer.wrap("hello".getBytes())));
+        FlexSocketChannel ch = (FlexSocketChannel) client;
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            ch.fds.writeLock.lock();
+            try {
+                held.countDown();
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                ch.fds.writeLock.unlock();
+            }
+        });
+        holder.start();
+        held.await();
+        long t0 = System.nanoTime();
+        int n;
+        try {
+            n = sel.select(300);
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(0, n, "nothing is ready");
+        assertTrue(ms >= 250, "select(300) returned after " + ms + " ms");
+        ByteBuffer got = ByteBuffer.allocate(16);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (got.position() < 5 && System.nanoTime() < deadline) {
+            sel.selectNow();
+            peer.read(got);
+        }
+        assertEquals("hello", new String(got.array(), 0, got.position()), "the queue went out once the lock was free");
+    }
+
+    /**
+     * Queues and read-ahead buffers start small and grow (copying what is queued) when a write
      * or a read needs more: random gathering writes of 1 B to 6 KB between selects, and random
      * bursts from the peer read through the read-ahead, arrive whole and in order both ways.
      */

@@ -2,6 +2,7 @@ package io.flexsc.nio.net;
 
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -138,5 +139,21 @@ final class FdState {
         if (lock.isHeldByCurrentThread()) {
             lock.unlock();
         }
+    }
+
+    /**
+     * The poll(2) timeout, in ms, left before {@code deadline} (a {@link System#nanoTime()} value, 0
+     * for none: -1, no limit); throws {@link SocketTimeoutException} with
+     * {@code timeoutMessage} once the deadline has passed.
+     */
+    static int millisUntil(long deadline, String timeoutMessage) throws SocketTimeoutException {
+        if (deadline == 0) {
+            return -1;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new SocketTimeoutException(timeoutMessage);
+        }
+        return (int) Math.max(1, left / 1_000_000L);
     }
 }

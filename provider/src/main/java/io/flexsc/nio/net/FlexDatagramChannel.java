@@ -12,7 +12,6 @@ import java.net.NetworkInterface;
 import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.net.SocketOption;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.AlreadyBoundException;
@@ -301,14 +300,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                     if (!blocking || !isOpen()) {
                         return null;
                     }
-                    int wait = -1;
-                    if (deadline != 0) {
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0) {
-                            throw new SocketTimeoutException("Receive timed out");
-                        }
-                        wait = (int) Math.max(1, left / 1_000_000L);
-                    }
+                    int wait = FdState.millisUntil(deadline, "Receive timed out");
                     fds.await(NetSys.POLLIN, wait);
                 }
             } finally {

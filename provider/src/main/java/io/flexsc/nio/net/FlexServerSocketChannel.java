@@ -206,14 +206,7 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
             if (!isOpen()) {
                 return null;
             }
-            int wait = -1;
-            if (deadline != 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new SocketTimeoutException("Accept timed out");
-                }
-                wait = (int) Math.max(1, left / 1_000_000L);
-            }
+            int wait = FdState.millisUntil(deadline, "Accept timed out");
             fds.await(NetSys.POLLIN, wait);
         }
     }

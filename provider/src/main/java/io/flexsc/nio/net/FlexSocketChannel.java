@@ -390,14 +390,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
             if (!isOpen()) {
                 return false; // end() turns this into AsynchronousCloseException / ClosedByInterruptException
             }
-            int wait = -1;
-            if (deadline != 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new SocketTimeoutException("Connect timed out");
-                }
-                wait = (int) Math.max(1, left / 1_000_000L);
-            }
+            int wait = FdState.millisUntil(deadline, "Connect timed out");
             int rev = fds.await(NetSys.POLLOUT, wait);
             if (rev != 0) {
                 int err = NetSys.socketError(fds.fd);
@@ -560,11 +553,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
 
     /** Read lock held, non-blocking mode: the read-ahead, else what the kernel has; 0 if nothing. */
     private long nonBlockingRead(boolean single, ByteBuffer[] dsts, int offset, int length) throws IOException {
-        ensureReadable();
-        if (inputClosed) {
-            return -1;
-        }
-        long pre = batched.readAhead(dsts, offset, length, false);
+        long pre = beforeKernelRead(dsts, offset, length, false);
         if (pre != Batched.NOTHING) {
             return pre;
         }
@@ -576,6 +565,15 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
             return r == 0 && hasRemaining(dsts, offset, length) ? -1 : r;
         }
         return r == -Errno.EAGAIN ? 0 : readFailed(r);
+    }
+
+    /**
+     * Read lock held: -1 at the end of input, what the read-ahead serves, or {@link Batched#NOTHING}
+     * when the kernel must be asked.
+     */
+    private long beforeKernelRead(ByteBuffer[] dsts, int offset, int length, boolean blocking) throws IOException {
+        ensureReadable();
+        return inputClosed ? -1 : batched.readAhead(dsts, offset, length, blocking);
     }
 
     /**
@@ -599,11 +597,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
      * the adaptor's read timeout ({@link SocketTimeoutException}), or close (0: end() reports it).
      */
     private long awaitRead(boolean single, ByteBuffer[] dsts, int offset, int length) throws IOException {
-        ensureReadable();
-        if (inputClosed) {
-            return -1;
-        }
-        long pre = batched.readAhead(dsts, offset, length, true);
+        long pre = beforeKernelRead(dsts, offset, length, true);
         if (pre != Batched.NOTHING) {
             return pre;
         }
@@ -623,14 +617,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
             if (!isOpen()) {
                 return 0;
             }
-            int wait = -1;
-            if (deadline != 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new SocketTimeoutException("Read timed out");
-                }
-                wait = (int) Math.max(1, left / 1_000_000L);
-            }
+            int wait = FdState.millisUntil(deadline, "Read timed out");
             fds.await(NetSys.POLLIN, wait);
             if (inputClosed) {
                 return -1;

@@ -320,15 +320,17 @@ public final class UringEngine implements SyscallEngine {
 
     /**
      * Counts one lone call and decides, once (InlineWrites' probe tick moves on each asking),
-     * whether it runs on the caller's thread: uncarried or a punted write (a fallback), or the
-     * adaptive choice on an idle ring (a direct call). A close forgets what was learned of its fd.
+     * whether it runs on the caller's thread: a fallback ({@link #fallsBack}), or the adaptive
+     * choice on an idle ring (a direct call).
      */
     private boolean runsHere(int nr, long a0, long a1, long a2, long a3, long a4, long a5) {
         stats.calls(1);
-        if (nr == io.flexsc.nio.ffi.SysNr.CLOSE) {
-            writes.forget((int) a0);
-        }
-        if (ops.opcode(nr, a1, a2, a3, a4, a5) == OpcodeMap.FALLBACK || writes.runDirect(nr, a0, a5)) {
+        return lonePicksDirect(fallsBack(nr, a0, a1, a2, a3, a4, a5));
+    }
+
+    /** The rest of {@link #runsHere} once {@code fallback} is known; counts the choice. */
+    private boolean lonePicksDirect(boolean fallback) {
+        if (fallback) {
             stats.fallback();
             return true;
         }
@@ -337,6 +339,23 @@ public final class UringEngine implements SyscallEngine {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Whether a call must run on the caller's thread: the ring does not carry it, or it is a
+     * positional write to a descriptor whose writes the kernel punts to io-wq ({@link InlineWrites};
+     * asking moves its probe tick on, so ask once per call). A close forgets what was learned of
+     * its descriptor, whose number may name another file next.
+     */
+    private boolean fallsBack(int nr, long a0, long a1, long a2, long a3, long a4, long a5) {
+        if (nr == io.flexsc.nio.ffi.SysNr.CLOSE) {
+            writes.forget((int) a0);
+        }
+        return ops.opcode(nr, a1, a2, a3, a4, a5) == OpcodeMap.FALLBACK || writes.runDirect(nr, a0, a5);
+    }
+
+    private boolean fallsBack(Call c) {
+        return fallsBack(c.nr(), c.a0(), c.a1(), c.a2(), c.a3(), c.a4(), c.a5());
     }
 
     private long viaRing(Call call) {
@@ -379,9 +398,13 @@ public final class UringEngine implements SyscallEngine {
             return;
         }
         stats.calls(n);
-        if (n == 1 && config.adaptive() && carries(calls[from]) && idle()) {
-            stats.directCall();
-            runDirect(calls[from]);
+        if (n == 1) {
+            if (lonePicksDirect(fallsBack(calls[from]))) {
+                runDirect(calls[from]);
+            } else {
+                submit(calls, from, to, true);
+                await(calls, from, to);
+            }
             return;
         }
         // Which calls run directly, decided once (InlineWrites' re-probe makes the answer vary),
@@ -391,9 +414,7 @@ public final class UringEngine implements SyscallEngine {
         long[] direct = w.mask(n);
         boolean anyDirect = false;
         for (int i = from; i < to; i++) {
-            Call c = calls[i];
-            forgetIfClose(c);
-            if (!carries(c) || writes.runDirect(c)) {
+            if (fallsBack(calls[i])) {
                 int k = i - from;
                 direct[k >>> 6] |= 1L << k;
                 anyDirect = true;
@@ -431,13 +452,6 @@ public final class UringEngine implements SyscallEngine {
 
     private static boolean isSet(long[] mask, int k) {
         return (mask[k >>> 6] & (1L << k)) != 0;
-    }
-
-    /** A close through the engine ends what was learned about the descriptor's writes. */
-    private void forgetIfClose(Call c) {
-        if (c.nr() == io.flexsc.nio.ffi.SysNr.CLOSE) {
-            writes.forget((int) c.a0());
-        }
     }
 
     private static long runDirect(Call call) {

@@ -277,6 +277,19 @@ class UringEngineTest {
             assertEquals(0, e.execute(Call.of(SysNr.CLOSE, fd)));
             assertEquals(InlineWrites.UNKNOWN, e.writeState(fd));
         }
+        // a batch of one, on an idle ring that runs it directly (adaptive), forgets too
+        int fd2 = (int) Sys.direct(SysNr.OPENAT, Sys.AT_FDCWD, addr(name), Sys.O_RDWR | Sys.O_CLOEXEC, 0);
+        assertTrue(fd2 >= 0, "open: " + fd2);
+        try (UringEngine e = UringEngineFactory.create(config().withAdaptive(true))) {
+            Call[] writes = {Call.of(SysNr.PWRITE64, fd2, addr(b), 1, 0), Call.of(SysNr.PWRITE64, fd2, addr(b), 1, 1)};
+            e.executeBatch(writes, 0, 2); // a batch of two goes through the ring, which learns
+            assertEquals(1, writes[1].result());
+            assertTrue(e.writeState(fd2) != InlineWrites.UNKNOWN);
+            Call[] close = {Call.of(SysNr.CLOSE, fd2)};
+            e.executeBatch(close, 0, 1);
+            assertEquals(0, close[0].result());
+            assertEquals(InlineWrites.UNKNOWN, e.writeState(fd2));
+        }
     }
 
     @Test

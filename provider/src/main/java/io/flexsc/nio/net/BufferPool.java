@@ -92,11 +92,7 @@ final class BufferPool {
         return LOCAL.get().caches.of(id);
     }
 
-    int size() {
-        return size;
-    }
-
-    /** A buffer of {@link #size()} bytes, contents undefined, position 0, limit the size. */
+    /** A buffer of this pool's size, contents undefined, position 0, limit the size. */
     ByteBuffer take() {
         Cache c = cache();
         if (c.count > 0) {

@@ -74,7 +74,7 @@ final class FlexSelector extends AbstractSelector {
 
     private final Object interruptLock = new Object();
     private boolean interruptTriggered;
-    /** Wake-ups consumed by selects; guarded by interruptLock, read by the selector thread. */
+    /** Wake-ups consumed by selects; written and read by the selecting thread only. */
     private long wakeupsSeen;
 
     /** The thread of the last select, and whether a select is running (see {@link #mayQueue()}). */
@@ -267,12 +267,6 @@ final class FlexSelector extends AbstractSelector {
         }
     }
 
-    private long wakeupsSeen() {
-        synchronized (interruptLock) {
-            return wakeupsSeen;
-        }
-    }
-
     // ---- select ----
 
     @Override
@@ -347,9 +341,9 @@ final class FlexSelector extends AbstractSelector {
         long deadline = timeout > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout) : 0;
         long t = timeout;
         for (;;) {
-            long wakeups = wakeupsSeen();
+            long wakeups = wakeupsSeen;
             int count = selectPass(action, t);
-            if (count > 0 || !passSkipped || t == 0 || wakeupsSeen() != wakeups || wakeupPending()
+            if (count > 0 || !passSkipped || t == 0 || wakeupsSeen != wakeups || wakeupPending()
                     || Thread.currentThread().isInterrupted()) {
                 return count;
             }
@@ -391,7 +385,7 @@ final class FlexSelector extends AbstractSelector {
         int n = waitBatch(nc, wait);
         // apply flush and speculative read results
         flushesDone(flushEnd - flushing.size());
-        speculativeReadsDone(flushEnd);
+        readAheadsDone(speculating, speculatingKeys, flushEnd, true);
         rebuildFlushList();
         if (n == 0 && timeout != 0 && wait == 0 && !now && !Thread.currentThread().isInterrupted()
                 && !hasSyntheticReadiness()) {
@@ -484,20 +478,27 @@ final class FlexSelector extends AbstractSelector {
         }
     }
 
-    /** Applies the results of the {@link #speculating} reads, from calls[first], and releases their read locks. */
-    private void speculativeReadsDone(int first) {
-        for (int i = 0; i < speculating.size(); i++) {
-            Batched b = speculating.get(i);
+    /**
+     * Applies the results of the read-aheads of {@code bs} (keys {@code keys}), from calls[first],
+     * and releases their read locks. Their keys go to {@link #attention} (all of them, or with
+     * {@code onlyWithReadAhead} those whose read-ahead holds something), and to {@link #hot} when
+     * the read found data.
+     */
+    private void readAheadsDone(ArrayList<Batched> bs, ArrayList<FlexSelectionKey> keys, int first,
+            boolean onlyWithReadAhead) {
+        for (int i = 0; i < bs.size(); i++) {
+            Batched b = bs.get(i);
             try {
                 b.readAheadDone(calls[first + i]);
             } finally {
                 b.channel().fds.readLock.unlock();
             }
-            if (b.hasReadAhead()) {
-                attention.add(speculatingKeys.get(i));
-                if (b.readAheadBytesVolatile() > 0) {
-                    hot.add(speculatingKeys.get(i));
-                }
+            if (onlyWithReadAhead && !b.hasReadAhead()) {
+                continue;
+            }
+            attention.add(keys.get(i));
+            if (b.readAheadBytesVolatile() > 0) {
+                hot.add(keys.get(i));
             }
         }
     }
@@ -679,7 +680,7 @@ final class FlexSelector extends AbstractSelector {
             try {
                 engine.executeBatch(calls, 0, nc);
             } finally {
-                readAheadsDone();
+                readAheadsDone(reading, readingKeys, 0, false);
                 flushesDone(reading.size());
                 rebuildFlushList();
             }
@@ -766,22 +767,6 @@ final class FlexSelector extends AbstractSelector {
             flushing.add(b);
         }
         return nc;
-    }
-
-    /** Applies the results of the {@link #reading} read-aheads, from calls[0], and releases their read locks. */
-    private void readAheadsDone() {
-        for (int i = 0; i < reading.size(); i++) {
-            Batched b = reading.get(i);
-            try {
-                b.readAheadDone(calls[i]);
-            } finally {
-                b.channel().fds.readLock.unlock();
-            }
-            attention.add(readingKeys.get(i));
-            if (b.readAheadBytesVolatile() > 0) {
-                hot.add(readingKeys.get(i));
-            }
-        }
     }
 
     /** Reports the keys of the {@code n} events (pass number {@code pass}); returns how many were updated. */

@@ -19,23 +19,20 @@ final class SizedBuffers {
 
     /** Classes up to {@code max(caps)}; every cap is a class of its own. */
     SizedBuffers(int... caps) {
+        java.util.TreeSet<Integer> s = new java.util.TreeSet<>();
         int max = Arrays.stream(caps).max().orElse(MIN);
-        int[] s = new int[0];
         for (int size = MIN; size < max; size <<= 1) {
-            s = Arrays.copyOf(s, s.length + 1);
-            s[s.length - 1] = size;
+            s.add(size);
         }
         for (int cap : caps) {
-            if (cap >= MIN && Arrays.binarySearch(s, cap) < 0) {
-                s = Arrays.copyOf(s, s.length + 1);
-                s[s.length - 1] = cap;
-                Arrays.sort(s);
+            if (cap >= MIN) {
+                s.add(cap);
             }
         }
-        sizes = s;
-        pools = new BufferPool[s.length];
-        for (int i = 0; i < s.length; i++) {
-            pools[i] = new BufferPool(s[i]);
+        sizes = s.stream().mapToInt(Integer::intValue).toArray();
+        pools = new BufferPool[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            pools[i] = new BufferPool(sizes[i]);
         }
     }
 

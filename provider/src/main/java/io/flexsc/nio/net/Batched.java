@@ -30,6 +30,15 @@ import java.nio.channels.SelectionKey;
  * without asking the kernel (a non-blocking read may always find nothing), and the one after asks
  * the kernel again.
  *
+ * <p><b>Budgets.</b> The read-ahead buffers of one selector's channels together hold at most
+ * {@code -Dflexsc.net.readAheadBudget} bytes, and their queues at most
+ * {@code -Dflexsc.net.writeQueueBudget} (each 2 MiB by default; read at each selector's creation).
+ * Beyond its budget a channel is served as the JDK's would be: it gets no read-ahead, so its
+ * {@code read} asks the kernel, and a write that finds no queue it may start or grow sends what is
+ * queued and then its own bytes straight to the kernel. A direct write that the kernel does not take
+ * whole marks the channel congested, as a flush that leaves bytes queued does: OP_WRITE is not
+ * ready and the selector waits for EPOLLOUT, until which a queued write returns 0.
+ *
  * <p>On by default unless the engine is {@code direct} ({@code -Dflexsc.net.batch=auto}); forced
  * with {@code -Dflexsc.net.batch=true}, switched off with {@code -Dflexsc.net.batch=false}. Queue and read-ahead sizes:
  * {@code -Dflexsc.net.writeQueue} (bytes, default 65536) and {@code -Dflexsc.net.readAhead}
@@ -41,6 +50,18 @@ import java.nio.channels.SelectionKey;
 final class Batched {
     static final int QUEUE_CAPACITY = Math.max(1024, Integer.getInteger("flexsc.net.writeQueue", 64 << 10));
     static final int READ_AHEAD = Math.max(1024, Integer.getInteger("flexsc.net.readAhead", 16 << 10));
+    /** The default of each of a selector's two budgets (see the class comment). */
+    static final int DEFAULT_BUDGET = 2 << 20;
+
+    /** A new selector's budget for its channels' read-ahead buffers: {@code -Dflexsc.net.readAheadBudget}. */
+    static ByteBudget readAheadBudget() {
+        return new ByteBudget(Math.max(0, Integer.getInteger("flexsc.net.readAheadBudget", DEFAULT_BUDGET)));
+    }
+
+    /** A new selector's budget for its channels' write queues: {@code -Dflexsc.net.writeQueueBudget}. */
+    static ByteBudget writeQueueBudget() {
+        return new ByteBudget(Math.max(0, Integer.getInteger("flexsc.net.writeQueueBudget", DEFAULT_BUDGET)));
+    }
     /**
      * Whether selectors created now batch: {@code -Dflexsc.net.batch=true|false|auto}, read at each
      * selector's creation. {@code auto} (the default) batches unless the engine is {@code direct}:
@@ -85,6 +106,8 @@ final class Batched {
     // ---- write side, guarded by ch.fds.writeLock ----
     private ByteBuffer queue;      // direct; bytes [0, queued)
     private long queueAddr;
+    /** The budget the queue buffer is charged to (its selector's when it was taken), or null. */
+    private ByteBudget queueBudget;
     private int queued;
     /** The last flush could not send everything: wait for EPOLLOUT. */
     private boolean congested;
@@ -96,6 +119,8 @@ final class Batched {
     // ---- read side, guarded by ch.fds.readLock ----
     private ByteBuffer ahead;
     private long aheadAddr;
+    /** The budget the read-ahead buffer is charged to, or null. */
+    private ByteBudget aheadBudget;
     /** The size of the next read-ahead buffer ({@link #nextAheadSize}). */
     private int aheadSize = FIRST_AHEAD;
     private int aheadPos, aheadLen;
@@ -169,52 +194,38 @@ final class Batched {
 
     // ---- writes ----
 
-    /** A non-blocking write: queued when batching applies, else sent directly. Write lock held. */
+    /**
+     * A non-blocking write: queued when batching applies and the selector's budget has room, else
+     * sent directly. Write lock held.
+     */
     long write(ByteBuffer[] srcs, int off, int len) throws IOException {
-        if (queued > 0 && !queueable()) {
+        boolean q = queueable();
+        if (queued > 0 && !q) {
             flushDirect();
             if (queued > 0) {
                 return 0; // the kernel is full: the caller waits for OP_WRITE
             }
         }
-        if (queued == 0 && !queueable()) {
-            long r = NetIO.writev(ch.fds.fd, srcs, off, len);
-            if (r >= 0) {
-                return r;
-            }
-            if (r == -Errno.EAGAIN || r == -Errno.EINTR) {
-                return 0;
-            }
-            throw NetSys.ioException(Errno.of(r));
+        if (queued == 0 && !q) {
+            return writeDirect(srcs, off, len);
         }
         if (congested) {
             return 0;
         }
-        int room = QUEUE_CAPACITY - queued;
-        if (room == 0) {
-            return 0;
+        int want = (int) remaining(srcs, off, len, QUEUE_CAPACITY - queued);
+        if (want == 0) {
+            return 0; // nothing to queue, or the queue is full
         }
-        if (queue == null || queue.capacity() < QUEUE_CAPACITY) {
-            long want = 0;
-            for (int i = off; i < off + len && want < room; i++) {
-                want += srcs[i].remaining();
+        if (!ensureQueue(queued + want)) {
+            // over the selector's budget: what is queued goes first, then this write, as the JDK's would
+            flushDirect();
+            if (queued > 0) {
+                return 0;
             }
-            int need = queued + (int) Math.min(want, room);
-            if (need == 0) {
-                return 0; // nothing to queue: no buffer
-            }
-            if (queue == null) {
-                queue = BUFFERS.take(need, QUEUE_CAPACITY);
-                queueAddr = NativeMemory.address(queue);
-            } else if (need > queue.capacity()) {
-                ByteBuffer bigger = BUFFERS.take(need, QUEUE_CAPACITY);
-                bigger.put(0, queue, 0, queued);
-                BUFFERS.give(queue);
-                queue = bigger;
-                queueAddr = NativeMemory.address(bigger);
-            }
+            return writeDirect(srcs, off, len);
         }
         long n = 0;
+        int room = want;
         for (int i = off; i < off + len && room > 0; i++) {
             ByteBuffer b = srcs[i];
             int k = Math.min(b.remaining(), room);
@@ -228,10 +239,97 @@ final class Batched {
             n += k;
         }
         queuedVolatile = queued;
-        if (n > 0) {
-            selector.enlist(this);
-        }
+        selector.enlist(this);
         return n;
+    }
+
+    /** The bytes remaining in {@code srcs[off..off+len)}, counted up to {@code max}. */
+    private static long remaining(ByteBuffer[] srcs, int off, int len, long max) {
+        long n = 0;
+        for (int i = off; i < off + len && n < max; i++) {
+            n += srcs[i].remaining();
+        }
+        return Math.min(n, max);
+    }
+
+    /**
+     * Makes the queue hold {@code need} bytes (at most {@link #QUEUE_CAPACITY}), taking or growing
+     * its buffer within the selector's budget; false if that does not fit the budget. Write lock
+     * held, on the selector's thread.
+     */
+    private boolean ensureQueue(int need) {
+        int have = queue == null ? 0 : queue.capacity();
+        if (need <= have) {
+            return true;
+        }
+        ByteBudget budget = selector.queueBudget();
+        int size = BUFFERS.sizeFor(need, QUEUE_CAPACITY);
+        if (!budget.fits(size - have)) {
+            return false;
+        }
+        ByteBuffer b = BUFFERS.take(need, QUEUE_CAPACITY);
+        budget.charge(b.capacity());
+        if (queue != null) {
+            b.put(0, queue, 0, queued);
+            giveQueue();
+        }
+        queue = b;
+        queueAddr = NativeMemory.address(b);
+        queueBudget = budget;
+        return true;
+    }
+
+    /** Returns the queue buffer to the pool and its bytes to the budget it was charged to. */
+    private void giveQueue() {
+        queueBudget.credit(queue.capacity());
+        BUFFERS.give(queue);
+        queue = null;
+        queueAddr = 0;
+        queueBudget = null;
+    }
+
+    /**
+     * Sends {@code srcs} straight to the kernel, nothing being queued; a write the kernel does not
+     * take whole marks the channel congested (see {@link #setCongested}). Write lock held.
+     */
+    private long writeDirect(ByteBuffer[] srcs, int off, int len) throws IOException {
+        long want = remaining(srcs, off, len, Long.MAX_VALUE);
+        long r = NetIO.writev(ch.fds.fd, srcs, off, len);
+        if (r == -Errno.EINTR) {
+            return 0;
+        }
+        if (r < 0 && r != -Errno.EAGAIN) {
+            throw NetSys.ioException(Errno.of(r));
+        }
+        long n = Math.max(r, 0);
+        setCongested(n < want);
+        return n;
+    }
+
+    /**
+     * After a direct write, nothing queued: the kernel took all ({@code full} false) or not. A change
+     * goes to the batching selector, which watches for EPOLLOUT while congested, and is woken if
+     * this is not its thread between selects (its epoll interest changes). Write lock held.
+     */
+    private void setCongested(boolean full) {
+        FlexSelector sel = selector;
+        if (full == congested || sel == null) {
+            return;
+        }
+        congested = full;
+        congestedFlag = full;
+        FlexSelectionKey k = key;
+        if (k != null && k.isValid()) {
+            sel.congestionChanged(k);
+        }
+    }
+
+    /** The selector saw EPOLLOUT: a channel congested with nothing queued is writable again. Write lock held. */
+    void kernelWritable() {
+        if (queued == 0 && congested) {
+            congested = false;
+            congestedFlag = false;
+        }
     }
 
     /** Sends what is queued now, without waiting. Write lock held. */
@@ -328,9 +426,7 @@ final class Batched {
         queuedVolatile = queued;
         congestedFlag = congested;
         if (queued == 0 && queue != null) {
-            BUFFERS.give(queue);
-            queue = null;
-            queueAddr = 0;
+            giveQueue();
         }
         return queued == 0 && r >= 0;
     }
@@ -416,14 +512,23 @@ final class Batched {
         return NOTHING;
     }
 
-    /** Selector side: the call that fills the read-ahead, or null if it holds data. Read lock held. */
-    Call readAheadCall(Call reuse) {
+    /**
+     * Selector side: the call that fills the read-ahead, or null if it holds data or a buffer does
+     * not fit {@code budget} (then {@code read} asks the kernel). Read lock held.
+     */
+    Call readAheadCall(Call reuse, ByteBudget budget) {
         if (aheadLen > aheadPos || aheadEof || aheadErrno != 0) {
             return null;
         }
         if (ahead == null) {
-            ahead = BUFFERS.take(aheadSize, READ_AHEAD);
+            int size = BUFFERS.sizeFor(aheadSize, READ_AHEAD);
+            if (!budget.fits(size)) {
+                return null;
+            }
+            ahead = BUFFERS.take(size, READ_AHEAD);
             aheadAddr = NativeMemory.address(ahead);
+            budget.charge(size);
+            aheadBudget = budget;
         }
         return reuse.set(SysNr.RECVFROM, ch.fds.fd, aheadAddr, ahead.capacity(), NetSys.MSG_DONTWAIT, 0, 0);
     }
@@ -436,8 +541,10 @@ final class Batched {
         } catch (IllegalStateException notDone) {
             // the batch failed with this receive possibly still in the kernel's hands: give up the
             // buffer (a bounded leak on an engine failure) rather than let it be reused or freed
+            aheadBudget.credit(ahead.capacity());
             ahead = null;
             aheadAddr = 0;
+            aheadBudget = null;
             r = -Errno.EAGAIN;
         } catch (RuntimeException e) {
             r = -Errno.EAGAIN;
@@ -475,9 +582,11 @@ final class Batched {
 
     private void releaseAhead() {
         if (ahead != null) {
+            aheadBudget.credit(ahead.capacity());
             BUFFERS.give(ahead);
             ahead = null;
             aheadAddr = 0;
+            aheadBudget = null;
         }
     }
 
@@ -486,8 +595,7 @@ final class Batched {
         queued = 0;
         queuedVolatile = 0;
         if (queue != null) {
-            BUFFERS.give(queue);
-            queue = null;
+            giveQueue();
         }
         aheadPos = aheadLen = 0;
         releaseAhead();

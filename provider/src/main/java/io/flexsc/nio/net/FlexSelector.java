@@ -74,6 +74,12 @@ final class FlexSelector extends AbstractSelector {
 
     private final Object interruptLock = new Object();
     private boolean interruptTriggered;
+    /** The wake-up descriptor was signalled by {@link #nudge()} (guarded by interruptLock). */
+    private boolean nudged;
+    /** The last pass consumed a nudge and no wake-up; selecting thread only. */
+    private boolean passNudged;
+    /** The last pass's epoll_wait was interrupted (EINTR); selecting thread only. */
+    private boolean passInterrupted;
     /** Wake-ups consumed by selects; written and read by the selecting thread only. */
     private long wakeupsSeen;
 
@@ -95,6 +101,9 @@ final class FlexSelector extends AbstractSelector {
     private final ArrayList<FlexSelectionKey> hot = new ArrayList<>();
     private final ArrayList<Batched> speculating = new ArrayList<>();
     private final ArrayList<FlexSelectionKey> speculatingKeys = new ArrayList<>();
+    /** What the read-ahead buffers, and the write queues, of this selector's channels may hold. */
+    private final ByteBudget aheadBudget = Batched.readAheadBudget();
+    private final ByteBudget queueBudget = Batched.writeQueueBudget();
 
     FlexSelector(SelectorProvider provider, boolean batching) throws IOException {
         super(provider);
@@ -203,6 +212,45 @@ final class FlexSelector extends AbstractSelector {
                 && System.nanoTime() - lastSelectEnd < Flusher.PERIOD_NANOS;
     }
 
+    /** The budget of this selector's channels' write queues. */
+    ByteBudget queueBudget() {
+        return queueBudget;
+    }
+
+    /** The budget of this selector's channels' read-ahead buffers. */
+    ByteBudget readAheadBudget() {
+        return aheadBudget;
+    }
+
+    /**
+     * A batched channel's congestion changed without a flush (a direct write): its epoll events
+     * change at the next select, and a select in progress, or one that another thread may be about
+     * to begin, is woken so as not to wait without them.
+     */
+    void congestionChanged(FlexSelectionKey k) {
+        try {
+            updateKey(k);
+        } catch (ClosedSelectorException e) {
+            return;
+        }
+        if (owner != Thread.currentThread() || inSelect) {
+            nudge();
+        }
+    }
+
+    /**
+     * Makes a select in progress, or the next one, apply the pending key updates: it is woken as by
+     * {@link #wakeup()}, but goes on selecting rather than return (a caller sees no wake-up).
+     */
+    private void nudge() {
+        synchronized (interruptLock) {
+            if (!interruptTriggered && !nudged && isOpen()) {
+                NetIO.signal(wakeFd);
+                nudged = true;
+            }
+        }
+    }
+
     /** When the last select returned (System.nanoTime); selector thread only. */
     private long lastSelectEnd;
 
@@ -259,11 +307,17 @@ final class FlexSelector extends AbstractSelector {
         }
     }
 
+    /** The wake-up descriptor fired: a wake-up (the select returns), or only a {@link #nudge()}. */
     private void clearWakeup() {
         synchronized (interruptLock) {
             NetIO.drain(wakeFd);
-            interruptTriggered = false;
-            wakeupsSeen++;
+            if (interruptTriggered) {
+                interruptTriggered = false;
+                wakeupsSeen++;
+            } else {
+                passNudged = true;
+            }
+            nudged = false;
         }
     }
 
@@ -333,9 +387,10 @@ final class FlexSelector extends AbstractSelector {
 
     /**
      * timeout: -1 wait without limit, 0 do not wait, > 0 millis. Passes until something is selected,
-     * a wake-up, an interrupt or the timeout; only a pass that skipped a busy queue is repeated (it
-     * waited at most {@link #SKIPPED_RETRY_MILLIS}): returning 0 at once instead would make a caller
-     * that selects again spin while the lock is held (Netty rebuilds a selector after 512 such returns).
+     * a wake-up, an interrupt or the timeout. A pass that skipped a busy queue (it waited at most
+     * {@link #SKIPPED_RETRY_MILLIS}), or was ended by a {@link #nudge()} alone or an interrupted
+     * epoll_wait ({@link #epollResult}), is repeated: returning 0 early instead would make a caller
+     * that selects again spin (Netty rebuilds a selector after 512 such returns).
      */
     private int doSelect(Consumer<SelectionKey> action, long timeout) throws IOException {
         long deadline = timeout > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout) : 0;
@@ -343,7 +398,8 @@ final class FlexSelector extends AbstractSelector {
         for (;;) {
             long wakeups = wakeupsSeen;
             int count = selectPass(action, t);
-            if (count > 0 || !passSkipped || t == 0 || wakeupsSeen != wakeups || wakeupPending()
+            boolean repeat = passSkipped || passNudged || passInterrupted;
+            if (count > 0 || !repeat || t == 0 || wakeupsSeen != wakeups || wakeupPending()
                     || Thread.currentThread().isInterrupted()) {
                 return count;
             }
@@ -375,6 +431,8 @@ final class FlexSelector extends AbstractSelector {
         // queued writes
         boolean skipped = addQueuedFlushCalls(nc);
         passSkipped = skipped;
+        passNudged = false;
+        passInterrupted = false;
         nc += flushing.size();
         // speculative reads: channels whose last read found data are read again in this batch,
         // so a busy connection costs no crossing of its own to find out it is readable
@@ -449,7 +507,7 @@ final class FlexSelector extends AbstractSelector {
             if (b.selector != this || !ch.isConnected() || ch.isInputClosed() || !ch.fds.readLock.tryLock()) {
                 continue;
             }
-            Call c = b.readAheadCall(call(nc));
+            Call c = b.readAheadCall(call(nc), aheadBudget);
             if (c == null) {
                 ch.fds.readLock.unlock();
                 continue;
@@ -664,8 +722,14 @@ final class FlexSelector extends AbstractSelector {
         }
     }
 
-    private static int epollResult(long r) throws IOException {
+    /**
+     * An epoll_wait's result: the number of events; 0 if it was interrupted (EINTR: a signal, or on
+     * io_uring the kernel delivering a completion of the thread's own ring), and the pass is repeated
+     * with what is left of the timeout, as the JDK's selector does.
+     */
+    private int epollResult(long r) throws IOException {
         if (r == -Errno.EINTR) {
+            passInterrupted = true;
             return 0;
         }
         return (int) NetSys.check(r, "epoll_wait");
@@ -722,13 +786,13 @@ final class FlexSelector extends AbstractSelector {
             if (b.selector != this) {
                 continue;
             }
-            if ((ev & NetSys.EPOLLOUT) != 0 && b.hasQueued()) {
-                enlist(b); // EPOLLOUT while congested: flush at the next select (or below)
+            if ((ev & NetSys.EPOLLOUT) != 0) {
+                writable(b, k);
             }
             if ((ev & (NetSys.EPOLLIN | NetSys.EPOLLERR | NetSys.EPOLLHUP)) != 0
                     && (k.interestOpsRaw() & SelectionKey.OP_READ) != 0 && ch.isConnected()
                     && !ch.isInputClosed() && ch.fds.readLock.tryLock()) {
-                Call c = b.readAheadCall(call(nc));
+                Call c = b.readAheadCall(call(nc), aheadBudget);
                 if (c == null) {
                     ch.fds.readLock.unlock();
                 } else {
@@ -740,6 +804,32 @@ final class FlexSelector extends AbstractSelector {
             }
         }
         return nc;
+    }
+
+    /**
+     * EPOLLOUT on a batched channel, which has it only while congested: a queue is flushed at the
+     * next select (or with the read-aheads); a channel whose direct write the kernel did not take
+     * whole, nothing queued, is no longer congested (and its EPOLLOUT goes at the next select). If
+     * another thread holds the write lock, its write decides, and a level-triggered EPOLLOUT comes
+     * again.
+     */
+    private void writable(Batched b, FlexSelectionKey k) {
+        if (b.hasQueued()) {
+            enlist(b);
+            return;
+        }
+        if (!b.isCongested()) {
+            return;
+        }
+        FlexSocketChannel ch = b.channel();
+        if (ch.fds.writeLock.tryLock()) {
+            try {
+                b.kernelWritable();
+            } finally {
+                ch.fds.writeLock.unlock();
+            }
+            updateKey(k);
+        }
     }
 
     /**

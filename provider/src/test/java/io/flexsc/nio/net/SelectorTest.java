@@ -184,4 +184,48 @@ class SelectorTest {
         assertThrows(ClosedSelectorException.class, s::keys);
         s.wakeup(); // harmless after close
     }
+
+    /**
+     * A signal that interrupts the selecting thread's epoll_wait (EINTR; on io_uring the kernel
+     * delivering a completion of the thread's own ring does the same) does not end the select early:
+     * as the JDK's, it goes on waiting out its timeout. The signal is SIGPIPE, for which the JVM
+     * installs a handler that ignores it.
+     */
+    @Test
+    void anInterruptedEpollWaitDoesNotEndTheSelectEarly() throws Exception {
+        final int sigpipe = 13;
+        for (boolean batching : new boolean[] {true, false}) {
+            System.setProperty("flexsc.net.batch", Boolean.toString(batching));
+            try (Selector s = new FlexSelectorProvider().openSelector()) {
+                long[] tid = new long[1];
+                long[] result = {-1, 0};
+                CountDownLatch started = new CountDownLatch(1);
+                Thread selecting = new Thread(() -> {
+                    tid[0] = io.flexsc.nio.engine.DirectEngine.run(io.flexsc.nio.ffi.SysNr.GETTID, 0, 0, 0, 0, 0, 0);
+                    started.countDown();
+                    long t0 = System.nanoTime();
+                    try {
+                        result[0] = s.select(600);
+                    } catch (java.io.IOException e) {
+                        result[0] = -2;
+                    }
+                    result[1] = (System.nanoTime() - t0) / 1_000_000;
+                });
+                selecting.start();
+                started.await();
+                long pid = ProcessHandle.current().pid();
+                for (int i = 0; i < 4; i++) {
+                    Thread.sleep(60);
+                    if (io.flexsc.nio.engine.DirectEngine.run(io.flexsc.nio.ffi.SysNr.TGKILL, pid, tid[0], sigpipe, 0, 0, 0) != 0) {
+                        break; // ESRCH: the select returned and its thread has ended
+                    }
+                }
+                selecting.join();
+                assertEquals(0, result[0], "batching " + batching);
+                assertTrue(result[1] >= 550, "batching " + batching + ": select(600) returned after " + result[1] + " ms");
+            } finally {
+                System.clearProperty("flexsc.net.batch");
+            }
+        }
+    }
 }

@@ -14,17 +14,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and else allocates fresh, uncleared memory from the C heap (a 64 KiB queue that carries 64-byte
  * messages touches one page of it, where a cleared direct buffer would touch all sixteen).
  * {@link #give} returns a buffer to the calling thread's cache, else to the shared pool, else to
- * the C heap at once: memory stays bounded by the buffers in use plus {@link #LOCAL_MAX} per thread
- * plus {@link #SHARED_MAX} (buffers left to the garbage collector piled up at 1,000 connections).
+ * the C heap at once: memory stays bounded by the buffers in use plus {@link #localMax()} per thread
+ * plus {@link #sharedMax()} (buffers left to the garbage collector piled up at 1,000 connections).
+ * Both counts fall as the size grows ({@link #LOCAL_BYTES}, {@link #SHARED_BYTES}): a pool of each
+ * size class keeping up to its own peak use would together keep several times what is ever in use
+ * at once (at 1,000 connections with 4 KiB messages, megabytes of the C heap).
  * A thread's cache is freed when the thread is gone (a {@link Cleaner}).
  *
  * <p>Thread-safe.
  */
 final class BufferPool {
-    /** Free buffers a thread keeps for itself. */
+    /** Free buffers a thread keeps for itself, at most. */
     static final int LOCAL_MAX = 32;
-    /** Free buffers kept for all threads. */
+    /** Free buffers kept for all threads, at most. */
     static final int SHARED_MAX = 256;
+    /** Bytes of free buffers a thread keeps for itself per pool (at least 2 buffers). */
+    static final int LOCAL_BYTES = 128 << 10;
+    /** Bytes of free buffers kept for all threads per pool (at least 4 buffers). */
+    static final int SHARED_BYTES = 512 << 10;
 
     private static final Cleaner CLEANER = Cleaner.create();
 
@@ -34,6 +41,8 @@ final class BufferPool {
 
     private final int id = POOLS.getAndIncrement();
     private final int size;
+    private final int localMax;
+    private final int sharedMax;
     private final ConcurrentLinkedQueue<ByteBuffer> shared = new ConcurrentLinkedQueue<>();
     private final AtomicInteger sharedCount = new AtomicInteger();
 
@@ -86,6 +95,18 @@ final class BufferPool {
 
     BufferPool(int size) {
         this.size = size;
+        this.localMax = Math.max(2, Math.min(LOCAL_MAX, LOCAL_BYTES / size));
+        this.sharedMax = Math.max(4, Math.min(SHARED_MAX, SHARED_BYTES / size));
+    }
+
+    /** Free buffers of this size a thread keeps. */
+    int localMax() {
+        return localMax;
+    }
+
+    /** Free buffers of this size kept for all threads. */
+    int sharedMax() {
+        return sharedMax;
     }
 
     private Cache cache() {
@@ -111,11 +132,11 @@ final class BufferPool {
     /** Returns a buffer taken from this pool that no call uses any more. */
     void give(ByteBuffer b) {
         Cache c = cache();
-        if (c.count < LOCAL_MAX) {
+        if (c.count < localMax) {
             c.free[c.count++] = b;
             return;
         }
-        if (sharedCount.incrementAndGet() <= SHARED_MAX) {
+        if (sharedCount.incrementAndGet() <= sharedMax) {
             shared.offer(b);
         } else {
             sharedCount.decrementAndGet();

@@ -3,11 +3,14 @@ package io.flexsc.nio.net;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Per-thread caches first, then the shared pool, bounded both ways. */
 class BufferPoolTest {
@@ -26,10 +29,16 @@ class BufferPoolTest {
         p.give(b);
     }
 
-    @Test
-    void beyondTheThreadCacheBuffersGoToTheSharedPoolThenAreFreed() throws Exception {
-        BufferPool p = new BufferPool(1024);
-        int n = BufferPool.LOCAL_MAX + BufferPool.SHARED_MAX + 10;
+    @ParameterizedTest
+    @ValueSource(ints = {512, 1024, 4096, 16384, 65536})
+    void beyondTheThreadCacheBuffersGoToTheSharedPoolThenAreFreed(int size) throws Exception {
+        BufferPool p = new BufferPool(size);
+        // the bounds: counts, and bytes for the larger sizes
+        assertEquals(Math.max(2, Math.min(BufferPool.LOCAL_MAX, BufferPool.LOCAL_BYTES / size)), p.localMax());
+        assertEquals(Math.max(4, Math.min(BufferPool.SHARED_MAX, BufferPool.SHARED_BYTES / size)), p.sharedMax());
+        assertTrue((long) p.localMax() * size <= Math.max(2L * size, BufferPool.LOCAL_BYTES));
+        assertTrue((long) p.sharedMax() * size <= Math.max(4L * size, BufferPool.SHARED_BYTES));
+        int n = p.localMax() + p.sharedMax() + 10;
         List<ByteBuffer> taken = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             taken.add(p.take());
@@ -37,15 +46,15 @@ class BufferPoolTest {
         for (ByteBuffer b : taken) {
             p.give(b);
         }
-        assertEquals(BufferPool.LOCAL_MAX, p.cachedHere());
-        assertEquals(BufferPool.SHARED_MAX, p.sharedFree(), "the rest went back to the C heap");
+        assertEquals(p.localMax(), p.cachedHere());
+        assertEquals(p.sharedMax(), p.sharedFree(), "the rest went back to the C heap");
         // another thread finds the shared pool's buffers, not this thread's cache
         ByteBuffer[] other = new ByteBuffer[1];
         Thread t = new Thread(() -> other[0] = p.take());
         t.start();
         t.join();
-        assertEquals(BufferPool.SHARED_MAX - 1, p.sharedFree());
-        assertEquals(BufferPool.LOCAL_MAX, p.cachedHere());
+        assertEquals(p.sharedMax() - 1, p.sharedFree());
+        assertEquals(p.localMax(), p.cachedHere());
         assertNotSame(null, other[0]);
         p.give(other[0]);
     }

@@ -62,6 +62,7 @@ final class Batched {
     static ByteBudget writeQueueBudget() {
         return new ByteBudget(Math.max(0, Integer.getInteger("flexsc.net.writeQueueBudget", DEFAULT_BUDGET)));
     }
+
     /**
      * Whether selectors created now batch: {@code -Dflexsc.net.batch=true|false|auto}, read at each
      * selector's creation. {@code auto} (the default) batches unless the engine is {@code direct}:

@@ -32,7 +32,8 @@ import java.nio.channels.SelectionKey;
  *
  * <p><b>Budgets.</b> The read-ahead buffers of one selector's channels together hold at most
  * {@code -Dflexsc.net.readAheadBudget} bytes, and their queues at most
- * {@code -Dflexsc.net.writeQueueBudget} (each 2 MiB by default; read at each selector's creation).
+ * {@code -Dflexsc.net.writeQueueBudget} (2 and 4 MiB by default, so that 64 connections never
+ * reach them; read at each selector's creation).
  * Beyond its budget a channel is served as the JDK's would be: it gets no read-ahead, so its
  * {@code read} asks the kernel, and a write that finds no queue it may start or grow sends what is
  * queued and then its own bytes straight to the kernel. A direct write that the kernel does not take
@@ -50,17 +51,19 @@ import java.nio.channels.SelectionKey;
 final class Batched {
     static final int QUEUE_CAPACITY = Math.max(1024, Integer.getInteger("flexsc.net.writeQueue", 64 << 10));
     static final int READ_AHEAD = Math.max(1024, Integer.getInteger("flexsc.net.readAhead", 16 << 10));
-    /** The default of each of a selector's two budgets (see the class comment). */
-    static final int DEFAULT_BUDGET = 2 << 20;
+    /** The default read-ahead budget: 128 connections' full {@link #READ_AHEAD}. */
+    static final int DEFAULT_READ_AHEAD_BUDGET = 2 << 20;
+    /** The default queue budget: 64 connections' full {@link #QUEUE_CAPACITY}. */
+    static final int DEFAULT_QUEUE_BUDGET = 4 << 20;
 
     /** A new selector's budget for its channels' read-ahead buffers: {@code -Dflexsc.net.readAheadBudget}. */
     static ByteBudget readAheadBudget() {
-        return new ByteBudget(Math.max(0, Integer.getInteger("flexsc.net.readAheadBudget", DEFAULT_BUDGET)));
+        return new ByteBudget(Math.max(0, Integer.getInteger("flexsc.net.readAheadBudget", DEFAULT_READ_AHEAD_BUDGET)));
     }
 
     /** A new selector's budget for its channels' write queues: {@code -Dflexsc.net.writeQueueBudget}. */
     static ByteBudget writeQueueBudget() {
-        return new ByteBudget(Math.max(0, Integer.getInteger("flexsc.net.writeQueueBudget", DEFAULT_BUDGET)));
+        return new ByteBudget(Math.max(0, Integer.getInteger("flexsc.net.writeQueueBudget", DEFAULT_QUEUE_BUDGET)));
     }
 
     /**

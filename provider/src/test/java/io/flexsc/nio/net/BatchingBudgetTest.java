@@ -189,7 +189,7 @@ class BatchingBudgetTest {
      */
     @Test
     void anotherThreadsWriteThatFillsTheKernelWaitsForEpollout() throws Exception {
-        FlexSelector sel = selector(Batched.DEFAULT_BUDGET, Batched.DEFAULT_BUDGET);
+        FlexSelector sel = selector(Batched.DEFAULT_READ_AHEAD_BUDGET, Batched.DEFAULT_QUEUE_BUDGET);
         SocketChannel[] c = pair();
         c[0].setOption(StandardSocketOptions.SO_SNDBUF, 4096);
         c[1].setOption(StandardSocketOptions.SO_RCVBUF, 4096);

@@ -3,7 +3,7 @@
 name=$1; cp=$2; shift 2
 EX=/work/main/examples/target/flexsc-nio-examples-0.1.0-SNAPSHOT.jar
 ulimit -n $(ulimit -Hn)
-( echo; sleep ${LIFE:-16}; echo quit ) | java -Xms512m -Xmx512m "$@" -cp $cp io.flexsc.nio.examples.echo.EchoServer --transport nio --port 0 --threads 1 --host 127.0.0.1 > /tmp/ab-srv-$name.out 2>&1 &
+( echo; sleep ${LIFE:-16}; echo quit ) | java ${HEAP:--Xms512m -Xmx512m} "$@" -cp $cp io.flexsc.nio.examples.echo.EchoServer --transport nio --port 0 --threads 1 --host 127.0.0.1 > /tmp/ab-srv-$name.out 2>&1 &
 pid=$!
 sleep 2
 port=$(grep -o "LISTENING [0-9]*" /tmp/ab-srv-$name.out | grep -o "[0-9]*")

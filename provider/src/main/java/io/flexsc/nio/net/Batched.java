@@ -203,15 +203,8 @@ final class Batched {
      * sent directly. Write lock held.
      */
     long write(ByteBuffer[] srcs, int off, int len) throws IOException {
-        boolean q = queueable();
-        if (queued > 0 && !q) {
-            flushDirect();
-            if (queued > 0) {
-                return 0; // the kernel is full: the caller waits for OP_WRITE
-            }
-        }
-        if (queued == 0 && !q) {
-            return writeDirect(srcs, off, len);
+        if (!queueable()) {
+            return sendThrough(srcs, off, len);
         }
         if (congested) {
             return 0;
@@ -221,12 +214,7 @@ final class Batched {
             return 0; // nothing to queue, or the queue is full
         }
         if (!ensureQueue(queued + want)) {
-            // over the selector's budget: what is queued goes first, then this write, as the JDK's would
-            flushDirect();
-            if (queued > 0) {
-                return 0;
-            }
-            return writeDirect(srcs, off, len);
+            return sendThrough(srcs, off, len); // over the selector's budget
         }
         long n = 0;
         int room = want;
@@ -245,6 +233,20 @@ final class Batched {
         queuedVolatile = queued;
         selector.enlist(this);
         return n;
+    }
+
+    /**
+     * Sends what is queued, then {@code srcs}, straight to the kernel, as the JDK's write would;
+     * 0 if the queue does not go out whole (the caller waits for OP_WRITE). Write lock held.
+     */
+    private long sendThrough(ByteBuffer[] srcs, int off, int len) throws IOException {
+        if (queued > 0) {
+            flushDirect();
+            if (queued > 0) {
+                return 0;
+            }
+        }
+        return writeDirect(srcs, off, len);
     }
 
     /** The bytes remaining in {@code srcs[off..off+len)}, counted up to {@code max}. */
@@ -271,8 +273,8 @@ final class Batched {
         if (!budget.fits(size - have)) {
             return false;
         }
-        ByteBuffer b = BUFFERS.take(need, QUEUE_CAPACITY);
-        budget.charge(b.capacity());
+        ByteBuffer b = BUFFERS.take(size, QUEUE_CAPACITY);
+        budget.charge(size);
         if (queue != null) {
             b.put(0, queue, 0, queued);
             giveQueue();

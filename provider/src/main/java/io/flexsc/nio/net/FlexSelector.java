@@ -76,10 +76,6 @@ final class FlexSelector extends AbstractSelector {
     private boolean interruptTriggered;
     /** The wake-up descriptor was signalled by {@link #nudge()} (guarded by interruptLock). */
     private boolean nudged;
-    /** The last pass consumed a nudge and no wake-up; selecting thread only. */
-    private boolean passNudged;
-    /** The last pass's epoll_wait was interrupted (EINTR); selecting thread only. */
-    private boolean passInterrupted;
     /** Wake-ups consumed by selects; written and read by the selecting thread only. */
     private long wakeupsSeen;
 
@@ -315,7 +311,7 @@ final class FlexSelector extends AbstractSelector {
                 interruptTriggered = false;
                 wakeupsSeen++;
             } else {
-                passNudged = true;
+                passToRepeat = true; // a nudge alone
             }
             nudged = false;
         }
@@ -382,8 +378,12 @@ final class FlexSelector extends AbstractSelector {
      */
     static final long SKIPPED_RETRY_MILLIS = 1;
 
-    /** Whether the last {@link #selectPass} skipped a queue whose write lock was busy. */
-    private boolean passSkipped;
+    /**
+     * Whether the last {@link #selectPass} is to be repeated if it selected nothing: it skipped a
+     * queue whose write lock was busy, consumed a {@link #nudge()} and no wake-up, or its epoll_wait
+     * was interrupted. Selecting thread only.
+     */
+    private boolean passToRepeat;
 
     /**
      * timeout: -1 wait without limit, 0 do not wait, > 0 millis. Passes until something is selected,
@@ -398,8 +398,7 @@ final class FlexSelector extends AbstractSelector {
         for (;;) {
             long wakeups = wakeupsSeen;
             int count = selectPass(action, t);
-            boolean repeat = passSkipped || passNudged || passInterrupted;
-            if (count > 0 || !repeat || t == 0 || wakeupsSeen != wakeups || wakeupPending()
+            if (count > 0 || !passToRepeat || t == 0 || wakeupsSeen != wakeups || wakeupPending()
                     || Thread.currentThread().isInterrupted()) {
                 return count;
             }
@@ -430,9 +429,7 @@ final class FlexSelector extends AbstractSelector {
         nc = addUpdateCalls(nc);
         // queued writes
         boolean skipped = addQueuedFlushCalls(nc);
-        passSkipped = skipped;
-        passNudged = false;
-        passInterrupted = false;
+        passToRepeat = skipped;
         nc += flushing.size();
         // speculative reads: channels whose last read found data are read again in this batch,
         // so a busy connection costs no crossing of its own to find out it is readable
@@ -729,7 +726,7 @@ final class FlexSelector extends AbstractSelector {
      */
     private int epollResult(long r) throws IOException {
         if (r == -Errno.EINTR) {
-            passInterrupted = true;
+            passToRepeat = true;
             return 0;
         }
         return (int) NetSys.check(r, "epoll_wait");

@@ -1,6 +1,5 @@
 package io.flexsc.nio.ffi;
 
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.SaveError;
 
@@ -34,7 +33,7 @@ public final class RawSyscall {
     }
 
     private static final class Holder {
-        static final Lib LIB = LibraryLoader.create(Lib.class).load("c");
+        static final Lib LIB = CLibrary.load(Lib.class);
         static final Runtime RUNTIME = Runtime.getRuntime(LIB);
     }
 

@@ -1,7 +1,6 @@
 package io.flexsc.nio.ffi;
 
 import java.nio.ByteBuffer;
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
 
 /**
@@ -27,7 +26,7 @@ public final class Sys {
     private Sys() {}
 
     private static final class Holder {
-        static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+        static final LibC LIBC = CLibrary.load(LibC.class);
         static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
     }
 

@@ -28,7 +28,11 @@ import java.nio.channels.SelectionKey;
  * that has OP_READ interest into its read-ahead buffer; {@code read} then copies from there without
  * a kernel crossing. A short read-ahead means the socket was drained: the next read returns 0 once
  * without asking the kernel (a non-blocking read may always find nothing), and the one after asks
- * the kernel again.
+ * the kernel again. A non-blocking read that empties a read-ahead which filled its buffer, and has
+ * room left, goes on to ask the kernel for the rest ({@link #emptiedFullReadAhead}): like the JDK's
+ * read, it returns what it can hold of what is there. Returning only the read-ahead would end the
+ * read loop of a caller that stops on a short read (Netty's does) and make it allocate a buffer,
+ * and wait for another select, for every read-ahead's worth of data.
  *
  * <p><b>Budgets.</b> The read-ahead buffers of one selector's channels together hold at most
  * {@code -Dflexsc.net.readAheadBudget} bytes, and their queues at most
@@ -570,6 +574,33 @@ final class Batched {
             releaseAhead();
         }
         aheadAvailable = aheadLen > aheadPos || aheadEof || aheadErrno != 0;
+    }
+
+    /**
+     * Right after a read that {@link #readAhead} served: whether that read emptied a read-ahead
+     * which had filled its buffer, so the kernel probably holds more. Read lock held.
+     */
+    boolean emptiedFullReadAhead() {
+        return aheadLen == 0 && !drained && !aheadEof && aheadErrno == 0;
+    }
+
+    /**
+     * Applies the result {@code r} of the kernel read that topped up a read emptying a full
+     * read-ahead ({@link #emptiedFullReadAhead}); {@code full}: it filled what was left of the
+     * caller's buffers. Its bytes are already the caller's. Nothing more (EAGAIN, or a short read)
+     * drains, as a short read-ahead does; the end of input or an error is kept for the next read,
+     * since this one returns the bytes it has. Read lock held.
+     */
+    void toppedUp(long r, boolean full) {
+        if (r == -Errno.EAGAIN || (r > 0 && !full)) {
+            drained = true;
+        } else if (r == 0) {
+            aheadEof = true;
+            aheadAvailable = true;
+        } else if (r < 0 && r != -Errno.EINTR) {
+            aheadErrno = Errno.of(r);
+            aheadAvailable = true;
+        }
     }
 
     /** Whether the last read-ahead found data (selector thread, after readAheadDone). */

@@ -555,7 +555,8 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
     private long nonBlockingRead(boolean single, ByteBuffer[] dsts, int offset, int length) throws IOException {
         long pre = beforeKernelRead(dsts, offset, length, false);
         if (pre != Batched.NOTHING) {
-            return pre;
+            return pre > 0 && batched.emptiedFullReadAhead() && hasRemaining(dsts, offset, length)
+                    ? pre + topUp(single, dsts, offset, length) : pre;
         }
         long r;
         do {
@@ -565,6 +566,17 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
             return r == 0 && hasRemaining(dsts, offset, length) ? -1 : r;
         }
         return r == -Errno.EAGAIN ? 0 : readFailed(r);
+    }
+
+    /**
+     * Read lock held, after a read that emptied a full read-ahead: reads what the kernel has into
+     * the room left; the bytes read (0 if none). An end of input or error found here is reported by
+     * the next read (see {@link Batched#toppedUp}).
+     */
+    private long topUp(boolean single, ByteBuffer[] dsts, int offset, int length) {
+        long r = single ? NetIO.recv(fds.fd, dsts[offset]) : NetIO.readv(fds.fd, dsts, offset, length);
+        batched.toppedUp(r, r > 0 && !hasRemaining(dsts, offset, length));
+        return Math.max(r, 0);
     }
 
     /**

@@ -257,6 +257,7 @@ final class FlexSelector extends AbstractSelector {
             toFlush.add(b);
             if (!queuedWrites) {
                 queuedWrites = true;
+                queueings++; // (written by this thread only)
                 Flusher.watch(this);
             }
         }
@@ -264,11 +265,17 @@ final class FlexSelector extends AbstractSelector {
 
     /** Some channel has queued bytes (for the {@link Flusher}). */
     private volatile boolean queuedWrites;
+    /** Incremented each time the selector's channels start queueing bytes (for the {@link Flusher}). */
+    private volatile long queueings;
     /** Incremented by every select (for the {@link Flusher}). */
     private volatile long selectCount;
 
     boolean hasQueuedWrites() {
         return queuedWrites;
+    }
+
+    long queueings() {
+        return queueings;
     }
 
     long selectCount() {

@@ -281,6 +281,54 @@ class BatchingTest {
         assertEquals(ByteBuffer.wrap(new byte[] {1, 2, 3}), got.flip());
     }
 
+    /**
+     * As an event loop does, for {@code millis}: writes one byte (queued), selects (which sends it),
+     * and waits a moment with nothing queued, so that the flusher's checks find the queues empty.
+     * Returns the bytes written.
+     */
+    private long writeAtEverySelect(long millis) throws Exception {
+        long written = 0;
+        ByteBuffer drain = ByteBuffer.allocate(4096);
+        sel.selectNow();
+        long end = System.nanoTime() + millis * 1_000_000L;
+        while (System.nanoTime() < end) {
+            written += client.write(ByteBuffer.wrap(new byte[] {42}));
+            assertTrue(((FlexSelector) sel).hasQueuedWrites(), "queued until the select");
+            sel.selectNow();
+            sel.selectedKeys().clear();
+            drain.clear();
+            peer.read(drain);
+            Thread.sleep(1);
+        }
+        return written;
+    }
+
+    /** An event loop that queues at every select stays watched: it does not wake the flusher from idle each time. */
+    @Test
+    void aSelectorThatQueuesAtEverySelectStaysWatchedByTheFlusher() throws Exception {
+        client.register(sel, SelectionKey.OP_READ);
+        writeAtEverySelect(50); // the flusher runs and watches this selector
+        long before = Flusher.wakeups();
+        long written = writeAtEverySelect(1500); // 7 flush periods and more
+        assertTrue(written > 100, "written " + written);
+        assertTrue(Flusher.wakeups() - before <= 1,
+                "the flusher was woken from idle " + (Flusher.wakeups() - before) + " times");
+        assertTrue(Flusher.watches((FlexSelector) sel));
+    }
+
+    /** A selector that stops queueing is no longer watched, so the flusher goes idle. */
+    @Test
+    void aSelectorThatStopsQueueingIsDroppedByTheFlusher() throws Exception {
+        client.register(sel, SelectionKey.OP_READ);
+        writeAtEverySelect(50);
+        assertTrue(Flusher.watches((FlexSelector) sel));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (Flusher.watches((FlexSelector) sel) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertFalse(Flusher.watches((FlexSelector) sel), "still watched 10 s after its last queued byte");
+    }
+
     @Test
     void readAheadServesSmallReadsInOrder() throws Exception {
         SelectionKey k = client.register(sel, SelectionKey.OP_READ);

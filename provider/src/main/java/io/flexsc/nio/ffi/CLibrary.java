@@ -8,7 +8,7 @@ import jnr.ffi.LibraryLoader;
  * <p>The library is asked for by its glibc soname first: {@code dlopen("libc.so.6")} finds the
  * copy already in the process at once. Asked for as {@code "c"}, jnr-ffi first fails to open that
  * literal name and then lists every file of every library directory (over 2,000 on Debian),
- * matching each name with a regular expression: about 2 MB of garbage on every start, which stays
+ * matching each name with a regular expression: about 1 MB of garbage on every start, which stays
  * resident as touched heap. The short name remains the fallback for C libraries with another
  * soname (musl).
  */

@@ -277,7 +277,7 @@ final class Batched {
         if (!budget.fits(size - have)) {
             return false;
         }
-        ByteBuffer b = BUFFERS.take(size, QUEUE_CAPACITY);
+        ByteBuffer b = BUFFERS.take(size);
         budget.charge(size);
         if (queue != null) {
             b.put(0, queue, 0, queued);
@@ -535,7 +535,7 @@ final class Batched {
             if (!budget.fits(size)) {
                 return null;
             }
-            ahead = BUFFERS.take(size, READ_AHEAD);
+            ahead = BUFFERS.take(size);
             aheadAddr = NativeMemory.address(ahead);
             budget.charge(size);
             aheadBudget = budget;

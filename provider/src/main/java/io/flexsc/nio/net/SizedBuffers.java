@@ -52,7 +52,12 @@ final class SizedBuffers {
 
     /** A buffer of {@link #sizeFor sizeFor(need, cap)} bytes; contents undefined, position 0, limit its size. */
     ByteBuffer take(int need, int cap) {
-        return pool(sizeFor(need, cap)).take();
+        return take(sizeFor(need, cap));
+    }
+
+    /** A buffer of {@code size} bytes, a class {@link #sizeFor} gave; as {@link #take(int, int)}. */
+    ByteBuffer take(int size) {
+        return pool(size).take();
     }
 
     /** Returns a buffer taken here that no call uses any more. */

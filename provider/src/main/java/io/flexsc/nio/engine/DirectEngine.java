@@ -14,7 +14,7 @@ public final class DirectEngine implements SyscallEngine {
     private volatile boolean closed;
 
     public DirectEngine() {
-        RawSyscall.lib(); // load libc now, so a broken FFI fails here and not on the first call
+        RawSyscall.load(); // load libc now, so a broken FFI fails here and not on the first call
         EngineStatsRegistry.publish(stats);
     }
 
@@ -35,8 +35,8 @@ public final class DirectEngine implements SyscallEngine {
 
     /**
      * How many arguments each system call reads, for those where fewer than six are read; others
-     * get all six. JNR's seven-parameter binding of {@code syscall(2)} is several microseconds
-     * slower than the four- and five-parameter ones, so the short forms are used where they pass
+     * get all six. The seven-parameter binding of {@code syscall(2)} allocates an invocation
+     * buffer per call, unlike the four- and five-parameter ones, so the short forms are used where they pass
      * every argument the kernel reads (an extra argument is harmless; a missing one is not).
      */
     private static final byte[] ARITY = arities();

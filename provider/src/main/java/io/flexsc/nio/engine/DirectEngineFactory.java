@@ -15,10 +15,10 @@ public final class DirectEngineFactory implements EngineFactory {
             return Probe.no("system call numbers are for x86_64; os.arch is " + System.getProperty("os.arch"), Map.of());
         }
         try {
-            io.flexsc.nio.ffi.RawSyscall.lib();
-            return Probe.yes("syscall(2) bound through JNR-FFI", Map.of());
+            io.flexsc.nio.ffi.RawSyscall.load();
+            return Probe.yes("syscall(2) bound through jffi", Map.of());
         } catch (RuntimeException | LinkageError e) {
-            return Probe.no("cannot bind libc through JNR-FFI: " + e, Map.of());
+            return Probe.no("cannot bind libc through jffi: " + e, Map.of());
         }
     }
 

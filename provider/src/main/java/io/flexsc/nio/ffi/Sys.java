@@ -1,7 +1,6 @@
 package io.flexsc.nio.ffi;
 
 import java.nio.ByteBuffer;
-import jnr.ffi.Runtime;
 
 /**
  * The direct path into the C library, speaking the engines' language: every method returns the raw
@@ -19,15 +18,14 @@ import jnr.ffi.Runtime;
  * {@code copy_file_range}, {@code splice}) and the {@code io_uring_*} calls go through
  * {@link RawSyscall} rather than {@link LibC}; see {@link LibC} for why.
  *
- * <p>Thread safety: all methods may be called from any thread. The C library is loaded on first
- * use; if it cannot be loaded, that first use throws the loader's {@link LinkageError}.
+ * <p>Thread safety: all methods may be called from any thread. The C library is bound on first
+ * use; if it cannot be loaded, that first use throws {@link UnsatisfiedLinkError}.
  */
 public final class Sys {
     private Sys() {}
 
     private static final class Holder {
-        static final LibC LIBC = CLibrary.load(LibC.class);
-        static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+        static final LibC LIBC = new LibC();
     }
 
     private static final ThreadLocal<ByteBuffer> PATH_SCRATCH =
@@ -40,15 +38,15 @@ public final class Sys {
 
     /** The errno the last {@code @SaveError} call of {@link #libc()} saved on this thread. */
     public static int lastErrno() {
-        return Holder.RUNTIME.getLastError();
+        return CFunction.lastErrno();
     }
 
     private static long raw(long r) {
-        return r == -1 ? -(long) Holder.RUNTIME.getLastError() : r;
+        return r == -1 ? -(long) CFunction.lastErrno() : r;
     }
 
     private static int raw(int r) {
-        return r == -1 ? -Holder.RUNTIME.getLastError() : r;
+        return r == -1 ? -CFunction.lastErrno() : r;
     }
 
     /** Address of {@code path} as a C string in this thread's scratch block, or 0 if too long. */

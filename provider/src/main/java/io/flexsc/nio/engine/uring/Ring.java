@@ -304,7 +304,7 @@ final class Ring implements AutoCloseable {
     /**
      * {@code io_uring_enter}; returns its raw result. Without {@code IORING_ENTER_GETEVENTS} the
      * kernel reads neither {@code arg} nor {@code argSize} (both only describe a wait), so such a
-     * call goes through the five-parameter binding: JNR's seven-parameter one allocates an
+     * call goes through the five-parameter binding: the seven-parameter one allocates an
      * invocation buffer per call.
      */
     long enter(int toSubmit, int minComplete, int flags, long arg, long argSize) {

@@ -39,7 +39,7 @@ public final class UringEngineFactory implements EngineFactory {
         UringConfig config;
         try {
             config = UringConfig.fromSystemProperties();
-            RawSyscall.lib();
+            RawSyscall.load();
         } catch (RuntimeException | LinkageError e) {
             return Probe.no("cannot start: " + e, details);
         }

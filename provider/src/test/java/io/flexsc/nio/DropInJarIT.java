@@ -2,6 +2,7 @@ package io.flexsc.nio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -40,7 +41,9 @@ class DropInJarIT {
     @Test
     void jarIsSelfContained() throws IOException {
         try (JarFile jf = new JarFile(jar().toFile())) {
-            assertNotNull(jf.getEntry("jnr/ffi/LibraryLoader.class"), "JNR-FFI inside");
+            assertNotNull(jf.getEntry("com/kenai/jffi/Invoker.class"), "jffi inside");
+            assertNull(jf.getEntry("jnr/ffi/LibraryLoader.class"),
+                    "no JNR-FFI loader: the C library is bound through jffi alone (CFunction)");
             assertNotNull(jf.getEntry("com/kenai/jffi/Foreign.class"), "jffi's JNI classes inside, not relocated");
             assertNotNull(jf.getEntry("jni/x86_64-Linux/libjffi-1.2.so"), "jffi's native library inside");
             assertNotNull(jf.getEntry("io/flexsc/nio/Diagnostics.class"));

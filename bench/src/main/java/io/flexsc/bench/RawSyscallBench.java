@@ -8,7 +8,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 
 /**
  * For reference: the same 64-byte write or pwrite as {@link EngineBench}, straight through
- * {@code RawSyscall} (JNR-FFI's binding of {@code syscall(2)}) with no engine and no {@code Call}.
+ * {@code RawSyscall} (the C library's {@code syscall(2)} through jffi) with no engine and no {@code Call}.
  * The gap between this and the JDK is the FFI's own cost; the gap between this and the
  * {@code direct} engine is the engine's bookkeeping. Nanoseconds per call.
  */

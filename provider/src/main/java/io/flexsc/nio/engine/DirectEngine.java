@@ -69,14 +69,17 @@ public final class DirectEngine implements SyscallEngine {
         if (arity == 4) {
             return RawSyscall.invoke4(nr, a0, a1, a2, a3);
         }
-        if (a4 == 0 && a0 == (int) a0 && a3 == (int) a3) {
+        if (a0 == (int) a0 && a3 == (int) a3) {
             // Without an address the kernel reads neither address argument: the C library's
-            // four-parameter recv/send make the same system call.
+            // four-parameter recv/send make the same system call. With one, its six-parameter
+            // recvfrom/sendto do, without the seven-parameter syscall's invocation buffer.
             if (nr == SysNr.RECVFROM) {
-                return RawSyscall.recv((int) a0, a1, a2, (int) a3);
+                return a4 == 0 ? RawSyscall.recv((int) a0, a1, a2, (int) a3)
+                        : RawSyscall.recvfrom((int) a0, a1, a2, (int) a3, a4, a5);
             }
             if (nr == SysNr.SENDTO) {
-                return RawSyscall.send((int) a0, a1, a2, (int) a3);
+                return a4 == 0 ? RawSyscall.send((int) a0, a1, a2, (int) a3)
+                        : RawSyscall.sendto((int) a0, a1, a2, (int) a3, a4, a5);
             }
         }
         return RawSyscall.invoke(nr, a0, a1, a2, a3, a4, a5);

@@ -11,7 +11,8 @@ package io.flexsc.nio.ffi;
  *
  * <p>Up to five system call arguments take jffi's allocation-free path; {@link #invoke} with six
  * arguments (seven parameters with the number) allocates one small invocation buffer per call,
- * so hot paths use the short forms.
+ * so hot paths use the short forms, or the C library's own six-parameter wrappers
+ * ({@link #recvfrom}, {@link #sendto}).
  */
 public final class RawSyscall {
     private RawSyscall() {}
@@ -22,6 +23,8 @@ public final class RawSyscall {
         static final CFunction SYSCALL6 = CFunction.bind("syscall", 7);
         static final CFunction RECV = CFunction.bind("recv", 4);
         static final CFunction SEND = CFunction.bind("send", 4);
+        static final CFunction RECVFROM = CFunction.bind("recvfrom", 6);
+        static final CFunction SENDTO = CFunction.bind("sendto", 6);
 
         static void init() {}
     }
@@ -63,5 +66,18 @@ public final class RawSyscall {
     /** {@code sendto(fd, buf, len, flags, NULL, 0)} as the C library's {@code send}. */
     public static long send(int fd, long buf, long len, int flags) {
         return raw(Holder.SEND.call4(fd, buf, len, flags));
+    }
+
+    /**
+     * The C library's {@code recvfrom}: six parameters, so, unlike {@code syscall} with six
+     * arguments, it takes the allocation-free path.
+     */
+    public static long recvfrom(int fd, long buf, long len, int flags, long addr, long addrLen) {
+        return raw(Holder.RECVFROM.call6(fd, buf, len, flags, addr, addrLen));
+    }
+
+    /** The C library's {@code sendto}; see {@link #recvfrom}. */
+    public static long sendto(int fd, long buf, long len, int flags, long addr, long addrLen) {
+        return raw(Holder.SENDTO.call6(fd, buf, len, flags, addr, addrLen));
     }
 }

@@ -16,7 +16,7 @@ import java.nio.ByteBuffer;
  *
  * <p>The six-argument calls ({@code mmap}, {@code sendto}, {@code recvfrom},
  * {@code copy_file_range}, {@code splice}) and the {@code io_uring_*} calls go through
- * {@link RawSyscall} rather than {@link LibC}; see {@link LibC} for why.
+ * {@link RawSyscall} rather than {@link LibC}.
  *
  * <p>Thread safety: all methods may be called from any thread. The C library is bound on first
  * use; if it cannot be loaded, that first use throws {@link UnsatisfiedLinkError}.
@@ -192,11 +192,11 @@ public final class Sys {
     }
 
     public static long sendto(int fd, long buf, long len, int flags, long addr, int addrlen) {
-        return RawSyscall.invoke(SysNr.SENDTO, fd, buf, len, flags, addr, addrlen);
+        return RawSyscall.sendto(fd, buf, len, flags, addr, addrlen);
     }
 
     public static long recvfrom(int fd, long buf, long len, int flags, long addr, long addrlen) {
-        return RawSyscall.invoke(SysNr.RECVFROM, fd, buf, len, flags, addr, addrlen);
+        return RawSyscall.recvfrom(fd, buf, len, flags, addr, addrlen);
     }
 
     public static long sendmsg(int fd, long msghdr, int flags) {

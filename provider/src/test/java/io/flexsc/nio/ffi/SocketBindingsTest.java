@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexsc.nio.engine.DirectEngine;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -202,9 +204,14 @@ class SocketBindingsTest {
         }
     }
 
+    /**
+     * {@code sendto}/{@code recvfrom} with an address, through {@link Sys} and through the direct
+     * engine's routing of the raw system calls (both reach the C library's six-parameter wrappers).
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"127.0.0.1", "::1"})
-    void datagramsWithSendtoAndRecvfrom(String host) throws IOException {
+    @CsvSource({"127.0.0.1, sys", "::1, sys", "127.0.0.1, engine", "::1, engine"})
+    void datagramsWithSendtoAndRecvfrom(String host, String via) throws IOException {
+        boolean engine = via.equals("engine");
         int fam = family(host);
         try (DatagramChannel jdk = DatagramChannel.open(fam == Linux.AF_INET6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET)) {
             jdk.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
@@ -214,7 +221,9 @@ class SocketBindingsTest {
 
             ByteBuffer msg = Mem.directOf("datagram".getBytes(StandardCharsets.US_ASCII));
             int alen = encode(jdk.getLocalAddress(), fam);
-            assertEquals(8, Sys.sendto(u, addr(msg), 8, 0, addr(sa), alen));
+            assertEquals(8, engine
+                    ? DirectEngine.run(SysNr.SENDTO, u, addr(msg), 8, 0, addr(sa), alen)
+                    : Sys.sendto(u, addr(msg), 8, 0, addr(sa), alen));
             ByteBuffer jin = ByteBuffer.allocate(64);
             assertEquals(ours, jdk.receive(jin), "the JDK sees our address as the sender");
             assertEquals("datagram", new String(jin.array(), 0, jin.position(), StandardCharsets.US_ASCII));
@@ -223,7 +232,9 @@ class SocketBindingsTest {
             ByteBuffer in = direct(64);
             ByteBuffer from = direct(SockAddr.STORAGE_SIZE);
             len.putInt(0, from.capacity());
-            assertEquals(6, Sys.recvfrom(u, addr(in), 64, 0, addr(from), addr(len)));
+            assertEquals(6, engine
+                    ? DirectEngine.run(SysNr.RECVFROM, u, addr(in), 64, 0, addr(from), addr(len))
+                    : Sys.recvfrom(u, addr(in), 64, 0, addr(from), addr(len)));
             assertEquals(jdk.getLocalAddress(), SockAddr.decode(addr(from), len.getInt(0)));
             assertEquals("reply!", new String(Mem.bytes(in, 0, 6), StandardCharsets.US_ASCII));
 

@@ -53,6 +53,8 @@ class DropInJarIT {
                 assertTrue(new String(in.readAllBytes(), StandardCharsets.UTF_8).contains("io.flexsc.nio.net.FlexSelectorProvider"));
             }
             assertEquals("io.flexsc.nio.Diagnostics", jf.getManifest().getMainAttributes().getValue("Main-Class"));
+            assertEquals("ALL-UNNAMED", jf.getManifest().getMainAttributes().getValue("Enable-Native-Access"),
+                    "JDK 22+ lets `java -jar` load jffi's native library without a warning");
         }
     }
 

@@ -50,12 +50,10 @@ final class SizedBuffers {
         throw new IllegalArgumentException("no class for " + need + " under " + cap);
     }
 
-    /** A buffer of {@link #sizeFor sizeFor(need, cap)} bytes; contents undefined, position 0, limit its size. */
-    ByteBuffer take(int need, int cap) {
-        return take(sizeFor(need, cap));
-    }
-
-    /** A buffer of {@code size} bytes, a class {@link #sizeFor} gave; as {@link #take(int, int)}. */
+    /**
+     * A buffer of {@code size} bytes, a class {@link #sizeFor} gave; contents undefined, position 0,
+     * limit its size.
+     */
     ByteBuffer take(int size) {
         return pool(size).take();
     }

@@ -40,11 +40,11 @@ class SizedBuffersTest {
             assertEquals(expected, b.sizeFor(need, cap), "need " + need + " cap " + cap + " (seed " + seed + ")");
             assertTrue(b.sizeFor(need, cap) <= cap);
         }
-        ByteBuffer x = b.take(700, 16384);
+        ByteBuffer x = b.take(b.sizeFor(700, 16384));
         assertEquals(1024, x.capacity());
         assertEquals(1024, x.limit());
         b.give(x);
-        assertEquals(x, b.take(1000, 16384), "a given buffer is taken again from its class");
+        assertEquals(x, b.take(b.sizeFor(1000, 16384)), "a given buffer is taken again from its class");
         assertThrows(IllegalArgumentException.class, () -> b.give(ByteBuffer.allocateDirect(700)));
     }
 

@@ -386,8 +386,8 @@ final class FlexSelector extends AbstractSelector {
     static final long SKIPPED_RETRY_MILLIS = 1;
 
     /**
-     * Whether the last {@link #selectPass} is to be repeated if it selected nothing: it skipped a
-     * queue whose write lock was busy, consumed a {@link #nudge()} and no wake-up, or its epoll_wait
+     * Whether the last pass of {@link #doSelect} is to be repeated if it selected nothing: it skipped
+     * a queue whose write lock was busy, consumed a {@link #nudge()} and no wake-up, or its epoll_wait
      * was interrupted. Selecting thread only.
      */
     private boolean passToRepeat;
@@ -398,13 +398,48 @@ final class FlexSelector extends AbstractSelector {
      * {@link #SKIPPED_RETRY_MILLIS}), or was ended by a {@link #nudge()} alone or an interrupted
      * epoll_wait ({@link #epollResult}), is repeated: returning 0 early instead would make a caller
      * that selects again spin (Netty rebuilds a selector after 512 such returns).
+     *
+     * <p>One pass: the batch of updates, flushes and speculative reads, the wait, the events. The
+     * pass is written out here, not in a method of its own, on purpose: this method is then over
+     * C2's inlining limit for hot calls ({@code FreqInlineSize}, 325 bytes of bytecode;
+     * {@code SelectorCodeShapeTest} checks it), so an event loop's compiled select loop calls it
+     * instead of inlining the whole pass. When the pass was inlined there, that one C2 compilation
+     * took up to 39 MiB of compiler arena, which glibc kept resident (peak RSS at 1,000 connections:
+     * see bench/RESULTS.md, "The select pass kept out of the event loop's compilation").
      */
     private int doSelect(Consumer<SelectionKey> action, long timeout) throws IOException {
         long deadline = timeout > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout) : 0;
         long t = timeout;
         for (;;) {
             long wakeups = wakeupsSeen;
-            int count = selectPass(action, t);
+            selectCount++;
+            processDeregisterQueue();
+            // epoll_ctl updates
+            int nc = addUpdateCalls(0);
+            // queued writes
+            boolean skipped = addQueuedFlushCalls(nc);
+            passToRepeat = skipped;
+            nc += flushing.size();
+            // speculative reads: channels whose last read found data are read again in this batch,
+            // so a busy connection costs no crossing of its own to find out it is readable
+            int flushEnd = nc;
+            nc = addSpeculativeReadCalls(nc);
+            boolean now = wakeupPending() || hasSyntheticReadiness();
+            long wait = (now || nc > 0 && (!flushing.isEmpty() || !speculating.isEmpty())) ? 0 : bounded(t, skipped);
+            int n = waitBatch(nc, wait);
+            // apply flush and speculative read results
+            flushesDone(flushEnd - flushing.size());
+            readAheadsDone(speculating, speculatingKeys, flushEnd, true);
+            rebuildFlushList();
+            if (n == 0 && t != 0 && wait == 0 && !now && !Thread.currentThread().isInterrupted()
+                    && !hasSyntheticReadiness()) {
+                // the writes are out and nothing is ready yet: now wait for real
+                int c2 = addUpdateCalls(0);
+                n = waitBatch(c2, bounded(t, skipped));
+            }
+            processDeregisterQueue();
+            int count = processEvents(n, action);
+            // the end of the pass: select again, or return
             if (count > 0 || !passToRepeat || t == 0 || wakeupsSeen != wakeups || wakeupPending()
                     || Thread.currentThread().isInterrupted()) {
                 return count;
@@ -425,38 +460,6 @@ final class FlexSelector extends AbstractSelector {
             return timeout;
         }
         return timeout < 0 ? SKIPPED_RETRY_MILLIS : Math.min(timeout, SKIPPED_RETRY_MILLIS);
-    }
-
-    /** One select: the batch of updates, flushes and speculative reads, the wait, the events. */
-    private int selectPass(Consumer<SelectionKey> action, long timeout) throws IOException {
-        selectCount++;
-        processDeregisterQueue();
-        int nc = 0;
-        // epoll_ctl updates
-        nc = addUpdateCalls(nc);
-        // queued writes
-        boolean skipped = addQueuedFlushCalls(nc);
-        passToRepeat = skipped;
-        nc += flushing.size();
-        // speculative reads: channels whose last read found data are read again in this batch,
-        // so a busy connection costs no crossing of its own to find out it is readable
-        int flushEnd = nc;
-        nc = addSpeculativeReadCalls(nc);
-        boolean now = wakeupPending() || hasSyntheticReadiness();
-        long wait = (now || nc > 0 && (!flushing.isEmpty() || !speculating.isEmpty())) ? 0 : bounded(timeout, skipped);
-        int n = waitBatch(nc, wait);
-        // apply flush and speculative read results
-        flushesDone(flushEnd - flushing.size());
-        readAheadsDone(speculating, speculatingKeys, flushEnd, true);
-        rebuildFlushList();
-        if (n == 0 && timeout != 0 && wait == 0 && !now && !Thread.currentThread().isInterrupted()
-                && !hasSyntheticReadiness()) {
-            // the writes are out and nothing is ready yet: now wait for real
-            int c2 = addUpdateCalls(0);
-            n = waitBatch(c2, bounded(timeout, skipped));
-        }
-        processDeregisterQueue();
-        return processEvents(n, action);
     }
 
     private static FlexSocketChannel batchedChannel(Batched b) {

@@ -113,7 +113,7 @@ class BatchingBudgetTest {
             keys.add(c[0].register(sel, SelectionKey.OP_READ));
             c[1].write(ByteBuffer.wrap(pattern(3000, i)));
         }
-        Thread.sleep(20);
+        Thread.sleep(20L * Integer.getInteger("flexsc.test.timeoutScale", 1)); // longer under emulation (TCG)
         assertEquals(4, sel.select(5000), "every channel is readable, read ahead or not");
         int aheadHere = 0;
         for (SocketChannel[] c : pairs) {

@@ -96,6 +96,14 @@ final class CFunction {
         return LastError.getInstance().get();
     }
 
+    /**
+     * A C library result in the engines' raw convention: {@code r}, or {@code -errno} (saved by the
+     * call on this thread) when {@code r} is -1.
+     */
+    static long orErrno(long r) {
+        return r == -1 ? -(long) lastErrno() : r;
+    }
+
     private long address(int params) {
         if (address == 0) {
             throw new UnsatisfiedLinkError("the C library has no function " + name);

@@ -29,10 +29,6 @@ public final class RawSyscall {
         static void init() {}
     }
 
-    private static long raw(long r) {
-        return r == -1 ? -(long) CFunction.lastErrno() : r;
-    }
-
     /**
      * Binds the C library now, so that a broken FFI (jffi's native part or libc missing) fails here
      * rather than at the first call.
@@ -45,27 +41,27 @@ public final class RawSyscall {
 
     /** Runs one system call on the calling thread; returns its result or {@code -errno}. */
     public static long invoke(int nr, long a0, long a1, long a2, long a3, long a4, long a5) {
-        return raw(Holder.SYSCALL6.call7(nr, a0, a1, a2, a3, a4, a5));
+        return CFunction.orErrno(Holder.SYSCALL6.call7(nr, a0, a1, a2, a3, a4, a5));
     }
 
     /** Three-argument form: the read/write family's shape, the common case. */
     public static long invoke3(int nr, long a0, long a1, long a2) {
-        return raw(Holder.SYSCALL3.call4(nr, a0, a1, a2));
+        return CFunction.orErrno(Holder.SYSCALL3.call4(nr, a0, a1, a2));
     }
 
     /** Four-argument form: the positional read/write family's shape. */
     public static long invoke4(int nr, long a0, long a1, long a2, long a3) {
-        return raw(Holder.SYSCALL4.call5(nr, a0, a1, a2, a3));
+        return CFunction.orErrno(Holder.SYSCALL4.call5(nr, a0, a1, a2, a3));
     }
 
     /** {@code recvfrom(fd, buf, len, flags, NULL, NULL)} as the C library's {@code recv}. */
     public static long recv(int fd, long buf, long len, int flags) {
-        return raw(Holder.RECV.call4(fd, buf, len, flags));
+        return CFunction.orErrno(Holder.RECV.call4(fd, buf, len, flags));
     }
 
     /** {@code sendto(fd, buf, len, flags, NULL, 0)} as the C library's {@code send}. */
     public static long send(int fd, long buf, long len, int flags) {
-        return raw(Holder.SEND.call4(fd, buf, len, flags));
+        return CFunction.orErrno(Holder.SEND.call4(fd, buf, len, flags));
     }
 
     /**
@@ -73,11 +69,11 @@ public final class RawSyscall {
      * arguments, it takes the allocation-free path.
      */
     public static long recvfrom(int fd, long buf, long len, int flags, long addr, long addrLen) {
-        return raw(Holder.RECVFROM.call6(fd, buf, len, flags, addr, addrLen));
+        return CFunction.orErrno(Holder.RECVFROM.call6(fd, buf, len, flags, addr, addrLen));
     }
 
     /** The C library's {@code sendto}; see {@link #recvfrom}. */
     public static long sendto(int fd, long buf, long len, int flags, long addr, long addrLen) {
-        return raw(Holder.SENDTO.call6(fd, buf, len, flags, addr, addrLen));
+        return CFunction.orErrno(Holder.SENDTO.call6(fd, buf, len, flags, addr, addrLen));
     }
 }

@@ -36,17 +36,17 @@ public final class Sys {
         return Holder.LIBC;
     }
 
-    /** The errno the last {@code @SaveError} call of {@link #libc()} saved on this thread. */
+    /** The errno the last call through {@link #libc()} saved on this thread. */
     public static int lastErrno() {
         return CFunction.lastErrno();
     }
 
     private static long raw(long r) {
-        return r == -1 ? -(long) CFunction.lastErrno() : r;
+        return CFunction.orErrno(r);
     }
 
     private static int raw(int r) {
-        return r == -1 ? -CFunction.lastErrno() : r;
+        return (int) CFunction.orErrno(r);
     }
 
     /** Address of {@code path} as a C string in this thread's scratch block, or 0 if too long. */

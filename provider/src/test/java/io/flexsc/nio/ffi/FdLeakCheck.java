@@ -22,13 +22,16 @@ final class FdLeakCheck implements BeforeEachCallback, AfterEachCallback {
 
     static {
         // The JDK opens a few descriptors for the JVM's lifetime on first use of its channels (the
-        // dispatcher's pre-close socket, for one); open them now, before anything is counted.
+        // dispatcher's pre-close socket, for one) and of SecureRandom; open them now, before
+        // anything is counted.
         try (java.nio.channels.SocketChannel s = java.nio.channels.SocketChannel.open();
              java.nio.channels.DatagramChannel d = java.nio.channels.DatagramChannel.open()) {
             java.nio.channels.Pipe p = java.nio.channels.Pipe.open();
             p.source().close();
             p.sink().close();
             s.configureBlocking(false);
+            // SecureRandom's NativePRNG keeps /dev/random and /dev/urandom open from its first use
+            new java.security.SecureRandom().nextBytes(new byte[1]);
         } catch (IOException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -26,3 +26,22 @@ project_version() {
 provider_jar() {
   echo "provider/target/flexsc-nio-$(project_version)-all.jar"
 }
+
+# The JDK 25 the suites also run on: $FLEXSC_JDK25, Temurin's, or any JDK 25 under /usr/lib/jvm.
+# Prints its home, or nothing.
+find_jdk25() {
+  local c
+  if [ -n "${FLEXSC_JDK25:-}" ] && ! is_jdk25 "$FLEXSC_JDK25"; then
+    echo "FLEXSC_JDK25=$FLEXSC_JDK25 is not a JDK 25: ignored" >&2
+  fi
+  for c in "${FLEXSC_JDK25:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*-25-* /usr/lib/jvm/*25*; do
+    if [ -n "$c" ] && is_jdk25 "$c"; then
+      echo "$c"
+      return 0
+    fi
+  done
+}
+
+is_jdk25() {
+  [ -x "$1/bin/java" ] && "$1/bin/java" -version 2>&1 | head -n 1 | grep -Eq '"25([."]|$)'
+}

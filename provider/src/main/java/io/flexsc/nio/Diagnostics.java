@@ -26,6 +26,8 @@ public final class Diagnostics {
         line(out, "kernel release", read("/proc/sys/kernel/osrelease"));
         line(out, "cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
         line(out, "native library", io.flexsc.nio.ffi.JffiLibrary.outcome());
+        line(out, "buffer address", io.flexsc.nio.ffi.NativeMemory.addressStrategy());
+        line(out, "native access", NATIVE_ACCESS_FLAG + " (class path; java -jar needs none: the manifest enables it)");
         out.append('\n');
         out.append("engines (auto prefers them in this order):\n");
         for (EngineFactory f : Engines.factories()) {

@@ -85,14 +85,19 @@ public final class ChildJvm {
         return run(java(jdk), System.getProperty("java.class.path"), dir, jvmArgs, main, args);
     }
 
+    /** Runs {@code main} (null: none, as after {@code -jar} in jvmArgs) on a class path (null: none). */
     public static Result run(Path java, String classPath, Path dir, List<String> jvmArgs, String main, String... args)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(java.toString());
-        cmd.add("-cp");
-        cmd.add(classPath);
+        if (classPath != null) {
+            cmd.add("-cp");
+            cmd.add(classPath);
+        }
         cmd.addAll(jvmArgs);
-        cmd.add(main);
+        if (main != null) {
+            cmd.add(main);
+        }
         cmd.addAll(List.of(args));
         Files.createDirectories(dir);
         Path out = Files.createTempFile(dir, "stdout", ".txt");

@@ -37,9 +37,9 @@ import java.util.zip.CRC32C;
  *   <li>if none of that can be done, a new owner-only directory of this process's own is used, and if
  *       even that fails, jffi's own extraction applies (outside the JDK's initialisation, where it works).</li>
  * </ul>
- * A {@code jffi.boot.library.path} the user set is left alone. On JDK 22+ jffi is also told not to use
- * {@code sun.misc.Unsafe} ({@code -Djffi.unsafe.disabled=true} unless set), whose memory methods warn on
- * JDK 24+; jffi then uses its JNI memory access.
+ * A {@code jffi.boot.library.path} the user set is left alone. On JDK 24+ jffi is also told not to use
+ * {@code sun.misc.Unsafe} ({@code -Djffi.unsafe.disabled=true} unless set), whose memory methods warn
+ * there; jffi then reads and writes native memory through JNI (slower per access, no warning).
  *
  * <p>Thread-safe; the work is done once, on the first call, and never in a class initialiser.
  */
@@ -61,7 +61,8 @@ public final class JffiLibrary {
                 return;
             }
             prepared = true;
-            if (Runtime.version().feature() >= 22 && System.getProperty("jffi.unsafe.disabled") == null) {
+            // JDK 24+ warn on the first use of sun.misc.Unsafe's memory methods (JDK 22-23 do not)
+            if (Runtime.version().feature() >= 24 && System.getProperty("jffi.unsafe.disabled") == null) {
                 System.setProperty("jffi.unsafe.disabled", "true");
             }
             if (System.getProperty(BOOT_PATH) != null) {

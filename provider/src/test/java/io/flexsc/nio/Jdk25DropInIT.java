@@ -42,6 +42,22 @@ class Jdk25DropInIT {
     static final List<String> README_FLAGS = List.of("--enable-native-access=ALL-UNNAMED",
             ChildJvm.FILE_PROVIDER, ChildJvm.SELECTOR_PROVIDER);
 
+    /** The flags are the README's: read from its "Using it" block that names the native-access flag. */
+    @Test
+    void theFlagsAreTheReadmes() throws Exception {
+        String readme = Files.readString(Path.of(System.getProperty("basedir", "."), "..", "README.md"));
+        int at = readme.indexOf("     --enable-native-access=ALL-UNNAMED");
+        assertTrue(at > 0, "README shows the command line with the native-access flag");
+        String block = readme.substring(readme.lastIndexOf("```sh", at), readme.indexOf("```", at));
+        List<String> flags = new ArrayList<>();
+        for (String token : block.replace("\\\n", " ").split("\\s+")) {
+            if (token.startsWith("-") && !token.equals("-cp")) {
+                flags.add(token);
+            }
+        }
+        assertEquals(README_FLAGS, flags, block);
+    }
+
     private static void assertNoWarning(ChildJvm.Result r) {
         for (String line : r.err().split("\n")) {
             assertTrue(!line.contains("WARNING"), "a warning on standard error: " + line + "\n" + r);

@@ -17,6 +17,7 @@ public final class Diagnostics {
     }
 
     static String report() {
+        io.flexsc.nio.ffi.JffiLibrary.prepare();
         StringBuilder out = new StringBuilder();
         out.append("flexsc-nio ").append(version()).append(" diagnostic report\n");
         line(out, "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
@@ -24,6 +25,9 @@ public final class Diagnostics {
         line(out, "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         line(out, "kernel release", read("/proc/sys/kernel/osrelease"));
         line(out, "cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        line(out, "native library", io.flexsc.nio.ffi.JffiLibrary.outcome());
+        line(out, "buffer address", io.flexsc.nio.ffi.NativeMemory.addressStrategy());
+        line(out, "native access", NATIVE_ACCESS_FLAG + " (class path; java -jar needs none: the manifest enables it)");
         out.append('\n');
         out.append("engines (auto prefers them in this order):\n");
         for (EngineFactory f : Engines.factories()) {
@@ -50,11 +54,19 @@ public final class Diagnostics {
         String jar = jarPath();
         out.append("install the providers in an unmodified application with:\n");
         out.append("  java -cp ").append(jar).append(":<your classpath> \\\n");
+        out.append("       ").append(NATIVE_ACCESS_FLAG).append(" \\\n");
         out.append("       -Djava.nio.file.spi.DefaultFileSystemProvider=io.flexsc.nio.fs.FlexFileSystemProvider \\\n");
         out.append("       -Djava.nio.channels.spi.SelectorProvider=io.flexsc.nio.net.FlexSelectorProvider \\\n");
         out.append("       [-Dflexsc.engine=auto|kmod|uring|direct] [-Dflexsc.stats=true] <main class>\n");
         return out.toString();
     }
+
+    /**
+     * The flag that lets the jar (on the class path: the unnamed module) load jffi's native library
+     * without the JDK's restricted-method warning (JDK 24+ print it without the flag; JDK 17 accepts
+     * the flag too). {@code java -jar} needs none: the jar's manifest says {@code Enable-Native-Access}.
+     */
+    static final String NATIVE_ACCESS_FLAG = "--enable-native-access=ALL-UNNAMED";
 
     private record AutoCloseableSelection(Engines.Selection selection) implements AutoCloseable {
         @Override

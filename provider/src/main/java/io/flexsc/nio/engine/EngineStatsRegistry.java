@@ -1,11 +1,8 @@
 package io.flexsc.nio.engine;
 
-import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import javax.management.MBeanServer;
-import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 
 /**
@@ -23,12 +20,17 @@ import javax.management.ObjectName;
  *   <li>{@code eager}: the platform server is created if needed and the MBean registered at once;
  *   <li>{@code off}: no MBean.
  * </ul>
- * Thread-safe.
+ * JMX is optional: without the {@code java.management} module (a jlink'ed runtime, {@code
+ * --limit-modules java.base}) there are simply no MBeans. Every use of {@code javax.management} is in
+ * {@link EngineJmx}, which is loaded only when the module is present.
+ *
+ * <p>Thread-safe.
  */
 public final class EngineStatsRegistry {
     private EngineStatsRegistry() {}
 
-    private static final System.Logger LOG = System.getLogger("io.flexsc.nio.engine");
+    /** Whether {@code java.management} is in this runtime. */
+    static final boolean JMX = ModuleLayer.boot().findModule("java.management").isPresent();
     /** How often the lazy publisher looks for an MBean server. */
     static final long POLL_MILLIS = 500;
 
@@ -39,18 +41,14 @@ public final class EngineStatsRegistry {
     private static final List<EngineStats> WAITING = new java.util.ArrayList<>();
     private static Thread publisher;
 
-    /** The MBean name for an engine's stats. */
+    /** The MBean name for an engine's stats (needs {@code java.management}). */
     public static ObjectName objectName(String engine) {
-        try {
-            return new ObjectName("io.flexsc.nio:type=Engine,name=" + ObjectName.quote(engine));
-        } catch (javax.management.MalformedObjectNameException e) {
-            throw new IllegalArgumentException(e);
-        }
+        return EngineJmx.objectName(engine);
     }
 
     /** Registers the engine's MBean (replacing an older one of the same name) and the exit report. */
     public static void publish(EngineStats stats) {
-        String mode = System.getProperty("flexsc.jmx", "lazy").trim();
+        String mode = JMX ? System.getProperty("flexsc.jmx", "lazy").trim() : "off";
         if ("eager".equalsIgnoreCase(mode)) {
             register(stats);
         } else if (!"off".equalsIgnoreCase(mode)) {
@@ -64,11 +62,7 @@ public final class EngineStatsRegistry {
 
     /** Whether some MBean server exists; creates none. */
     private static boolean serverExists() {
-        try {
-            return !MBeanServerFactory.findMBeanServer(null).isEmpty();
-        } catch (SecurityException e) {
-            return false;
-        }
+        return EngineJmx.serverExists();
     }
 
     private static synchronized void publishLazily(EngineStats stats) {
@@ -109,16 +103,7 @@ public final class EngineStatsRegistry {
     }
 
     private static void register(EngineStats stats) {
-        try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            ObjectName name = objectName(stats.getEngine());
-            if (server.isRegistered(name)) {
-                server.unregisterMBean(name);
-            }
-            server.registerMBean(stats, name);
-        } catch (Exception | LinkageError e) {
-            LOG.log(System.Logger.Level.DEBUG, "JMX registration of flexsc stats failed", e);
-        }
+        EngineJmx.register(stats);
     }
 
     private static synchronized void installHook() {

@@ -17,7 +17,6 @@ public final class Engines {
     private Engines() {}
 
     public static final String PROPERTY = "flexsc.engine";
-    private static final System.Logger LOG = System.getLogger("io.flexsc.nio.engine");
 
     /** An engine and why it was chosen. */
     public record Selection(SyscallEngine engine, String reason) {}
@@ -86,28 +85,124 @@ public final class Engines {
     /** The thread choosing the process-wide engine, while it does. */
     private static volatile Thread initializer;
 
-    private static final class Shared {
-        static final Selection SELECTION = init();
-
-        private static Selection init() {
-            initializer = Thread.currentThread();
-            Selection s;
-            try {
-                s = select(requested());
-            } finally {
-                initializer = null;
-            }
-            LOG.log(System.Logger.Level.INFO, "flexsc-nio: using the {0} engine ({1})", s.engine().name(), s.reason());
-            return s;
-        }
-    }
+    /*
+     * The process-wide engine. Deliberately not a class-initialiser holder: a start that fails in a
+     * class initialiser is cached by the JVM for good (NoClassDefFoundError on every later use),
+     * and a start may legitimately be refused now and succeed later (see startDeferred).
+     */
+    private static final Object LOCK = new Object();
+    private static volatile Selection shared;
+    private static volatile EngineUnavailableException sharedFailure;
+    private static volatile String deferredBecause;
 
     /**
      * The process-wide engine, started on first use from {@code -Dflexsc.engine} and logged once.
      * It lives as long as the JVM; its worker threads are daemons.
+     *
+     * <p>Two kinds of failure, both {@link EngineUnavailableException}, never an {@link Error}:
+     * <ul>
+     *   <li>{@link StartDeferred}: not now. The call comes from inside a JDK class initialiser (the
+     *       JDK's own start-up, for instance {@code Security.<clinit>} reading {@code java.security}),
+     *       or from the engine's own start-up on this thread. Starting there could fail half-way or
+     *       deadlock on that initialiser; the caller serves this one call on the JDK's own channel,
+     *       and a later call starts the engine. Nothing is recorded.</li>
+     *   <li>otherwise: no engine can start in this JVM (a forced engine is unavailable, the native
+     *       library cannot load). That is recorded, warned about once, and answered at once from then
+     *       on; the providers then use the JDK's own channels.</li>
+     * </ul>
      */
     public static SyscallEngine shared() {
-        return Shared.SELECTION.engine();
+        Selection s = shared;
+        return s != null ? s.engine() : start().engine();
+    }
+
+    /** Why the process-wide engine was chosen (starts it if needed). */
+    public static String sharedReason() {
+        Selection s = shared;
+        return (s != null ? s : start()).reason();
+    }
+
+    /** The process-wide engine if it is running, else null; never starts it. */
+    public static SyscallEngine sharedIfStarted() {
+        Selection s = shared;
+        return s != null ? s.engine() : null;
+    }
+
+    /** Thrown by {@link #shared()} when the engine cannot start now but may on a later call. */
+    public static final class StartDeferred extends EngineUnavailableException {
+        private static final long serialVersionUID = 1L;
+
+        StartDeferred(String message) {
+            super(message);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this; // an expected, control-flow answer: no stack trace to build
+        }
+    }
+
+    private static Selection start() {
+        EngineUnavailableException failed = sharedFailure;
+        if (failed != null) {
+            throw failed;
+        }
+        if (initializer == Thread.currentThread()) {
+            throw new StartDeferred("the engine is starting on this thread");
+        }
+        // Checked before taking the lock: a thread inside a JDK class initialiser must never wait
+        // for a starter that may itself be waiting for that initialiser.
+        String jdkInit = JdkInit.initializerOnStack();
+        if (jdkInit != null) {
+            if (deferredBecause == null) {
+                deferredBecause = jdkInit;
+            }
+            throw new StartDeferred("called from " + jdkInit + " (the JDK is initialising)");
+        }
+        synchronized (LOCK) {
+            Selection s = shared;
+            if (s != null) {
+                return s;
+            }
+            failed = sharedFailure;
+            if (failed != null) {
+                throw failed;
+            }
+            initializer = Thread.currentThread();
+            // Start-up loads native code through file channels of its own; an interrupt pending on
+            // this thread would close them and lose the engine, so it is set aside meanwhile.
+            boolean interrupted = Thread.interrupted();
+            try {
+                io.flexsc.nio.ffi.JffiLibrary.prepare();
+                s = select(requested());
+            } catch (RuntimeException | LinkageError | InternalError e) {
+                EngineUnavailableException x = e instanceof EngineUnavailableException ? (EngineUnavailableException) e
+                        : new EngineUnavailableException("no flexsc engine can start: " + e, e);
+                sharedFailure = x;
+                log(System.Logger.Level.WARNING, "flexsc-nio: no syscall engine could start; files, sockets, pipes and"
+                        + " selectors use the JDK''s own channels: {0}", x.getMessage());
+                throw x;
+            } finally {
+                initializer = null;
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            shared = s;
+            String deferred = deferredBecause;
+            log(System.Logger.Level.INFO, "flexsc-nio: using the {0} engine ({1})" + (deferred == null ? ""
+                    : "; it started on first use after the JDK''s own initialisation: I/O from " + deferred
+                    + " ran on the JDK''s own channels"), s.engine().name(), s.reason());
+            return s;
+        }
+    }
+
+    private static void log(System.Logger.Level level, String format, Object... args) {
+        try {
+            System.getLogger("io.flexsc.nio.engine").log(level, format, args);
+        } catch (RuntimeException | LinkageError ignore) {
+            // no logging this early; the outcome stands
+        }
     }
 
     /**
@@ -117,10 +212,5 @@ public final class Engines {
      */
     public static boolean choosingOnThisThread() {
         return initializer == Thread.currentThread();
-    }
-
-    /** Why the process-wide engine was chosen. */
-    public static String sharedReason() {
-        return Shared.SELECTION.reason();
     }
 }

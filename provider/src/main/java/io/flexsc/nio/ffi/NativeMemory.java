@@ -1,53 +1,29 @@
 package io.flexsc.nio.ffi;
 
 import com.kenai.jffi.MemoryIO;
-import java.lang.reflect.Field;
-import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
  * Addresses of direct buffers and views of native memory as buffers.
  *
- * <p>The address of a direct buffer is read from {@code java.nio.Buffer.address} through
- * {@code sun.misc.Unsafe} (as Netty does; no {@code --add-opens} needed), falling back to JNI's
- * {@code GetDirectBufferAddress} through jffi when that field cannot be read.
+ * <p>Buffer addresses are read by {@link BufferAddress}, a multi-release class: {@code sun.misc.Unsafe}
+ * on JDK 17-21, {@code MemorySegment} on JDK 22+. Native memory is jffi's.
  */
 public final class NativeMemory {
     private NativeMemory() {}
-
-    private static final sun.misc.Unsafe UNSAFE;
-    private static final long ADDRESS_OFFSET;
-
-    static {
-        sun.misc.Unsafe u = null;
-        long off = -1;
-        try {
-            Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
-            f.setAccessible(true);
-            u = (sun.misc.Unsafe) f.get(null);
-            off = u.objectFieldOffset(Buffer.class.getDeclaredField("address"));
-            // Check the offset on a buffer whose address jffi also knows.
-            ByteBuffer probe = ByteBuffer.allocateDirect(8);
-            if (u.getLong(probe, off) != MemoryIO.getInstance().getDirectBufferAddress(probe)) {
-                off = -1;
-            }
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            off = -1;
-        }
-        UNSAFE = u;
-        ADDRESS_OFFSET = off;
-    }
 
     /** The base address of a direct buffer (not counting its position). */
     public static long address(ByteBuffer direct) {
         if (!direct.isDirect()) {
             throw new IllegalArgumentException("not a direct buffer");
         }
-        if (ADDRESS_OFFSET >= 0) {
-            return UNSAFE.getLong(direct, ADDRESS_OFFSET);
-        }
-        return MemoryIO.getInstance().getDirectBufferAddress(direct);
+        return BufferAddress.of(direct);
+    }
+
+    /** How buffer addresses are read in this JVM (for the diagnostic report). */
+    public static String addressStrategy() {
+        return BufferAddress.strategy();
     }
 
     /** Allocates {@code size} zeroed bytes of native memory (16-byte aligned, as malloc). */

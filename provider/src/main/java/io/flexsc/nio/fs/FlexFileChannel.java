@@ -64,7 +64,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Thread safety: as {@link FileChannel}: all methods may be called concurrently; operations that
  * use the position are serialised on it, positional ones are not.
  */
-public final class FlexFileChannel extends FileChannel {
+public final class FlexFileChannel extends VersionedFileChannel {
     private static final int AT_FDCWD = -100;
     private static final int F_OFD_SETLK = 37;
     private static final int F_RDLCK = 0;
@@ -1174,6 +1174,11 @@ public final class FlexFileChannel extends FileChannel {
 
     @Override
     public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+        return withJdkChannel(jdk -> jdk.map(mode, position, size));
+    }
+
+    @Override
+    <T> T withJdkChannel(JdkUse<T> use) throws IOException {
         ensureOpen();
         Set<StandardOpenOption> opts = EnumSet.noneOf(StandardOpenOption.class);
         if (readable) {
@@ -1191,9 +1196,9 @@ public final class FlexFileChannel extends FileChannel {
             }
             Path self = builtin.getPath(URI.create("file:///proc/self/fd/" + fd));
             try (FileChannel jdk = builtin.newFileChannel(self, opts)) {
-                MappedByteBuffer m = jdk.map(mode, position, size);
+                T r = use.apply(jdk);
                 completed = true;
-                return m;
+                return r;
             }
         } finally {
             if (acquired) {

@@ -172,7 +172,8 @@ public final class FlexFileSystemProvider extends FileSystemProvider {
     /**
      * As the JDK 17 default: checks the options (APPEND and WRITE are not allowed), opens a channel
      * with {@link #newByteChannel} and, as the JDK does for its own channel, makes it uninterruptible,
-     * so an interrupted thread can still use the stream.
+     * so an interrupted thread can still use the stream. Without the engine it is the built-in
+     * provider's own stream (uninterruptible too).
      */
     @Override
     public InputStream newInputStream(Path path, OpenOption... options) throws IOException {
@@ -180,6 +181,9 @@ public final class FlexFileSystemProvider extends FileSystemProvider {
             if (opt == StandardOpenOption.APPEND || opt == StandardOpenOption.WRITE) {
                 throw new UnsupportedOperationException("'" + opt + "' not allowed");
             }
+        }
+        if (FsEngine.get() == null) {
+            return builtin.newInputStream(FlexPath.unwrap(path), options); // the JDK's stream, exactly
         }
         ReadableByteChannel rbc = Files.newByteChannel(path, options);
         if (rbc instanceof FlexFileChannel) {
@@ -206,6 +210,9 @@ public final class FlexFileSystemProvider extends FileSystemProvider {
                 opts.add(opt);
             }
             opts.add(StandardOpenOption.WRITE);
+        }
+        if (FsEngine.get() == null) {
+            return builtin.newOutputStream(FlexPath.unwrap(path), options); // the JDK's stream, exactly
         }
         WritableByteChannel wbc = newByteChannel(path, opts);
         if (wbc instanceof FlexFileChannel) {

@@ -1,5 +1,7 @@
 package io.flexsc.nio.net;
 
+import io.flexsc.nio.engine.EngineUnavailableException;
+import io.flexsc.nio.engine.Engines;
 import java.io.IOException;
 import java.net.ProtocolFamily;
 import java.nio.channels.Channel;
@@ -49,6 +51,24 @@ public final class FlexSelectorProvider extends SelectorProvider {
         }
     }
 
+    /**
+     * The JDK's own provider when no engine can serve this call (see {@link Engines#shared()}): not
+     * now, from inside the JDK's own initialisation, or never, when no engine can start (warned
+     * once); null when ours serves it. Channels of the two providers do not mix in one selector, as
+     * between any two providers.
+     */
+    static SelectorProvider jdkIfNoEngine() throws IOException {
+        if (Engines.sharedIfStarted() != null) {
+            return null;
+        }
+        try {
+            Engines.shared();
+            return null;
+        } catch (EngineUnavailableException e) {
+            return JdkSelectorProvider.get();
+        }
+    }
+
     /** True when IPv6 sockets can be made and IPv4 is not preferred: channels are then dual-stack IPv6. */
     static boolean ipv6Available() {
         return Ipv6.AVAILABLE;
@@ -60,11 +80,19 @@ public final class FlexSelectorProvider extends SelectorProvider {
 
     @Override
     public DatagramChannel openDatagramChannel() throws IOException {
+        SelectorProvider jdk = jdkIfNoEngine();
+        if (jdk != null) {
+            return jdk.openDatagramChannel();
+        }
         return new FlexDatagramChannel(this, defaultFamily());
     }
 
     @Override
     public DatagramChannel openDatagramChannel(ProtocolFamily family) throws IOException {
+        SelectorProvider jdk = jdkIfNoEngine();
+        if (jdk != null) {
+            return jdk.openDatagramChannel(family);
+        }
         int f = FlexSocketChannel.familyOf(family);
         if (f == NetSys.AF_UNIX) {
             throw new UnsupportedOperationException("Protocol family not supported");
@@ -74,36 +102,64 @@ public final class FlexSelectorProvider extends SelectorProvider {
 
     @Override
     public Pipe openPipe() throws IOException {
+        SelectorProvider jdk = jdkIfNoEngine();
+        if (jdk != null) {
+            return jdk.openPipe();
+        }
         return new FlexPipe(this);
     }
 
     @Override
     public AbstractSelector openSelector() throws IOException {
+        SelectorProvider jdk = jdkIfNoEngine();
+        if (jdk != null) {
+            return jdk.openSelector();
+        }
         return new FlexSelector(this, Batched.enabled());
     }
 
     @Override
     public ServerSocketChannel openServerSocketChannel() throws IOException {
+        SelectorProvider jdk = jdkIfNoEngine();
+        if (jdk != null) {
+            return jdk.openServerSocketChannel();
+        }
         return new FlexServerSocketChannel(this, defaultFamily());
     }
 
     @Override
     public ServerSocketChannel openServerSocketChannel(ProtocolFamily family) throws IOException {
+        SelectorProvider jdk = jdkIfNoEngine();
+        if (jdk != null) {
+            return jdk.openServerSocketChannel(family);
+        }
         return new FlexServerSocketChannel(this, FlexSocketChannel.familyOf(family));
     }
 
     @Override
     public SocketChannel openSocketChannel() throws IOException {
+        SelectorProvider jdk = jdkIfNoEngine();
+        if (jdk != null) {
+            return jdk.openSocketChannel();
+        }
         return new FlexSocketChannel(this, defaultFamily());
     }
 
     @Override
     public SocketChannel openSocketChannel(ProtocolFamily family) throws IOException {
+        SelectorProvider jdk = jdkIfNoEngine();
+        if (jdk != null) {
+            return jdk.openSocketChannel(family);
+        }
         return new FlexSocketChannel(this, FlexSocketChannel.familyOf(family));
     }
 
     @Override
     public Channel inheritedChannel() throws IOException {
+        SelectorProvider jdk = jdkIfNoEngine();
+        if (jdk != null) {
+            return jdk.inheritedChannel();
+        }
         return InheritedChannels.of(this);
     }
 }

@@ -1104,6 +1104,12 @@ public final class FlexFileChannel extends VersionedFileChannel {
         }
     }
 
+    /**
+     * JDK 21+ (JDK-8303260): transferFrom at a position beyond the file's size extends the file, as
+     * write(ByteBuffer, long) does; before, it transferred nothing. We follow the running JDK.
+     */
+    private static final boolean TRANSFER_FROM_BEYOND_SIZE = Runtime.version().feature() >= 21;
+
     @Override
     public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
         ensureOpen();
@@ -1116,7 +1122,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
         if (position < 0 || count < 0) {
             throw new IllegalArgumentException();
         }
-        if (position > size()) {
+        if (position > size() && !TRANSFER_FROM_BEYOND_SIZE) {
             return 0;
         }
         if (src instanceof FlexFileChannel) {

@@ -14,7 +14,8 @@
  * first channel is opened; if the engine cannot start then, the built-in channels are used and one
  * warning is logged through {@code System.Logger} "io.flexsc.nio.fs".
  *
- * <p>Known limits: Unix-domain sockets are refused by JDK 17 under any non-built-in default provider
+ * <p>Known limits: Unix-domain socket addresses are refused by JDK 17 and 25 under any non-built-in
+ * default provider
  * (see {@link io.flexsc.nio.fs.FlexFileSystemProvider}); {@code O_DIRECT} channels, copies with
  * {@code COPY_ATTRIBUTES}, and channels opened through a {@code SecureDirectoryStream} are the
  * built-in provider's; {@code transferTo}/{@code transferFrom} with a channel that is not one of ours

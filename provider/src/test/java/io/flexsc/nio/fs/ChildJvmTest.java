@@ -97,7 +97,11 @@ class ChildJvmTest {
         assertTrue(ours.get("output").contains("no syscall engine could start"), ours.get("output"));
     }
 
-    /** Documents the JDK's refusal of Unix-domain addresses under any non-built-in default provider. */
+    /**
+     * Documents the JDK's refusal of Unix-domain addresses under any non-built-in default provider:
+     * both JDKs refuse the addresses; JDK 17 also fails to open a UNIX socket channel at all, JDK 25
+     * opens it. Other JDKs are held to the addresses only (not checked here).
+     */
     @Test
     void theJdkRefusesUnixDomainAddressesUnderANonBuiltInDefault() throws Exception {
         Map<String, String> plain = run(UnixDomainProbe.class.getName(), dir.resolve("uds-plain"));
@@ -106,7 +110,12 @@ class ChildJvmTest {
         Map<String, String> ours = run(UnixDomainProbe.class.getName(), dir.resolve("uds-ours"), PROP);
         assertEquals("IllegalArgumentException", ours.get("ofString"), ours.get("output"));
         assertEquals("IllegalArgumentException", ours.get("ofPath"), ours.get("output"));
-        assertEquals("ExceptionInInitializerError", ours.get("open"), ours.get("output"));
+        int jdk = Runtime.version().feature();
+        if (jdk == 17) {
+            assertEquals("ExceptionInInitializerError", ours.get("open"), ours.get("output"));
+        } else if (jdk >= 25) {
+            assertEquals("ok", ours.get("open"), ours.get("output"));
+        }
     }
 
     /** The engine's start-up reads files; begun by a socket, those reads must not cost the file provider its engine. */

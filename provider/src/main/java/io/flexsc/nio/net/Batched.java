@@ -107,7 +107,10 @@ final class Batched {
     }
 
     private final FlexSocketChannel ch;
-    /** The batching selector the channel is registered with, or null. Set/cleared by that selector. */
+    /**
+     * The batching selector the channel is registered with, or null, and its key. Set by
+     * {@link #claim} and cleared by {@link #unclaim}, under the write lock.
+     */
     volatile FlexSelector selector;
     volatile FlexSelectionKey key;
 
@@ -121,7 +124,7 @@ final class Batched {
     private boolean congested;
     /** A write error found by a flush, thrown by the next operation (0: none). */
     private volatile int pendingErrno;
-    /** In the selector's list of channels to flush. Selector thread only. */
+    /** In the selector's list of channels to flush; guarded by that list's monitor. */
     boolean listed;
 
     // ---- read side, guarded by ch.fds.readLock ----
@@ -145,6 +148,43 @@ final class Batched {
 
     FlexSocketChannel channel() {
         return ch;
+    }
+
+    private boolean writeLocked() {
+        return ch.fds.writeLock.isHeldByCurrentThread();
+    }
+
+    private boolean readLocked() {
+        return ch.fds.readLock.isHeldByCurrentThread();
+    }
+
+    /**
+     * A batching selector registers the channel with key {@code k}: it batches the channel unless
+     * another selector already does (a channel registered with several keeps the first).
+     */
+    void claim(FlexSelector s, FlexSelectionKey k) {
+        ch.fds.writeLock.lock();
+        try {
+            if (selector == null) {
+                key = k;
+                selector = s;
+            }
+        } finally {
+            ch.fds.writeLock.unlock();
+        }
+    }
+
+    /** Key {@code k} is being deregistered: if it batches the channel, nothing does any more. Takes the write lock. */
+    void unclaim(FlexSelectionKey k) {
+        ch.fds.writeLock.lock();
+        try {
+            if (key == k) {
+                selector = null;
+                key = null;
+            }
+        } finally {
+            ch.fds.writeLock.unlock();
+        }
     }
 
     /** True when a write on this thread may be queued now. Write lock held. */
@@ -207,6 +247,7 @@ final class Batched {
      * sent directly. Write lock held.
      */
     long write(ByteBuffer[] srcs, int off, int len) throws IOException {
+        assert writeLocked();
         if (!queueable()) {
             return sendThrough(srcs, off, len);
         }
@@ -244,6 +285,7 @@ final class Batched {
      * 0 if the queue does not go out whole (the caller waits for OP_WRITE). Write lock held.
      */
     private long sendThrough(ByteBuffer[] srcs, int off, int len) throws IOException {
+        assert writeLocked();
         if (queued > 0) {
             flushDirect();
             if (queued > 0) {
@@ -268,6 +310,7 @@ final class Batched {
      * held, on the selector's thread.
      */
     private boolean ensureQueue(int need) {
+        assert writeLocked();
         int have = queue == null ? 0 : queue.capacity();
         if (need <= have) {
             return true;
@@ -303,6 +346,7 @@ final class Batched {
      * take whole marks the channel congested (see {@link #setCongested}). Write lock held.
      */
     private long writeDirect(ByteBuffer[] srcs, int off, int len) throws IOException {
+        assert writeLocked();
         long want = remaining(srcs, off, len, Long.MAX_VALUE);
         long r = NetIO.writev(ch.fds.fd, srcs, off, len);
         if (r == -Errno.EINTR) {
@@ -336,6 +380,7 @@ final class Batched {
 
     /** The selector saw EPOLLOUT: a channel congested with nothing queued is writable again. Write lock held. */
     void kernelWritable() {
+        assert writeLocked();
         if (queued == 0 && congested) {
             congested = false;
             congestedFlag = false;
@@ -344,6 +389,7 @@ final class Batched {
 
     /** Sends what is queued now, without waiting. Write lock held. */
     void flushDirect() throws IOException {
+        assert writeLocked();
         while (queued > 0) {
             long r = NetSys.call(SysNr.SENDTO, ch.fds.fd, queueAddr, queued, NetSys.MSG_DONTWAIT | NetSys.MSG_NOSIGNAL, 0, 0);
             if (r == -Errno.EINTR) {
@@ -443,6 +489,7 @@ final class Batched {
 
     /** Selector side: the call that sends the queue, or null if nothing is queued. Write lock held. */
     Call flushCall(Call reuse) {
+        assert writeLocked();
         if (queued == 0) {
             return null;
         }
@@ -453,6 +500,7 @@ final class Batched {
 
     /** Selector side: applies the flush call's result. Write lock held. */
     void flushDone(Call c) {
+        assert writeLocked();
         long r;
         try {
             r = c.result();
@@ -480,6 +528,7 @@ final class Batched {
      * read-ahead, or {@link #NOTHING}. Read lock held.
      */
     long readAhead(ByteBuffer[] dsts, int off, int len, boolean blocking) throws IOException {
+        assert readLocked();
         if (aheadErrno != 0) {
             int e = aheadErrno;
             aheadErrno = 0;
@@ -527,6 +576,7 @@ final class Batched {
      * not fit {@code budget} (then {@code read} asks the kernel). Read lock held.
      */
     Call readAheadCall(Call reuse, ByteBudget budget) {
+        assert readLocked();
         if (aheadLen > aheadPos || aheadEof || aheadErrno != 0) {
             return null;
         }
@@ -545,6 +595,7 @@ final class Batched {
 
     /** Selector side: applies the read-ahead call's result. Read lock held. */
     void readAheadDone(Call c) {
+        assert readLocked();
         long r;
         try {
             r = c.result();
@@ -592,6 +643,7 @@ final class Batched {
      * since this one returns the bytes it has. Read lock held.
      */
     void toppedUp(long r, boolean full) {
+        assert readLocked();
         if (r == -Errno.EAGAIN || (r > 0 && !full)) {
             drained = true;
         } else if (r == 0) {
@@ -629,6 +681,7 @@ final class Batched {
 
     /** Returns pooled memory when the channel closes. Both locks held. */
     void release() {
+        assert readLocked() && writeLocked();
         queued = 0;
         queuedVolatile = 0;
         if (queue != null) {

@@ -324,24 +324,48 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                 sa = new InetSocketAddress(lo, isa.getPort());
             }
         }
+        try {
+            return lockedConnect(sa);
+        } catch (IOException e) {
+            closeAfterFailure();
+            throw e;
+        }
+    }
+
+    /**
+     * A failed connect closes the channel, as the JDK's does: after the read and write locks are
+     * released. A thread closing the channel at the same time holds the channel's close lock and
+     * waits for those locks; closing while holding them would wait for that thread in turn.
+     */
+    private void closeAfterFailure() throws IOException {
+        assert !fds.readLock.isHeldByCurrentThread() && !fds.writeLock.isHeldByCurrentThread();
+        close();
+    }
+
+    private boolean lockedConnect(SocketAddress sa) throws IOException {
         fds.readLock.lock();
         try {
             fds.writeLock.lock();
             try {
                 boolean blocking = isBlocking();
                 boolean connected = false;
+                // the checks come before begin(): on a closed channel, ClosedChannelException
+                // (end() would turn it into AsynchronousCloseException), as the JDK's
+                synchronized (fds.stateLock) {
+                    ensureOpen();
+                    if (state == ST_CONNECTED) {
+                        throw new AlreadyConnectedException();
+                    }
+                    if (state == ST_PENDING) {
+                        throw new ConnectionPendingException();
+                    }
+                }
                 try {
                     if (blocking) {
                         begin();
                     }
                     synchronized (fds.stateLock) {
                         ensureOpen();
-                        if (state == ST_CONNECTED) {
-                            throw new AlreadyConnectedException();
-                        }
-                        if (state == ST_PENDING) {
-                            throw new ConnectionPendingException();
-                        }
                         remoteAddress = sa;
                     }
                     NetSys.Scratch s = NetSys.Scratch.get();
@@ -372,9 +396,6 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                     }
                 }
                 return connected;
-            } catch (IOException e) {
-                close();
-                throw e;
             } finally {
                 FdState.unlockIfHeld(fds.writeLock);
             }
@@ -412,6 +433,15 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
 
     @Override
     public boolean finishConnect() throws IOException {
+        try {
+            return lockedFinishConnect();
+        } catch (IOException e) {
+            closeAfterFailure();
+            throw e;
+        }
+    }
+
+    private boolean lockedFinishConnect() throws IOException {
         fds.readLock.lock();
         try {
             fds.writeLock.lock();
@@ -452,9 +482,6 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                     }
                 }
                 return connected;
-            } catch (IOException e) {
-                close();
-                throw e;
             } finally {
                 FdState.unlockIfHeld(fds.writeLock);
             }
@@ -474,24 +501,26 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
             if (connect(remote)) {
                 return;
             }
-            fds.readLock.lock();
             try {
-                boolean connected = false;
+                fds.readLock.lock();
                 try {
-                    begin();
-                    connected = awaitConnect(timeoutMillis);
-                    if (connected) {
-                        establish();
+                    boolean connected = false;
+                    try {
+                        begin();
+                        connected = awaitConnect(timeoutMillis);
+                        if (connected) {
+                            establish();
+                        }
+                    } finally {
+                        fds.releaseBeforeEnd();
+                        end(connected);
                     }
                 } finally {
-                    fds.releaseBeforeEnd();
-                    end(connected);
+                    FdState.unlockIfHeld(fds.readLock);
                 }
             } catch (IOException e) {
-                close();
+                closeAfterFailure();
                 throw e;
-            } finally {
-                FdState.unlockIfHeld(fds.readLock);
             }
         } finally {
             if (isOpen()) {
@@ -593,6 +622,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
      * write locks are released before end() (see {@link FdState#releaseBeforeEnd()}).
      */
     private long blockingRead(boolean single, ByteBuffer[] dsts, int offset, int length) throws IOException {
+        ensureReadable(); // before begin(): a closed channel is not an asynchronous close
         long n = 0;
         try {
             begin();
@@ -707,6 +737,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
      * and write locks are released before end() (see {@link FdState#releaseBeforeEnd()}).
      */
     private long blockingWrite(boolean single, ByteBuffer[] srcs, int offset, int length) throws IOException {
+        ensureWritable(); // before begin(): a closed channel is not an asynchronous close
         long total = 0;
         try {
             begin();

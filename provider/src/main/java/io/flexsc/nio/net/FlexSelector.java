@@ -1039,10 +1039,9 @@ final class FlexSelector extends AbstractSelector {
                 sc.fds.writeLock.lock();
                 try {
                     if (sc.isOpen()) {
-                        try {
-                            b.flushDirect(); // what is left is sent by the channel's next write or close
-                        } catch (IOException ignored) {
-                            // kept: the next operation on the channel reports it
+                        b.sendQueuedNow(); // an error is kept: the next operation on the channel reports it
+                        if (b.hasQueued()) {
+                            Drainer.watch(b); // no selector sends the rest any more
                         }
                     }
                     b.unclaim(k);

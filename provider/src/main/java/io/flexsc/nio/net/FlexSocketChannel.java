@@ -54,6 +54,8 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
     private SocketAddress remoteAddress;
     private volatile boolean inputClosed;
     private volatile boolean outputClosed;
+    /** shutdownOutput() left bytes queued: the FIN goes after them ({@link #outputDrained}). Write lock. */
+    private boolean shutdownPending;
     private Socket adaptor;
     /** The one-element arrays that single-buffer reads and writes use (under the read/write lock). */
     private final ByteBuffer[] readOne = new ByteBuffer[1];
@@ -267,6 +269,12 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
         return this;
     }
 
+    /**
+     * Returns at once, as the JDK's (whose written bytes are all in the kernel, which sends the FIN
+     * after them): the queued bytes go before the FIN, so what the kernel does not take at once is
+     * sent in the background by the {@link Drainer}, which then shuts the output down
+     * ({@link #outputDrained}). Writes fail from now on.
+     */
     @Override
     public SocketChannel shutdownOutput() throws IOException {
         fds.writeLock.lock();
@@ -280,20 +288,48 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                     return this;
                 }
             }
-            batched.flushBlocking(-1); // queued bytes go before the FIN
+            batched.flushDirect(); // a write error a batched flush found is thrown here
             synchronized (fds.stateLock) {
-                if (!outputClosed) {
-                    long r = NetSys.shutdown(fds.fd, NetSys.SHUT_WR);
-                    if (r < 0 && r != -Errno.ENOTCONN) {
-                        NetSys.check(r, null);
-                    }
-                    outputClosed = true;
-                }
+                outputClosed = true;
+            }
+            if (batched.hasQueued()) {
+                shutdownPending = true;
+                Drainer.watch(batched);
+            } else {
+                shutdownNow();
             }
         } finally {
             FdState.unlockIfHeld(fds.writeLock);
         }
         return this;
+    }
+
+    /** shutdown(SHUT_WR) while open. Write lock held. */
+    private void shutdownNow() throws IOException {
+        synchronized (fds.stateLock) {
+            if (isOpen()) {
+                long r = NetSys.shutdown(fds.fd, NetSys.SHUT_WR);
+                if (r < 0 && r != -Errno.ENOTCONN) {
+                    NetSys.check(r, null);
+                }
+            }
+        }
+    }
+
+    /**
+     * The {@link Drainer} sent the last queued byte: a {@code shutdownOutput} waiting for it sends
+     * the FIN now. Write lock held.
+     */
+    void outputDrained() {
+        assert fds.writeLock.isHeldByCurrentThread();
+        if (shutdownPending) {
+            shutdownPending = false;
+            try {
+                shutdownNow();
+            } catch (IOException ignored) {
+                // the connection failed meanwhile: there is no FIN to send
+            }
+        }
     }
 
     @Override
@@ -743,7 +779,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
             begin();
             ensureWritable();
             batched.throwPendingError();
-            batched.flushBlocking(-1);
+            batched.flushBlocking();
             for (;;) {
                 long r = single ? NetIO.send(fds.fd, srcs[offset]) : NetIO.writev(fds.fd, srcs, offset, length);
                 if (r >= 0) {
@@ -816,8 +852,11 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
             fds.writeLock.lock();
             try {
                 ensureOpen();
-                if (block) {
-                    batched.flushBlocking(-1);
+                // Returns at once, as the JDK's. Bytes still queued (a batching selector took them
+                // and no longer sends them) are sent in the background; a blocking write sends
+                // them first, so they keep their order.
+                if (block && batched.hasQueued()) {
+                    Drainer.watch(batched);
                 }
                 // the kernel descriptor stays non-blocking; blocking mode waits in poll(2)
             } finally {
@@ -913,7 +952,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                     throw new java.net.SocketException("Socket output is shutdown");
                 }
             }
-            batched.flushBlocking(-1);
+            batched.flushBlocking();
             NetSys.Scratch s = NetSys.Scratch.get();
             s.view.put(0, b);
             long r;

@@ -60,8 +60,6 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
     /** The one-element arrays that single-buffer reads and writes use (under the read/write lock). */
     private final ByteBuffer[] readOne = new ByteBuffer[1];
     private final ByteBuffer[] writeOne = new ByteBuffer[1];
-    /** Read timeout for the socket adaptor, millis (0: none). */
-    volatile int readTimeout;
 
     /** A new unconnected socket of the given family. */
     FlexSocketChannel(SelectorProvider provider, int family) throws IOException {
@@ -582,7 +580,16 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("Read-only buffer");
         }
-        return (int) read(dst, null, 0, 1);
+        return (int) read(dst, null, 0, 1, 0);
+    }
+
+    /**
+     * The socket adaptor's read: as {@link #read(ByteBuffer)} in blocking mode, but a wait longer
+     * than {@code timeoutMillis} (0: none) throws {@link SocketTimeoutException}. The timeout is
+     * the adaptor's SO_TIMEOUT, which applies to its streams only, as the JDK's.
+     */
+    int adaptorRead(ByteBuffer dst, int timeoutMillis) throws IOException {
+        return (int) read(dst, null, 0, 1, timeoutMillis);
     }
 
     @Override
@@ -593,11 +600,14 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                 throw new IllegalArgumentException("Read-only buffer");
             }
         }
-        return read(null, dsts, offset, length);
+        return read(null, dsts, offset, length, 0);
     }
 
-    /** Reads into {@code one}, or into {@code dsts[offset..offset+length)} if it is null. */
-    private long read(ByteBuffer one, ByteBuffer[] dsts, int offset, int length) throws IOException {
+    /**
+     * Reads into {@code one}, or into {@code dsts[offset..offset+length)} if it is null; a blocking
+     * read waits at most {@code timeoutMillis} (0: no limit).
+     */
+    private long read(ByteBuffer one, ByteBuffer[] dsts, int offset, int length, int timeoutMillis) throws IOException {
         boolean single = one != null;
         fds.readLock.lock();
         if (single) {
@@ -606,7 +616,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
         }
         try {
             // one exit: javac copies the finally block to every exit (this method is hot)
-            return isBlocking() ? blockingRead(single, dsts, offset, length)
+            return isBlocking() ? blockingRead(single, dsts, offset, length, timeoutMillis)
                     : nonBlockingRead(single, dsts, offset, length);
         } finally {
             if (single && fds.readLock.isHeldByCurrentThread()) {
@@ -657,12 +667,13 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
      * Read lock held, blocking mode: {@link #awaitRead} between begin() and end(); the read and
      * write locks are released before end() (see {@link FdState#releaseBeforeEnd()}).
      */
-    private long blockingRead(boolean single, ByteBuffer[] dsts, int offset, int length) throws IOException {
+    private long blockingRead(boolean single, ByteBuffer[] dsts, int offset, int length, int timeoutMillis)
+            throws IOException {
         ensureReadable(); // before begin(): a closed channel is not an asynchronous close
         long n = 0;
         try {
             begin();
-            n = awaitRead(single, dsts, offset, length);
+            n = awaitRead(single, dsts, offset, length, timeoutMillis);
         } finally {
             fds.releaseBeforeEnd();
             end(n > 0);
@@ -672,14 +683,13 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
 
     /**
      * Read lock held, in begin(): reads, waiting in poll(2) while there is nothing, until data, EOF,
-     * the adaptor's read timeout ({@link SocketTimeoutException}), or close (0: end() reports it).
+     * {@code timeout} ms ({@link SocketTimeoutException}; 0: no limit), or close (0: end() reports it).
      */
-    private long awaitRead(boolean single, ByteBuffer[] dsts, int offset, int length) throws IOException {
+    private long awaitRead(boolean single, ByteBuffer[] dsts, int offset, int length, int timeout) throws IOException {
         long pre = beforeKernelRead(dsts, offset, length, true);
         if (pre != Batched.NOTHING) {
             return pre;
         }
-        int timeout = readTimeout;
         long deadline = timeout > 0 ? System.nanoTime() + timeout * 1_000_000L : 0;
         for (;;) {
             long r = single ? NetIO.recv(fds.fd, dsts[offset]) : NetIO.readv(fds.fd, dsts, offset, length);

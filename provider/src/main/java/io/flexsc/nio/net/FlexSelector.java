@@ -1,6 +1,7 @@
 package io.flexsc.nio.net;
 
 import io.flexsc.nio.engine.Call;
+import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.engine.SyscallEngine;
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.NativeMemory;
@@ -748,6 +749,8 @@ final class FlexSelector extends AbstractSelector {
             engine.executeBatch(calls, 0, nc + 1);
             checkCtlResults(nc);
             return epollResult(w.result());
+        } catch (EngineClosedException e) {
+            throw NetSys.engineClosed(); // an IOException, as every other failure of the select
         } finally {
             lastSelectEnd = System.nanoTime();
             if (blocking) {
@@ -792,6 +795,8 @@ final class FlexSelector extends AbstractSelector {
         if (nc > 0) {
             try {
                 engine.executeBatch(calls, 0, nc);
+            } catch (EngineClosedException e) {
+                throw NetSys.engineClosed();
             } finally {
                 readAheadsDone(reading, readingKeys, 0, false);
                 flushesDone(reading.size());

@@ -108,13 +108,6 @@ final class Drainer {
         }
     }
 
-    /** Whether bytes of some channel are still waiting to be sent (for tests). */
-    static boolean busy() {
-        synchronized (LOCK) {
-            return !ENTRIES.isEmpty();
-        }
-    }
-
     private static boolean add(Entry e) {
         assert Thread.holdsLock(LOCK);
         if (wakeFd < 0) {
@@ -161,7 +154,11 @@ final class Drainer {
                 pollfds.putShort(8 * (i + 1) + 6, (short) 0);
                 e.skipPoll = false;
             }
-            NetSys.call(SysNr.POLL, NativeMemory.address(pollfds), n, timeout);
+            long r = NetSys.call(SysNr.POLL, NativeMemory.address(pollfds), n, timeout);
+            if (r < 0 && r != -Errno.EINTR) {
+                stop(wfd, r); // poll itself fails (the engine closed): nothing can be sent any more
+                return;
+            }
             if (pollfds.getShort(6) != 0) {
                 NetIO.drain(wfd);
             }
@@ -173,6 +170,27 @@ final class Drainer {
                 }
             }
         }
+    }
+
+    /**
+     * The drainer cannot wait any more (poll failed with {@code r}): drops every entry (closing the
+     * adopted descriptors) and ends; a later hand-over starts a new drainer.
+     */
+    private static void stop(int wfd, long r) {
+        List<Entry> dropped;
+        synchronized (LOCK) {
+            dropped = new ArrayList<>(ENTRIES);
+            ENTRIES.clear();
+            wakeFd = -1;
+        }
+        NetSys.close(wfd);
+        for (Entry e : dropped) {
+            if (e.dupFd >= 0) {
+                NetSys.close(e.dupFd);
+            }
+        }
+        LOG.log(System.Logger.Level.WARNING, "flexsc: the drainer of queued bytes stops: poll failed ({0}); {1} channels'' bytes dropped",
+                NetSys.message((int) -r), dropped.size());
     }
 
     /** One attempt at an entry's bytes; true when it is done with (sent, failed, or taken over). */

@@ -10,8 +10,9 @@ import java.util.Arrays;
  *
  * <p>A pass: {@link #startPass}, then {@code while ((k = next()) != null)} (valid keys only) either
  * {@link #keep} or {@link #drop} {@code k}, then {@link #endPass} (in a {@code finally}: keys not visited because the
- * pass was cut short stay). Keys added during a pass are kept after it; {@link #remove} must not be
- * called during a pass (deregistration happens at the start of a select, before any pass).
+ * pass was cut short stay). Keys added during a pass are kept after it. Deregistration happens at the
+ * start of a select, before any pass, except when a select action closes the selector: a
+ * {@link #remove} during a pass leaves the key (cancelled, so the pass or the next one drops it).
  */
 final class AttentionList {
     private FlexSelectionKey[] keys = new FlexSelectionKey[16];
@@ -19,6 +20,8 @@ final class AttentionList {
     private int read;
     private int write;
     private int passEnd;
+    /** Between {@link #startPass} and {@link #endPass}. */
+    private boolean inPass;
 
     void add(FlexSelectionKey k) {
         if (k.inAttention) {
@@ -32,7 +35,8 @@ final class AttentionList {
     }
 
     void remove(FlexSelectionKey k) {
-        if (!k.inAttention) {
+        assert !k.isValid() || !inPass;
+        if (!k.inAttention || inPass) {
             return;
         }
         k.inAttention = false;
@@ -57,6 +61,7 @@ final class AttentionList {
         read = 0;
         write = 0;
         passEnd = size;
+        inPass = true;
     }
 
     /** The next valid key of the pass, or null at its end; cancelled keys are dropped on the way. */
@@ -88,5 +93,6 @@ final class AttentionList {
         }
         Arrays.fill(keys, write, size, null);
         size = write;
+        inPass = false;
     }
 }

@@ -107,7 +107,10 @@ final class Batched {
     }
 
     private final FlexSocketChannel ch;
-    /** The batching selector the channel is registered with, or null. Set/cleared by that selector. */
+    /**
+     * The batching selector the channel is registered with, or null, and its key. Set by
+     * {@link #claim} and cleared by {@link #unclaim}, under the write lock.
+     */
     volatile FlexSelector selector;
     volatile FlexSelectionKey key;
 
@@ -121,7 +124,7 @@ final class Batched {
     private boolean congested;
     /** A write error found by a flush, thrown by the next operation (0: none). */
     private volatile int pendingErrno;
-    /** In the selector's list of channels to flush. Selector thread only. */
+    /** In the selector's list of channels to flush; guarded by that list's monitor. */
     boolean listed;
 
     // ---- read side, guarded by ch.fds.readLock ----
@@ -145,6 +148,43 @@ final class Batched {
 
     FlexSocketChannel channel() {
         return ch;
+    }
+
+    private boolean writeLocked() {
+        return ch.fds.writeLock.isHeldByCurrentThread();
+    }
+
+    private boolean readLocked() {
+        return ch.fds.readLock.isHeldByCurrentThread();
+    }
+
+    /**
+     * A batching selector registers the channel with key {@code k}: it batches the channel unless
+     * another selector already does (a channel registered with several keeps the first).
+     */
+    void claim(FlexSelector s, FlexSelectionKey k) {
+        ch.fds.writeLock.lock();
+        try {
+            if (selector == null) {
+                key = k;
+                selector = s;
+            }
+        } finally {
+            ch.fds.writeLock.unlock();
+        }
+    }
+
+    /** Key {@code k} is being deregistered: if it batches the channel, nothing does any more. Takes the write lock. */
+    void unclaim(FlexSelectionKey k) {
+        ch.fds.writeLock.lock();
+        try {
+            if (key == k) {
+                selector = null;
+                key = null;
+            }
+        } finally {
+            ch.fds.writeLock.unlock();
+        }
     }
 
     /** True when a write on this thread may be queued now. Write lock held. */
@@ -207,6 +247,7 @@ final class Batched {
      * sent directly. Write lock held.
      */
     long write(ByteBuffer[] srcs, int off, int len) throws IOException {
+        assert writeLocked();
         if (!queueable()) {
             return sendThrough(srcs, off, len);
         }
@@ -244,6 +285,7 @@ final class Batched {
      * 0 if the queue does not go out whole (the caller waits for OP_WRITE). Write lock held.
      */
     private long sendThrough(ByteBuffer[] srcs, int off, int len) throws IOException {
+        assert writeLocked();
         if (queued > 0) {
             flushDirect();
             if (queued > 0) {
@@ -268,6 +310,7 @@ final class Batched {
      * held, on the selector's thread.
      */
     private boolean ensureQueue(int need) {
+        assert writeLocked();
         int have = queue == null ? 0 : queue.capacity();
         if (need <= have) {
             return true;
@@ -303,6 +346,7 @@ final class Batched {
      * take whole marks the channel congested (see {@link #setCongested}). Write lock held.
      */
     private long writeDirect(ByteBuffer[] srcs, int off, int len) throws IOException {
+        assert writeLocked();
         long want = remaining(srcs, off, len, Long.MAX_VALUE);
         long r = NetIO.writev(ch.fds.fd, srcs, off, len);
         if (r == -Errno.EINTR) {
@@ -336,14 +380,19 @@ final class Batched {
 
     /** The selector saw EPOLLOUT: a channel congested with nothing queued is writable again. Write lock held. */
     void kernelWritable() {
+        assert writeLocked();
         if (queued == 0 && congested) {
             congested = false;
             congestedFlag = false;
         }
     }
 
-    /** Sends what is queued now, without waiting. Write lock held. */
-    void flushDirect() throws IOException {
+    /**
+     * Sends what is queued now, without waiting; an error is kept, for the channel's next
+     * operation to throw. Write lock held.
+     */
+    void sendQueuedNow() {
+        assert writeLocked();
         while (queued > 0) {
             long r = NetSys.call(SysNr.SENDTO, ch.fds.fd, queueAddr, queued, NetSys.MSG_DONTWAIT | NetSys.MSG_NOSIGNAL, 0, 0);
             if (r == -Errno.EINTR) {
@@ -353,47 +402,50 @@ final class Batched {
                 break;
             }
         }
-        int e = pendingErrno;
-        if (e != 0) {
-            pendingErrno = 0;
-            throw NetSys.ioException(e);
-        }
     }
 
-    /** Sends everything queued, waiting for the kernel as needed; timeout in millis, -1 none. Write lock held. */
-    void flushBlocking(int timeoutMillis) throws IOException {
-        long deadline = timeoutMillis >= 0 ? System.nanoTime() + timeoutMillis * 1_000_000L : 0;
+    /** Sends what is queued now, without waiting, and throws the error a flush found. Write lock held. */
+    void flushDirect() throws IOException {
+        sendQueuedNow();
+        throwPendingError();
+    }
+
+    /**
+     * Blocking mode, before a write or urgent data: sends everything queued, waiting in poll(2)
+     * while the kernel has no room, until done or the channel is closed (a close wakes the wait).
+     * Write lock held.
+     */
+    void flushBlocking() throws IOException {
+        assert writeLocked();
         while (queued > 0) {
             flushDirect();
-            if (queued == 0) {
-                break;
+            if (queued == 0 || !ch.isOpen()) {
+                return;
             }
-            int wait = -1;
-            if (timeoutMillis >= 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                wait = (int) Math.max(1, left / 1_000_000L);
-            }
-            long rev = NetIO.poll(ch.fds.fd, NetSys.POLLOUT, -1, wait);
-            NetSys.check(rev, "poll");
+            ch.fds.await(NetSys.POLLOUT, -1);
         }
     }
 
     /**
-     * Before the descriptor is closed: sends what is queued, as the kernel would have had it had the
-     * writes not been queued. What the kernel takes at once is always sent; if some remains, with
-     * SO_LINGER 0 it is discarded (the close resets the connection, as the JDK's does), with
-     * SO_LINGER n close waits at most n seconds, and otherwise it waits until the kernel has taken
-     * every byte or the connection fails. Write lock held.
+     * Before the descriptor is closed (both locks held), never waiting for the peer unless SO_LINGER
+     * says so. The JDK's close returns at once: what its write accepted is already in the kernel,
+     * which sends it, and then the FIN, after close(2) returns. So here: what the kernel takes at
+     * once is sent now; with SO_LINGER n (> 0), close waits up to n seconds for the kernel to take
+     * the rest, as close(2) waits for the send buffer; with SO_LINGER 0 the rest is discarded (the
+     * close resets the connection, as the JDK's does). What is still left goes to the
+     * {@link Drainer}, with a duplicate of the descriptor: it sends the bytes as the peer reads and
+     * then closes the duplicate, so the connection ends after the last byte, as it would have had
+     * the kernel held them. (For the JDK, those bytes would not have been accepted: its write would
+     * have returned less. Having accepted them, we deliver them, or the connection fails, or the
+     * peer has not read them for {@link Drainer#ADOPTED_LIMIT_NANOS}.)
      */
     void flushOnClose() {
+        assert writeLocked() && readLocked();
         if (queued == 0) {
             return;
         }
         try {
-            flushDirect();
+            sendQueuedNow();
             if (queued == 0) {
                 return;
             }
@@ -403,16 +455,48 @@ final class Batched {
             } catch (IOException ignored) {
                 // no linger information: treat as off
             }
-            if (linger != 0) {
-                flushBlocking(linger > 0 ? linger * 1000 : -1);
+            if (linger == 0) {
+                return; // discarded: the close resets the connection
             }
-        } catch (IOException e) {
-            // the connection failed: there is no one left to deliver to
+            if (linger > 0) {
+                // close() itself waits, as close(2) with SO_LINGER does (a close is not woken by a close)
+                long deadline = System.nanoTime() + linger * 1_000_000_000L;
+                while (queued > 0 && pendingErrno == 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    NetIO.poll(ch.fds.fd, NetSys.POLLOUT, -1, (int) Math.max(1, left / 1_000_000L));
+                    sendQueuedNow();
+                }
+            }
+            if (queued > 0 && pendingErrno == 0) {
+                handOver();
+            }
         } finally {
             queued = 0;
             queuedVolatile = 0;
+            pendingErrno = 0;
         }
     }
+
+    /** Gives the queued bytes, with a duplicate of the descriptor, to the {@link Drainer}. Write lock held. */
+    private void handOver() {
+        long dup = NetSys.call(SysNr.FCNTL, ch.fds.fd, F_DUPFD_CLOEXEC, 0);
+        if (dup < 0) {
+            LOG.log(System.Logger.Level.WARNING, "flexsc: {0} bytes queued before close() are dropped: no descriptor to send them on ({1})",
+                    queued, NetSys.message((int) -dup));
+            return;
+        }
+        ByteBuffer copy = ByteBuffer.allocateDirect(queued);
+        copy.put(0, queue, 0, queued);
+        if (!Drainer.adopt((int) dup, copy)) {
+            NetSys.close((int) dup);
+        }
+    }
+
+    private static final int F_DUPFD_CLOEXEC = 1030;
+    private static final System.Logger LOG = System.getLogger("io.flexsc.nio.net");
 
     /** Applies a raw write result to the queue; returns true if everything queued was sent. */
     private boolean flushed(long r) {
@@ -443,6 +527,7 @@ final class Batched {
 
     /** Selector side: the call that sends the queue, or null if nothing is queued. Write lock held. */
     Call flushCall(Call reuse) {
+        assert writeLocked();
         if (queued == 0) {
             return null;
         }
@@ -453,6 +538,7 @@ final class Batched {
 
     /** Selector side: applies the flush call's result. Write lock held. */
     void flushDone(Call c) {
+        assert writeLocked();
         long r;
         try {
             r = c.result();
@@ -480,6 +566,7 @@ final class Batched {
      * read-ahead, or {@link #NOTHING}. Read lock held.
      */
     long readAhead(ByteBuffer[] dsts, int off, int len, boolean blocking) throws IOException {
+        assert readLocked();
         if (aheadErrno != 0) {
             int e = aheadErrno;
             aheadErrno = 0;
@@ -527,6 +614,7 @@ final class Batched {
      * not fit {@code budget} (then {@code read} asks the kernel). Read lock held.
      */
     Call readAheadCall(Call reuse, ByteBudget budget) {
+        assert readLocked();
         if (aheadLen > aheadPos || aheadEof || aheadErrno != 0) {
             return null;
         }
@@ -545,6 +633,7 @@ final class Batched {
 
     /** Selector side: applies the read-ahead call's result. Read lock held. */
     void readAheadDone(Call c) {
+        assert readLocked();
         long r;
         try {
             r = c.result();
@@ -592,6 +681,7 @@ final class Batched {
      * since this one returns the bytes it has. Read lock held.
      */
     void toppedUp(long r, boolean full) {
+        assert readLocked();
         if (r == -Errno.EAGAIN || (r > 0 && !full)) {
             drained = true;
         } else if (r == 0) {
@@ -629,6 +719,7 @@ final class Batched {
 
     /** Returns pooled memory when the channel closes. Both locks held. */
     void release() {
+        assert readLocked() && writeLocked();
         queued = 0;
         queuedVolatile = 0;
         if (queue != null) {

@@ -12,6 +12,7 @@ import java.net.SocketException;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.IllegalBlockingModeException;
 import java.util.Objects;
@@ -75,6 +76,10 @@ final class DatagramSocketAdaptor extends DatagramSocket {
 
     @Override
     public void connect(InetAddress address, int port) {
+        if (address == null) {
+            // as the JDK's (an InetSocketAddress of null would be the wildcard address)
+            throw new IllegalArgumentException("Address can't be null");
+        }
         try {
             connect(new InetSocketAddress(address, port));
         } catch (SocketException e) {
@@ -90,6 +95,8 @@ final class DatagramSocketAdaptor extends DatagramSocket {
         }
         try {
             dc.connect(remote);
+        } catch (ClosedChannelException e) {
+            // as the JDK's adaptor: connecting a closed socket does nothing (its later I/O fails)
         } catch (Exception e) {
             throw Adaptors.socketException(e);
         }
@@ -157,7 +164,9 @@ final class DatagramSocketAdaptor extends DatagramSocket {
             ByteBuffer bb = ByteBuffer.wrap(p.getData(), p.getOffset(), p.getLength());
             SocketAddress target = p.getSocketAddress();
             try {
-                if (dc.isConnected() && p.getAddress() == null) {
+                InetSocketAddress remote = dc.remoteAddressOrNull();
+                if (remote != null && p.getAddress() == null) {
+                    p.setSocketAddress(remote); // as the JDK's adaptor: the packet says where it went
                     dc.write(bb);
                 } else {
                     if (p.getAddress() == null) {

@@ -255,6 +255,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
         try {
             boolean blocking = isBlocking();
             SocketAddress sender = null;
+            ensureOpen(); // before begin(): a closed channel is not an asynchronous close
             try {
                 if (blocking) {
                     begin();
@@ -322,6 +323,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
         try {
             boolean blocking = isBlocking();
             int n = 0;
+            ensureOpen(); // before begin(): a closed channel is not an asynchronous close
             try {
                 if (blocking) {
                     begin();
@@ -401,6 +403,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
         try {
             boolean blocking = isBlocking();
             long n = -1;
+            ensureOpen(); // before begin(): a closed channel is not an asynchronous close
             try {
                 if (blocking) {
                     begin();
@@ -459,6 +462,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
         try {
             boolean blocking = isBlocking();
             long n = -1;
+            ensureOpen(); // before begin(): a closed channel is not an asynchronous close
             try {
                 if (blocking) {
                     begin();

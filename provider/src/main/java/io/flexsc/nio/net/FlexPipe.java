@@ -48,6 +48,9 @@ final class FlexPipe extends Pipe {
         try {
             boolean blocking = ch.isBlocking();
             long n = 0;
+            if (!ch.isOpen()) {
+                throw new ClosedChannelException(); // before begin(): not an asynchronous close
+            }
             try {
                 if (blocking) {
                     hooks.begin();

@@ -71,6 +71,14 @@ final class FlexSelectionKey extends AbstractSelectionKey {
         return this;
     }
 
+    /** The interest set of a key being registered, before it is published (no update queued). */
+    void initInterestOps(int ops) {
+        if ((ops & ~channel.validOps()) != 0) {
+            throw new IllegalArgumentException("Invalid interest ops");
+        }
+        interestOps = ops;
+    }
+
     @Override
     public int readyOps() {
         ensureValid();

@@ -1,6 +1,7 @@
 package io.flexsc.nio.net;
 
 import io.flexsc.nio.engine.Call;
+import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.engine.SyscallEngine;
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.NativeMemory;
@@ -76,14 +77,23 @@ final class FlexSelector extends AbstractSelector {
     private boolean interruptTriggered;
     /** The wake-up descriptor was signalled by {@link #nudge()} (guarded by interruptLock). */
     private boolean nudged;
+    /**
+     * The wake-up descriptor is closed (guarded by interruptLock). Wake-ups test this, not
+     * {@link #isOpen()}: {@code close()} marks the selector closed before {@link #implCloseSelector}
+     * runs, which must still wake a select in progress to get the selector's lock.
+     */
+    private boolean wakeFdClosed;
     /** Wake-ups consumed by selects; written and read by the selecting thread only. */
     private long wakeupsSeen;
 
     /** The thread of the last select, and whether a select is running (see {@link #mayQueue()}). */
     private volatile Thread owner;
     private volatile boolean inSelect;
+    /** A select operation is running (guarded by this selector's monitor): a nested one is refused. */
+    private boolean selecting;
 
     // batching state, selector thread only
+    /** Channels with queued bytes; guarded by its own monitor (see {@link #enlist}). */
     private final ArrayList<Batched> toFlush = new ArrayList<>();
     /** Keys whose channel has readiness the kernel does not report (read-ahead, queue room, errors). */
     private final AttentionList attention = new AttentionList();
@@ -159,24 +169,20 @@ final class FlexSelector extends AbstractSelector {
         FlexSelectionKey k = new FlexSelectionKey(ch, this);
         k.attach(att);
         ensureOpen();
-        keys.add(k);
-        if (batching && ch instanceof FlexSocketChannel) {
-            Batched b = ((FlexSocketChannel) ch).batched();
-            if (b.selector == null) {
-                b.key = k;
-                b.selector = this;
-            }
+        // the interest set is the key's before the key is published (keys() shows it to other
+        // threads, which may cancel it at once): nothing below depends on the key staying valid
+        k.initInterestOps(ops);
+        Batched b = batching && ch instanceof FlexSocketChannel ? ((FlexSocketChannel) ch).batched() : null;
+        if (b != null) {
+            b.claim(this, k);
         }
+        keys.add(k);
         try {
-            k.interestOps(ops);
+            updateKey(k);
         } catch (ClosedSelectorException e) {
             keys.remove(k);
-            if (ch instanceof FlexSocketChannel) {
-                Batched b = ((FlexSocketChannel) ch).batched();
-                if (b.key == k) {
-                    b.selector = null;
-                    b.key = null;
-                }
+            if (b != null) {
+                b.unclaim(k);
             }
             deregister(k);
             throw e;
@@ -240,7 +246,7 @@ final class FlexSelector extends AbstractSelector {
      */
     private void nudge() {
         synchronized (interruptLock) {
-            if (!interruptTriggered && !nudged && isOpen()) {
+            if (!interruptTriggered && !nudged && !wakeFdClosed) {
                 NetIO.signal(wakeFd);
                 nudged = true;
             }
@@ -250,15 +256,31 @@ final class FlexSelector extends AbstractSelector {
     /** When the last select returned (System.nanoTime); selector thread only. */
     private long lastSelectEnd;
 
-    /** A channel queued bytes; it is flushed at the next select. Selector thread. */
+    /**
+     * A channel queued bytes; it is flushed at the next select. Usually the selector's thread, but
+     * not always: {@link #mayQueue()} may have answered a writer that was the selector's thread
+     * just as another thread began to select, so the flush list is guarded by its own lock.
+     */
     void enlist(Batched b) {
-        if (!b.listed) {
-            b.listed = true;
-            toFlush.add(b);
-            if (!queuedWrites) {
-                queuedWrites = true;
-                queueings++; // (written by this thread only)
-                Flusher.watch(this);
+        synchronized (toFlush) {
+            if (!b.listed) {
+                b.listed = true;
+                toFlush.add(b);
+                if (!queuedWrites) {
+                    queuedWrites = true;
+                    queueings++;
+                    Flusher.watch(this);
+                }
+            }
+        }
+    }
+
+    /** Takes a channel off the flush list (it is deregistered). */
+    private void delist(Batched b) {
+        synchronized (toFlush) {
+            if (b.listed) {
+                b.listed = false;
+                toFlush.remove(b);
             }
         }
     }
@@ -296,7 +318,7 @@ final class FlexSelector extends AbstractSelector {
     @Override
     public Selector wakeup() {
         synchronized (interruptLock) {
-            if (!interruptTriggered && isOpen()) {
+            if (!interruptTriggered && !wakeFdClosed) {
                 NetIO.signal(wakeFd);
                 interruptTriggered = true;
             }
@@ -368,13 +390,20 @@ final class FlexSelector extends AbstractSelector {
     private int lockAndDoSelect(Consumer<SelectionKey> action, long timeout) throws IOException {
         synchronized (this) {
             ensureOpen();
+            if (selecting) {
+                // as the JDK's: a select from inside a select action (the only way this thread
+                // can be here while holding the monitor in a select)
+                throw new IllegalStateException("select in progress");
+            }
+            selecting = true;
             owner = Thread.currentThread();
-            synchronized (publicSelectedKeys) {
-                try {
+            try {
+                synchronized (publicSelectedKeys) {
                     return doSelect(action, timeout);
-                } finally {
-                    lastSelectEnd = System.nanoTime();
                 }
+            } finally {
+                selecting = false;
+                lastSelectEnd = System.nanoTime();
             }
         }
     }
@@ -475,6 +504,13 @@ final class FlexSelector extends AbstractSelector {
      * whether it skipped a channel whose write lock was taken.
      */
     private boolean addQueuedFlushCalls(int start) {
+        synchronized (toFlush) { // (only tryLock inside: never waits with the list's lock held)
+            return addQueuedFlushCallsLocked(start);
+        }
+    }
+
+    private boolean addQueuedFlushCallsLocked(int start) {
+        assert Thread.holdsLock(toFlush);
         int nc = start;
         flushing.clear();
         boolean skipped = false;
@@ -570,6 +606,13 @@ final class FlexSelector extends AbstractSelector {
 
 
     private void rebuildFlushList() {
+        synchronized (toFlush) {
+            rebuildFlushListLocked();
+        }
+    }
+
+    private void rebuildFlushListLocked() {
+        assert Thread.holdsLock(toFlush);
         int w = 0;
         for (int i = 0; i < toFlush.size(); i++) {
             Batched b = toFlush.get(i);
@@ -706,6 +749,8 @@ final class FlexSelector extends AbstractSelector {
             engine.executeBatch(calls, 0, nc + 1);
             checkCtlResults(nc);
             return epollResult(w.result());
+        } catch (EngineClosedException e) {
+            throw NetSys.engineClosed(); // an IOException, as every other failure of the select
         } finally {
             lastSelectEnd = System.nanoTime();
             if (blocking) {
@@ -750,6 +795,8 @@ final class FlexSelector extends AbstractSelector {
         if (nc > 0) {
             try {
                 engine.executeBatch(calls, 0, nc);
+            } catch (EngineClosedException e) {
+                throw NetSys.engineClosed();
             } finally {
                 readAheadsDone(reading, readingKeys, 0, false);
                 flushesDone(reading.size());
@@ -844,6 +891,13 @@ final class FlexSelector extends AbstractSelector {
      * (kept until {@link #flushesDone}); they go to {@link #flushing}. Returns the next free index.
      */
     private int addCongestedFlushCalls(int start) {
+        synchronized (toFlush) { // (only tryLock inside)
+            return addCongestedFlushCallsLocked(start);
+        }
+    }
+
+    private int addCongestedFlushCallsLocked(int start) {
+        assert Thread.holdsLock(toFlush);
         int nc = start;
         flushing.clear();
         for (int i = 0; i < toFlush.size(); i++) {
@@ -937,6 +991,7 @@ final class FlexSelector extends AbstractSelector {
         if (action != null) {
             k.readyOpsRaw(ready);
             action.accept(k);
+            ensureOpen(); // an action that closed the selector ends the select, as the JDK's
             return 1;
         }
         if (selectedKeys.contains(k)) {
@@ -989,21 +1044,16 @@ final class FlexSelector extends AbstractSelector {
                 sc.fds.writeLock.lock();
                 try {
                     if (sc.isOpen()) {
-                        try {
-                            b.flushDirect(); // what is left is sent by the channel's next write or close
-                        } catch (IOException ignored) {
-                            // kept: the next operation on the channel reports it
+                        b.sendQueuedNow(); // an error is kept: the next operation on the channel reports it
+                        if (b.hasQueued()) {
+                            Drainer.watch(b); // no selector sends the rest any more
                         }
                     }
-                    b.selector = null;
-                    b.key = null;
+                    b.unclaim(k);
                 } finally {
                     sc.fds.writeLock.unlock();
                 }
-                if (b.listed) {
-                    b.listed = false;
-                    toFlush.remove(b);
-                }
+                delist(b);
             }
         }
         deregister(k);
@@ -1030,7 +1080,7 @@ final class FlexSelector extends AbstractSelector {
                 synchronized (interruptLock) {
                     NetSys.close(epfd);
                     NetSys.close(wakeFd);
-                    interruptTriggered = true; // no more writes to the closed eventfd
+                    wakeFdClosed = true; // no more writes to the closed eventfd
                 }
             }
             closeOwnEngine();

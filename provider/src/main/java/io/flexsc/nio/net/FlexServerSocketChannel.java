@@ -171,6 +171,7 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
      * is released before end() (see {@link FdState#releaseBeforeEnd()}).
      */
     private SocketChannel blockingAccept() throws IOException {
+        ensureOpen(); // before begin(): a closed channel is not an asynchronous close
         SocketChannel sc = null;
         try {
             begin();

@@ -54,12 +54,12 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
     private SocketAddress remoteAddress;
     private volatile boolean inputClosed;
     private volatile boolean outputClosed;
+    /** shutdownOutput() left bytes queued: the FIN goes after them ({@link #outputDrained}). Write lock. */
+    private boolean shutdownPending;
     private Socket adaptor;
     /** The one-element arrays that single-buffer reads and writes use (under the read/write lock). */
     private final ByteBuffer[] readOne = new ByteBuffer[1];
     private final ByteBuffer[] writeOne = new ByteBuffer[1];
-    /** Read timeout for the socket adaptor, millis (0: none). */
-    volatile int readTimeout;
 
     /** A new unconnected socket of the given family. */
     FlexSocketChannel(SelectorProvider provider, int family) throws IOException {
@@ -267,6 +267,12 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
         return this;
     }
 
+    /**
+     * Returns at once, as the JDK's (whose written bytes are all in the kernel, which sends the FIN
+     * after them): the queued bytes go before the FIN, so what the kernel does not take at once is
+     * sent in the background by the {@link Drainer}, which then shuts the output down
+     * ({@link #outputDrained}). Writes fail from now on.
+     */
     @Override
     public SocketChannel shutdownOutput() throws IOException {
         fds.writeLock.lock();
@@ -280,20 +286,48 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                     return this;
                 }
             }
-            batched.flushBlocking(-1); // queued bytes go before the FIN
+            batched.flushDirect(); // a write error a batched flush found is thrown here
             synchronized (fds.stateLock) {
-                if (!outputClosed) {
-                    long r = NetSys.shutdown(fds.fd, NetSys.SHUT_WR);
-                    if (r < 0 && r != -Errno.ENOTCONN) {
-                        NetSys.check(r, null);
-                    }
-                    outputClosed = true;
-                }
+                outputClosed = true;
+            }
+            if (batched.hasQueued()) {
+                shutdownPending = true;
+                Drainer.watch(batched);
+            } else {
+                shutdownNow();
             }
         } finally {
             FdState.unlockIfHeld(fds.writeLock);
         }
         return this;
+    }
+
+    /** shutdown(SHUT_WR) while open. Write lock held. */
+    private void shutdownNow() throws IOException {
+        synchronized (fds.stateLock) {
+            if (isOpen()) {
+                long r = NetSys.shutdown(fds.fd, NetSys.SHUT_WR);
+                if (r < 0 && r != -Errno.ENOTCONN) {
+                    NetSys.check(r, null);
+                }
+            }
+        }
+    }
+
+    /**
+     * The {@link Drainer} sent the last queued byte: a {@code shutdownOutput} waiting for it sends
+     * the FIN now. Write lock held.
+     */
+    void outputDrained() {
+        assert fds.writeLock.isHeldByCurrentThread();
+        if (shutdownPending) {
+            shutdownPending = false;
+            try {
+                shutdownNow();
+            } catch (IOException ignored) {
+                // the connection failed meanwhile: there is no FIN to send
+            }
+        }
     }
 
     @Override
@@ -324,24 +358,48 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                 sa = new InetSocketAddress(lo, isa.getPort());
             }
         }
+        try {
+            return lockedConnect(sa);
+        } catch (IOException e) {
+            closeAfterFailure();
+            throw e;
+        }
+    }
+
+    /**
+     * A failed connect closes the channel, as the JDK's does: after the read and write locks are
+     * released. A thread closing the channel at the same time holds the channel's close lock and
+     * waits for those locks; closing while holding them would wait for that thread in turn.
+     */
+    private void closeAfterFailure() throws IOException {
+        assert !fds.readLock.isHeldByCurrentThread() && !fds.writeLock.isHeldByCurrentThread();
+        close();
+    }
+
+    private boolean lockedConnect(SocketAddress sa) throws IOException {
         fds.readLock.lock();
         try {
             fds.writeLock.lock();
             try {
                 boolean blocking = isBlocking();
                 boolean connected = false;
+                // the checks come before begin(): on a closed channel, ClosedChannelException
+                // (end() would turn it into AsynchronousCloseException), as the JDK's
+                synchronized (fds.stateLock) {
+                    ensureOpen();
+                    if (state == ST_CONNECTED) {
+                        throw new AlreadyConnectedException();
+                    }
+                    if (state == ST_PENDING) {
+                        throw new ConnectionPendingException();
+                    }
+                }
                 try {
                     if (blocking) {
                         begin();
                     }
                     synchronized (fds.stateLock) {
                         ensureOpen();
-                        if (state == ST_CONNECTED) {
-                            throw new AlreadyConnectedException();
-                        }
-                        if (state == ST_PENDING) {
-                            throw new ConnectionPendingException();
-                        }
                         remoteAddress = sa;
                     }
                     NetSys.Scratch s = NetSys.Scratch.get();
@@ -372,9 +430,6 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                     }
                 }
                 return connected;
-            } catch (IOException e) {
-                close();
-                throw e;
             } finally {
                 FdState.unlockIfHeld(fds.writeLock);
             }
@@ -412,6 +467,15 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
 
     @Override
     public boolean finishConnect() throws IOException {
+        try {
+            return lockedFinishConnect();
+        } catch (IOException e) {
+            closeAfterFailure();
+            throw e;
+        }
+    }
+
+    private boolean lockedFinishConnect() throws IOException {
         fds.readLock.lock();
         try {
             fds.writeLock.lock();
@@ -452,9 +516,6 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                     }
                 }
                 return connected;
-            } catch (IOException e) {
-                close();
-                throw e;
             } finally {
                 FdState.unlockIfHeld(fds.writeLock);
             }
@@ -474,24 +535,26 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
             if (connect(remote)) {
                 return;
             }
-            fds.readLock.lock();
             try {
-                boolean connected = false;
+                fds.readLock.lock();
                 try {
-                    begin();
-                    connected = awaitConnect(timeoutMillis);
-                    if (connected) {
-                        establish();
+                    boolean connected = false;
+                    try {
+                        begin();
+                        connected = awaitConnect(timeoutMillis);
+                        if (connected) {
+                            establish();
+                        }
+                    } finally {
+                        fds.releaseBeforeEnd();
+                        end(connected);
                     }
                 } finally {
-                    fds.releaseBeforeEnd();
-                    end(connected);
+                    FdState.unlockIfHeld(fds.readLock);
                 }
             } catch (IOException e) {
-                close();
+                closeAfterFailure();
                 throw e;
-            } finally {
-                FdState.unlockIfHeld(fds.readLock);
             }
         } finally {
             if (isOpen()) {
@@ -517,7 +580,16 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("Read-only buffer");
         }
-        return (int) read(dst, null, 0, 1);
+        return (int) read(dst, null, 0, 1, 0);
+    }
+
+    /**
+     * The socket adaptor's read: as {@link #read(ByteBuffer)} in blocking mode, but a wait longer
+     * than {@code timeoutMillis} (0: none) throws {@link SocketTimeoutException}. The timeout is
+     * the adaptor's SO_TIMEOUT, which applies to its streams only, as the JDK's.
+     */
+    int adaptorRead(ByteBuffer dst, int timeoutMillis) throws IOException {
+        return (int) read(dst, null, 0, 1, timeoutMillis);
     }
 
     @Override
@@ -528,11 +600,14 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                 throw new IllegalArgumentException("Read-only buffer");
             }
         }
-        return read(null, dsts, offset, length);
+        return read(null, dsts, offset, length, 0);
     }
 
-    /** Reads into {@code one}, or into {@code dsts[offset..offset+length)} if it is null. */
-    private long read(ByteBuffer one, ByteBuffer[] dsts, int offset, int length) throws IOException {
+    /**
+     * Reads into {@code one}, or into {@code dsts[offset..offset+length)} if it is null; a blocking
+     * read waits at most {@code timeoutMillis} (0: no limit).
+     */
+    private long read(ByteBuffer one, ByteBuffer[] dsts, int offset, int length, int timeoutMillis) throws IOException {
         boolean single = one != null;
         fds.readLock.lock();
         if (single) {
@@ -541,7 +616,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
         }
         try {
             // one exit: javac copies the finally block to every exit (this method is hot)
-            return isBlocking() ? blockingRead(single, dsts, offset, length)
+            return isBlocking() ? blockingRead(single, dsts, offset, length, timeoutMillis)
                     : nonBlockingRead(single, dsts, offset, length);
         } finally {
             if (single && fds.readLock.isHeldByCurrentThread()) {
@@ -592,11 +667,13 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
      * Read lock held, blocking mode: {@link #awaitRead} between begin() and end(); the read and
      * write locks are released before end() (see {@link FdState#releaseBeforeEnd()}).
      */
-    private long blockingRead(boolean single, ByteBuffer[] dsts, int offset, int length) throws IOException {
+    private long blockingRead(boolean single, ByteBuffer[] dsts, int offset, int length, int timeoutMillis)
+            throws IOException {
+        ensureReadable(); // before begin(): a closed channel is not an asynchronous close
         long n = 0;
         try {
             begin();
-            n = awaitRead(single, dsts, offset, length);
+            n = awaitRead(single, dsts, offset, length, timeoutMillis);
         } finally {
             fds.releaseBeforeEnd();
             end(n > 0);
@@ -606,14 +683,13 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
 
     /**
      * Read lock held, in begin(): reads, waiting in poll(2) while there is nothing, until data, EOF,
-     * the adaptor's read timeout ({@link SocketTimeoutException}), or close (0: end() reports it).
+     * {@code timeout} ms ({@link SocketTimeoutException}; 0: no limit), or close (0: end() reports it).
      */
-    private long awaitRead(boolean single, ByteBuffer[] dsts, int offset, int length) throws IOException {
+    private long awaitRead(boolean single, ByteBuffer[] dsts, int offset, int length, int timeout) throws IOException {
         long pre = beforeKernelRead(dsts, offset, length, true);
         if (pre != Batched.NOTHING) {
             return pre;
         }
-        int timeout = readTimeout;
         long deadline = timeout > 0 ? System.nanoTime() + timeout * 1_000_000L : 0;
         for (;;) {
             long r = single ? NetIO.recv(fds.fd, dsts[offset]) : NetIO.readv(fds.fd, dsts, offset, length);
@@ -707,12 +783,13 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
      * and write locks are released before end() (see {@link FdState#releaseBeforeEnd()}).
      */
     private long blockingWrite(boolean single, ByteBuffer[] srcs, int offset, int length) throws IOException {
+        ensureWritable(); // before begin(): a closed channel is not an asynchronous close
         long total = 0;
         try {
             begin();
             ensureWritable();
             batched.throwPendingError();
-            batched.flushBlocking(-1);
+            batched.flushBlocking();
             for (;;) {
                 long r = single ? NetIO.send(fds.fd, srcs[offset]) : NetIO.writev(fds.fd, srcs, offset, length);
                 if (r >= 0) {
@@ -785,8 +862,11 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
             fds.writeLock.lock();
             try {
                 ensureOpen();
-                if (block) {
-                    batched.flushBlocking(-1);
+                // Returns at once, as the JDK's. Bytes still queued (a batching selector took them
+                // and no longer sends them) are sent in the background; a blocking write sends
+                // them first, so they keep their order.
+                if (block && batched.hasQueued()) {
+                    Drainer.watch(batched);
                 }
                 // the kernel descriptor stays non-blocking; blocking mode waits in poll(2)
             } finally {
@@ -882,7 +962,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                     throw new java.net.SocketException("Socket output is shutdown");
                 }
             }
-            batched.flushBlocking(-1);
+            batched.flushBlocking();
             NetSys.Scratch s = NetSys.Scratch.get();
             s.view.put(0, b);
             long r;

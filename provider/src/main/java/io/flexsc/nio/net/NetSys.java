@@ -1,5 +1,6 @@
 package io.flexsc.nio.net;
 
+import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.engine.Engines;
 import io.flexsc.nio.engine.SyscallEngine;
 import io.flexsc.nio.ffi.Errno;
@@ -59,12 +60,33 @@ final class NetSys {
         return Engines.shared();
     }
 
+    /**
+     * Not an errno: the result of a call that the engine refused because it is closed
+     * ({@link EngineClosedException}). Within the kernel's error range, so callers treat it as any
+     * other error, and the exception mappings below turn it into an {@link IOException} (as the
+     * file channels do), never an unchecked exception out of a channel.
+     */
+    static final int ENGINE_CLOSED = 4095;
+
     static long call(int nr, long a0, long a1, long a2) {
-        return engine().syscall(nr, a0, a1, a2);
+        try {
+            return engine().syscall(nr, a0, a1, a2);
+        } catch (EngineClosedException e) {
+            return -ENGINE_CLOSED;
+        }
     }
 
     static long call(int nr, long a0, long a1, long a2, long a3, long a4, long a5) {
-        return engine().syscall(nr, a0, a1, a2, a3, a4, a5);
+        try {
+            return engine().syscall(nr, a0, a1, a2, a3, a4, a5);
+        } catch (EngineClosedException e) {
+            return -ENGINE_CLOSED;
+        }
+    }
+
+    /** The exception for a call the engine refused because it is closed (as the file channels'). */
+    static IOException engineClosed() {
+        return new IOException("flexsc engine closed");
     }
 
     static int socket(int family, int type) throws IOException {
@@ -166,6 +188,7 @@ final class NetSys {
             case Errno.EHOSTUNREACH: return "No route to host";
             case Errno.EALREADY: return "Operation already in progress";
             case Errno.EINPROGRESS: return "Operation now in progress";
+            case ENGINE_CLOSED: return "flexsc engine closed";
             default: return "errno " + errno;
         }
     }
@@ -178,17 +201,17 @@ final class NetSys {
      * accepted for call sites' readability and not shown, as the JDK shows none.
      */
     static IOException exception(int errno, String context) {
-        return Errors.forSocket(errno);
+        return errno == ENGINE_CLOSED ? engineClosed() : Errors.forSocket(errno);
     }
 
     /** The JDK's exception for a failed write on a stream socket or pipe: an IOException, e.g. "Broken pipe". */
     static IOException ioException(int errno) {
-        return Errors.forIo(errno);
+        return errno == ENGINE_CLOSED ? engineClosed() : Errors.forIo(errno);
     }
 
     /** The JDK's read-side exception: a reset connection is a {@link SocketException} "Connection reset". */
     static IOException readException(int errno) {
-        return Errors.forSocketRead(errno);
+        return errno == ENGINE_CLOSED ? engineClosed() : Errors.forSocketRead(errno);
     }
 
     /** Per-thread native scratch memory for the arguments of one synchronous call. */

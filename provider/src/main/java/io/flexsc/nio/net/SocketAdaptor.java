@@ -12,6 +12,7 @@ import java.net.SocketImpl;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
@@ -196,8 +197,7 @@ final class SocketAdaptor extends Socket {
         if (timeout < 0) {
             throw new IllegalArgumentException("timeout < 0");
         }
-        this.timeout = timeout;
-        sc.readTimeout = timeout;
+        this.timeout = timeout; // the streams' reads only: the channel's own reads never time out
     }
 
     @Override
@@ -334,12 +334,15 @@ final class SocketAdaptor extends Socket {
                 }
                 sc.ensureBlocking();
                 try {
-                    int n = sc.read(ByteBuffer.wrap(b, off, len));
+                    int n = sc.adaptorRead(ByteBuffer.wrap(b, off, len), timeout);
                     if (n < 0) {
                         eof = true;
                     }
                     return n;
-                } catch (IllegalBlockingModeException e) {
+                } catch (IllegalBlockingModeException | ClosedChannelException e) {
+                    // as the JDK's streams: a closed channel, an asynchronous close and an
+                    // interrupt (ClosedByInterruptException, interrupt status kept) are the
+                    // channel's exceptions
                     throw e;
                 } catch (Exception e) {
                     throw Adaptors.translate(e);
@@ -387,8 +390,8 @@ final class SocketAdaptor extends Socket {
                     while (bb.hasRemaining()) {
                         sc.write(bb);
                     }
-                } catch (IllegalBlockingModeException e) {
-                    throw e;
+                } catch (IllegalBlockingModeException | ClosedChannelException e) {
+                    throw e; // as the JDK's streams (see the input stream)
                 } catch (Exception e) {
                     throw Adaptors.translate(e);
                 }

@@ -649,47 +649,63 @@ public final class UringEngine implements SyscallEngine {
         }
     }
 
+    /**
+     * Waits, as long as it takes, for calls handed to the ring: they cannot be abandoned (the kernel
+     * may still use their memory), so the wait is not interruptible. An interrupt status found
+     * before parking is cleared, so that the park really parks (an interrupted thread's park
+     * returns at once: it spun and yielded until its calls completed), and set again on return.
+     */
     private void awaitSlow(Call[] calls, int i, int to, int firstRound) {
         Waiter me = null;
         int round = firstRound;
-        while (true) {
-            while (i < to && calls[i].isDone()) {
-                i++;
-            }
-            if (i == to) {
-                return;
-            }
-            // Completions already in the CQ (most calls complete inside the io_uring_enter that
-            // submits them): reap them at once rather than wait for the reaper to be scheduled.
-            if (((round - firstRound) & HELP_MASK) == 0 && tryReapReady()) {
-                round++;
-                continue;
-            }
-            if (reaper.get() == null && reaper.compareAndSet(null, Thread.currentThread())) {
-                try {
-                    i = reap(calls, i, to);
-                } finally {
-                    releaseReaper();
+        boolean interrupted = false;
+        try {
+            while (true) {
+                while (i < to && calls[i].isDone()) {
+                    i++;
                 }
-                continue;
+                if (i == to) {
+                    return;
+                }
+                // Completions already in the CQ (most calls complete inside the io_uring_enter that
+                // submits them): reap them at once rather than wait for the reaper to be scheduled.
+                if (((round - firstRound) & HELP_MASK) == 0 && tryReapReady()) {
+                    round++;
+                    continue;
+                }
+                if (reaper.get() == null && reaper.compareAndSet(null, Thread.currentThread())) {
+                    try {
+                        i = reap(calls, i, to);
+                    } finally {
+                        releaseReaper();
+                    }
+                    continue;
+                }
+                if (round < Waiting.SPINS) {
+                    round++;
+                    Thread.onSpinWait();
+                } else if (round < Waiting.SPINS + Waiting.YIELDS) {
+                    round++;
+                    Thread.yield();
+                } else {
+                    if (me == null) {
+                        me = waiters.get();
+                    }
+                    me.parked = true;
+                    if (Thread.interrupted()) {
+                        interrupted = true;
+                    }
+                    if (!calls[i].isDone() && reaper.get() != null) {
+                        // Bounded: a missed hand-over costs a millisecond, never liveness.
+                        LockSupport.parkNanos(this, PARK_NANOS);
+                    }
+                    me.parked = false;
+                    round = Waiting.SPINS; // after a park, yield and look at the CQ again before the next
+                }
             }
-            if (round < Waiting.SPINS) {
-                round++;
-                Thread.onSpinWait();
-            } else if (round < Waiting.SPINS + Waiting.YIELDS) {
-                round++;
-                Thread.yield();
-            } else {
-                if (me == null) {
-                    me = waiters.get();
-                }
-                me.parked = true;
-                if (!calls[i].isDone() && reaper.get() != null) {
-                    // Bounded: a missed hand-over costs a millisecond, never liveness.
-                    LockSupport.parkNanos(this, PARK_NANOS);
-                }
-                me.parked = false;
-                round = Waiting.SPINS; // after a park, yield and look at the CQ again before the next
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.flexsc.nio.engine;
 
+import io.flexsc.nio.Await;
 import static io.flexsc.nio.engine.Kernel.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -117,7 +118,8 @@ class CloseTest {
             }
             submitters.forEach(Thread::start);
             running.await();
-            Thread.sleep(150);
+            // calls in flight from every thread: each has completed some already and goes on
+            Await.until("the submitters' calls completing", () -> results.get() >= 100L * threads || !failures.isEmpty());
             long beforeClose = results.get();
             Thread closer1 = new Thread(engine::close, "closer-1");
             Thread closer2 = new Thread(engine::close, "closer-2");

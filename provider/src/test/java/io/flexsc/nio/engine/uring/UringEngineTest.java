@@ -1,5 +1,6 @@
 package io.flexsc.nio.engine.uring;
 
+import io.flexsc.nio.Await;
 import static io.flexsc.nio.engine.uring.Sys.addr;
 import static io.flexsc.nio.engine.uring.Sys.buf;
 import static io.flexsc.nio.engine.uring.Sys.bytes;
@@ -554,7 +555,13 @@ class UringEngineTest {
             for (int i = 0; i < 2000; i++) {
                 assertEquals(7, e.execute(Call.of(SysNr.PREAD64, fd, addr(b), 7, 0)));
             }
-            Thread.sleep(120); // longer than the SQ thread's idle time: it sleeps, NEED_WAKEUP path
+            if (e.sqpollActive()) {
+                // past its idle time the SQ thread sleeps: the next call takes the NEED_WAKEUP path
+                java.lang.reflect.Field f = UringEngine.class.getDeclaredField("ring");
+                f.setAccessible(true);
+                Ring ring = (Ring) f.get(e);
+                Await.until("the SQ thread asleep (IORING_SQ_NEED_WAKEUP)", ring::sqNeedsWakeup);
+            }
             assertEquals(7, e.execute(Call.of(SysNr.PREAD64, fd, addr(b), 7, 0)));
             assertEquals("sqpoll!", Sys.string(b, 7));
         }

@@ -56,9 +56,19 @@ class UringEngineTest {
     }
 
     /**
-     * The load that once lost calls: many threads of explicit 64-call batches of file reads (tried
-     * with RWF_NOWAIT first, retried on EAGAIN) and positional writes on a small ring. Every call
-     * must come back with its full count (never a leaked EAGAIN) and nothing may hang.
+     * Calls that find no room in the kernel are queued and handed to the reaper: 16 threads of
+     * explicit 64-call batches of file reads (tried with RWF_NOWAIT first, retried on EAGAIN) and
+     * positional writes on a 16-entry ring, whose in-flight table (the CQ, 32) is smaller than one
+     * batch, so most calls wait on the queue until completions free slots and the reaper submits
+     * them. Every call must come back with its full count (never a leaked EAGAIN) and nothing may
+     * hang: with the reaper no longer submitting queued calls this times out.
+     *
+     * <p>It no longer covers the submitter's hand-off it was first written for (a caller that finds
+     * the role taken queues its call for the holder): a call stranded there is now submitted by the
+     * reaper at the next completion, or by its own waiter once it takes the reaper role, so a lost
+     * hand-off costs latency, not liveness, and no test can tell it from scheduling noise (tried: with
+     * the holder's re-check removed, 1,600 contended lone calls beside a reaper parked in the kernel
+     * had none over 40 ms).
      */
     @Test
     void retriedCallsUnderContentionAreNeitherLostNorLeaked() throws Exception {

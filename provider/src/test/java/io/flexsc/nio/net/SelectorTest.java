@@ -28,6 +28,7 @@ import io.flexsc.nio.Await;
 import org.junit.jupiter.api.Test;
 
 /** The Selector contract on the flexsc selector. */
+@org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class SelectorTest {
     static final SelectorProvider P = new FlexSelectorProvider();
 

@@ -1,12 +1,12 @@
 package io.flexsc.nio.engine;
 
-import io.flexsc.nio.Await;
 import static io.flexsc.nio.engine.Kernel.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexsc.nio.Await;
 import io.flexsc.nio.ffi.SysNr;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
 package io.flexsc.nio.engine.kmod;
 
-import io.flexsc.nio.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.flexsc.nio.Await;
 import io.flexsc.nio.engine.Call;
 import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.engine.EngineFactory;

@@ -1,6 +1,5 @@
 package io.flexsc.nio.engine.uring;
 
-import io.flexsc.nio.Await;
 import static io.flexsc.nio.engine.uring.Sys.addr;
 import static io.flexsc.nio.engine.uring.Sys.buf;
 import static io.flexsc.nio.engine.uring.Sys.bytes;
@@ -11,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexsc.nio.Await;
 import io.flexsc.nio.engine.Call;
 import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.engine.EngineFactory;

@@ -53,7 +53,7 @@ echo "== kmod engine probe"
 java -XX:ErrorFile=\$FLEXSC_RESULTS/hs_err_%p.log -Dflexsc.engine=kmod -jar "$REPO/provider/target/flexsc-nio-$version-all.jar" || exit 1
 echo "== Java suites on the kmod engine"
 # Everything on the JVM's own class path, so that tests starting child JVMs with java.class.path work.
-java -XX:ErrorFile=\$FLEXSC_RESULTS/hs_err_%p.log -Dflexsc.engine=kmod -Dflexsc.engine.only=kmod -Dflexsc.test.timeoutScale=10 -Djava.io.tmpdir=/tmp \\
+java -XX:ErrorFile=\$FLEXSC_RESULTS/hs_err_%p.log -Dflexsc.engine=kmod -Dflexsc.engine.only=kmod -Dflexsc.engine.require=kmod -Dflexsc.test.timeoutScale=10 -Djava.io.tmpdir=/tmp \\
   -cp "$cp:$OUT/lib/junit-platform-console-standalone.jar" org.junit.platform.console.ConsoleLauncher execute \\
   ${selectors[*]} --include-classname '.*Test' --exclude-classname '.*HttpOnFlexTest' \\
   --details=summary --details-theme=ascii --disable-banner --fail-if-no-tests

@@ -24,6 +24,7 @@ static int wait_child(pid_t pid, int secs)
 
 static struct fx K;
 static int k_devnull;
+static volatile uint64_t *k_batches;	/* batches reaped by the busy child, seen by the parent */
 
 static void *busy_submitter(void *arg)
 {
@@ -37,6 +38,7 @@ static void *busy_submitter(void *arg)
 		fx_kick(&K);
 		for (i = 0; i < 16; i++)
 			fx_reap(&K, base + i);
+		__atomic_add_fetch(k_batches, 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
 }
@@ -67,13 +69,22 @@ static void test_kill9(void)
 {
 	int round, bad = 0;
 
+	k_batches = fx_shared_counter();
+	if (!k_batches) {
+		ok(0, "shared counter: %s", strerror(errno));
+		return;
+	}
 	for (round = 0; round < 3; round++) {
-		pid_t pid = fork();
+		pid_t pid;
 		int st;
+		uint64_t seen = *k_batches;
 
+		pid = fork();
 		if (pid == 0)
 			busy_child();
-		usleep(400000 + round * 200000);
+		/* killed in the middle of busy batches: wait until both submitters are going */
+		if (!FX_AWAIT(*k_batches >= seen + 50 * (round + 1), 30000))
+			bad++;
 		kill(pid, SIGKILL);
 		st = wait_child(pid, 30);
 		if (st == -1 || !WIFSIGNALED(st) || WTERMSIG(st) != SIGKILL)
@@ -101,7 +112,9 @@ static int exit_child(int mode)
 				_exit(4);
 			fx_submit(&s, 5, __NR_read, pfd[0], FXA(&c), 1, 0, 0, 0);
 			fx_kick(&s);
-			usleep(100000);
+			/* a syscall thread has claimed the read and blocks in it */
+			if (!FX_AWAIT(__atomic_load_n(&s.ent[5].status, __ATOMIC_ACQUIRE) == FLEXSC_STATUS_BUSY, 10000))
+				_exit(5);
 		}
 		_exit(0);	/* exit_group with syscall threads in the kernel */
 	}
@@ -120,13 +133,21 @@ static void test_exit(void)
 
 static void test_close_paths(void)
 {
-	struct fx s;
+	struct fx s, s2;
 	int i;
 
 	ok(fx_open(&s, 8) == 0, "session open");
 	close(s.fd);
-	s.hdr->flags = 0xdead;	/* still mapped: memory stays valid */
-	ok(s.hdr->magic == FLEXSC_MAGIC, "area readable after close(fd)");
+	/* Still mapped: the session lives on in the mapping. Read before writing, so that an area
+	 * the module freed or reset at close(fd) shows (a zeroed or foreign header), and check that
+	 * a session opened meanwhile gets memory of its own rather than the first one's. */
+	ok(s.hdr->magic == FLEXSC_MAGIC && s.hdr->nentries == 8 && s.hdr->entries_offset == s.reg.entries_offset,
+	   "area intact after close(fd): magic %#x nentries %u", s.hdr->magic, s.hdr->nentries);
+	s.hdr->flags = 0xdead;
+	ok(fx_open(&s2, 16) == 0, "second session open");
+	ok(s2.area != s.area && s2.hdr->nentries == 16 && s.hdr->flags == 0xdead && s.hdr->nentries == 8,
+	   "the first area is still its own beside a new session (flags %#x nentries %u)", s.hdr->flags, s.hdr->nentries);
+	fx_close(&s2);
 	ok(munmap(s.area, s.reg.area_size) == 0, "munmap after close frees the session");
 
 	ok(fx_open(&s, 8) == 0, "session open");

@@ -79,8 +79,15 @@ static void test_busy_refusal(void)
 
 static void test_kill_then_rmmod(void)
 {
-	pid_t pid = fork();
+	volatile uint64_t *calls = fx_shared_counter();
+	pid_t pid;
 	int st;
+
+	if (!calls) {
+		ok(0, "shared counter: %s", strerror(errno));
+		return;
+	}
+	pid = fork();
 
 	if (pid == 0) {
 		struct fx s;
@@ -89,11 +96,14 @@ static void test_kill_then_rmmod(void)
 		if (fx_open(&s, 32))
 			_exit(2);
 		fx_start(&s, 3);
-		for (;;)
+		for (;;) {
 			for (i = 0; i < 32; i++)
 				fx_call6(&s, i, __NR_getpid, 0, 0, 0, 0, 0, 0);
+			__atomic_add_fetch(calls, 32, __ATOMIC_RELAXED);
+		}
 	}
-	usleep(500000);
+	/* killed while busy: wait until it has made calls through the module */
+	ok(FX_AWAIT(*calls >= 3200, 30000), "busy user making calls (%llu)", (unsigned long long)*calls);
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
 	ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "busy user killed with SIGKILL");

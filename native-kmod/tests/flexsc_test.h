@@ -256,6 +256,20 @@ static int64_t fx_reap(struct fx *s, unsigned int idx)
 
 #define FXA(a) ((uint64_t)(uintptr_t)(a))
 
+/*
+ * Waits (polling each millisecond) until cond holds, for at most ms milliseconds; evaluates to
+ * whether it held. For waiting on an observable state instead of sleeping a guessed time.
+ */
+#define FX_AWAIT(cond, ms) ({ int _w; for (_w = 0; _w < (ms) && !(cond); _w++) usleep(1000); !!(cond); })
+
+/* A counter shared with forked children (MAP_SHARED): their progress, seen by the parent. */
+static volatile uint64_t *fx_shared_counter(void)
+{
+	void *p = mmap(NULL, sizeof(uint64_t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
 static int64_t fx_call6(struct fx *s, unsigned int idx, long nr, uint64_t a0, uint64_t a1,
 			uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {

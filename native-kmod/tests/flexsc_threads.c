@@ -85,7 +85,8 @@ static void test_need_wakeup(void)
 	uint32_t flags, sleeping, workers;
 
 	ioctl(S.fd, FLEXSC_IOC_STATS, &a);
-	usleep(300000);
+	/* past their spin time both idle syscall threads go to sleep and ask to be woken */
+	FX_AWAIT(S.hdr->nsleeping == 2 && (__atomic_load_n(&S.hdr->flags, __ATOMIC_ACQUIRE) & FLEXSC_HDR_NEED_WAKEUP), 10000);
 	flags = __atomic_load_n(&S.hdr->flags, __ATOMIC_ACQUIRE);
 	sleeping = S.hdr->nsleeping;
 	workers = S.hdr->nworkers;
@@ -135,8 +136,7 @@ static void test_taskwork(void)
 	 * that thread's user-space loop counts the return: the reader can see
 	 * POLLHUP first. Give the count up to 2 s to follow.
 	 */
-	for (int i = 0; i < 2000 && S.taskwork_returns <= before; i++)
-		usleep(1000);
+	FX_AWAIT(S.taskwork_returns > before, 2000);
 	ok(S.taskwork_returns > before, "syscall thread returned for task work (%d)", S.taskwork_returns);
 	close(pfd[0]);
 }
@@ -145,9 +145,10 @@ static void test_signals(void)
 {
 	int before = S.eintr_returns, i;
 
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < 5 && S.eintr_returns == before; i++) {
+		/* a signal that finds the thread between two WORK calls makes no EINTR: send another */
 		pthread_kill(S.workers[0], SIGUSR1);
-		usleep(20000);
+		FX_AWAIT(S.eintr_returns > before, 1000);
 	}
 	ok(S.eintr_returns > before, "SIGUSR1 makes WORK return EINTR (%d times)", S.eintr_returns - before);
 	ok(FX(&S, __NR_getpid) == getpid(), "syscall threads re-entered and still work");

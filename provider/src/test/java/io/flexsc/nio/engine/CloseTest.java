@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexsc.nio.Await;
 import io.flexsc.nio.ffi.SysNr;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,7 +118,8 @@ class CloseTest {
             }
             submitters.forEach(Thread::start);
             running.await();
-            Thread.sleep(150);
+            // calls in flight from every thread: each has completed some already and goes on
+            Await.until("the submitters' calls completing", () -> results.get() >= 100L * threads || !failures.isEmpty());
             long beforeClose = results.get();
             Thread closer1 = new Thread(engine::close, "closer-1");
             Thread closer2 = new Thread(engine::close, "closer-2");

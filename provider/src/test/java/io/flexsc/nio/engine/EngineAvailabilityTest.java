@@ -29,6 +29,10 @@ class EngineAvailabilityTest {
                 assertNotNull(p.reason(), "a probe always gives a reason");
                 assertFalse(p.reason().isBlank(), "a probe always gives a reason");
                 assertFalse(p.reason().startsWith("probe() threw"), name + ": " + p.reason());
+                String missing = TestEngines.missingRequired(s);
+                if (missing != null) {
+                    throw new AssertionError(missing);
+                }
                 if (!s.testable()) {
                     String msg = "engine '" + name + "' NOT TESTED: " + s.notTestedBecause();
                     System.err.println("*** flexsc engine suite: " + msg);

@@ -71,11 +71,11 @@ class SelectionTest {
 
     @Test
     void forcingEachAvailableEngineStartsIt() {
-        for (EngineUnderTest e : TestEngines.available().toList()) {
-            Engines.Selection s = Engines.select(e.name());
+        for (String e : TestEngines.available().map(EngineUnderTest::engine).distinct().toList()) {
+            Engines.Selection s = Engines.select(e);
             try {
-                assertEquals(e.name(), s.engine().name());
-                assertTrue(s.reason().contains(e.name()), s.reason());
+                assertEquals(e, s.engine().name());
+                assertTrue(s.reason().contains(e), s.reason());
             } finally {
                 s.engine().close();
             }

@@ -10,15 +10,29 @@ import java.util.stream.Stream;
  * says it is available, optionally restricted by {@code -Dflexsc.engine.only=NAME}. A new engine
  * (kmod, later) is picked up with no change here.
  *
+ * <p>The {@code uring} engine runs in two variants: {@code uring} as configured (adaptive: a lone
+ * call on an idle ring runs directly), and {@code uring-ring} with the adaptive path off, so that
+ * every call the ring carries travels through it. {@code -Dflexsc.engine.only=uring} keeps both,
+ * {@code -Dflexsc.engine.only=uring-ring} only the forced one.
+ *
  * <p>Engines left out are never left out silently: the first use prints one loud line per engine
  * to standard error with the probe's reason, and {@link EngineAvailabilityTest} reports each as a
- * skipped test carrying that reason.
+ * skipped test carrying that reason. An engine named in {@code -Dflexsc.engine.require=a,b} must
+ * be testable: if it is unavailable, {@link #available()} (and so every {@link AllEngines} test)
+ * and {@link EngineAvailabilityTest} fail instead of leaving it out. The build requires
+ * {@code uring,direct} on the host and the test VM {@code kmod}.
  */
 public final class TestEngines {
     private TestEngines() {}
 
     /** Restricts the suite to one engine by name. */
     public static final String ONLY_PROPERTY = "flexsc.engine.only";
+
+    /** A comma list of engines that must be testable in this run. */
+    public static final String REQUIRE_PROPERTY = "flexsc.engine.require";
+
+    /** The {@code uring} variant with the adaptive direct path off. */
+    public static final String URING_RING = "uring-ring";
 
     /** An engine's standing in this run: testable, or why not. */
     public record Status(EngineFactory factory, EngineFactory.Probe probe, String notTestedBecause) {
@@ -44,12 +58,12 @@ public final class TestEngines {
                 p = EngineFactory.Probe.no("probe() threw " + e, java.util.Map.of());
             }
             String why = null;
-            if (only != null && !only.equals(f.name())) {
+            if (only != null && !only.equals(f.name()) && !(only.equals(URING_RING) && f.name().equals("uring"))) {
                 why = "excluded by -D" + ONLY_PROPERTY + "=" + only;
             } else if (!p.available()) {
                 why = "unavailable on this machine: " + p.reason();
             }
-            if (only != null && only.equals(f.name())) {
+            if (only != null && (only.equals(f.name()) || only.equals(URING_RING) && f.name().equals("uring"))) {
                 onlyMatched = true;
             }
             out.add(new Status(f, p, why));
@@ -61,7 +75,37 @@ public final class TestEngines {
             throw new IllegalArgumentException("-D" + ONLY_PROPERTY + "=" + only + " names no engine; engines are "
                     + out.stream().map(s -> s.factory().name()).toList());
         }
+        for (String r : required()) {
+            if (out.stream().noneMatch(st -> st.factory().name().equals(r))) {
+                throw new IllegalArgumentException("-D" + REQUIRE_PROPERTY + " names '" + r + "', which is no engine; engines are "
+                        + out.stream().map(st -> st.factory().name()).toList());
+            }
+        }
         return List.copyOf(out);
+    }
+
+    /** The engines {@code -Dflexsc.engine.require} names. */
+    public static List<String> required() {
+        List<String> out = new ArrayList<>();
+        for (String r : System.getProperty(REQUIRE_PROPERTY, "").split(",")) {
+            String n = r.trim().toLowerCase(Locale.ROOT);
+            if (!n.isEmpty()) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Why a required engine is missing from this run, or null. An engine excluded on purpose with
+     * {@code -Dflexsc.engine.only} is not missing.
+     */
+    public static String missingRequired(Status s) {
+        if (s.testable() || !required().contains(s.factory().name()) || s.notTestedBecause().startsWith("excluded by")) {
+            return null;
+        }
+        return "engine '" + s.factory().name() + "' is required (-D" + REQUIRE_PROPERTY + "="
+                + System.getProperty(REQUIRE_PROPERTY) + ") but " + s.notTestedBecause();
     }
 
     private static String only() {
@@ -81,12 +125,21 @@ public final class TestEngines {
      */
     public static Stream<EngineUnderTest> available() {
         List<EngineUnderTest> list = new ArrayList<>();
+        String only = only();
         for (Status s : statuses()) {
+            String missing = missingRequired(s);
+            if (missing != null) {
+                throw new IllegalStateException(missing);
+            }
             if (s.testable()) {
-                list.add(new EngineUnderTest(s.factory().name(), s.factory()));
+                if (!URING_RING.equals(only)) {
+                    list.add(new EngineUnderTest(s.factory().name(), s.factory()));
+                }
+                if (s.factory().name().equals("uring")) {
+                    list.add(uringRing());
+                }
             }
         }
-        String only = only();
         if (only != null && list.isEmpty()) {
             throw new IllegalStateException("-D" + ONLY_PROPERTY + "=" + only + " but that engine cannot run here: "
                     + statuses().stream().filter(s -> s.factory().name().equals(only)).map(s -> s.probe().reason())
@@ -95,7 +148,12 @@ public final class TestEngines {
         return list.stream();
     }
 
-    /** The available engine of that name, if it is being tested in this run. */
+    private static EngineUnderTest uringRing() {
+        return new EngineUnderTest(URING_RING, new io.flexsc.nio.engine.uring.ForcedRingFactory(),
+                List.of("-D" + Engines.PROPERTY + "=uring", "-Dflexsc.uring.adaptive=false"));
+    }
+
+    /** The available engine (variant) of that name, if it is being tested in this run. */
     public static java.util.Optional<EngineUnderTest> find(String name) {
         return available().filter(e -> e.name().equals(name)).findFirst();
     }

@@ -96,7 +96,7 @@ class DifferentialTest {
         }
     }
 
-    private int runSequence(Random r, int seq, int count) throws Exception {
+    int runSequence(Random r, int seq, int count) throws Exception {
         Path jdkFile = dir.resolve("jdk-" + seq);
         Path ourFile = dir.resolve("our-" + seq);
         // common starting content
@@ -545,7 +545,7 @@ class DifferentialTest {
         }
     }
 
-    private interface ThreadBody {
+    interface ThreadBody {
         void run(int t) throws Exception;
     }
 

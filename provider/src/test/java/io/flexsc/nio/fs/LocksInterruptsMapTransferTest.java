@@ -26,6 +26,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import io.flexsc.nio.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,8 +87,9 @@ class LocksInterruptsMapTransferTest {
                     }
                 });
                 t.start();
-                Thread.sleep(100);
-                assertTrue(t.isAlive(), "lock() must wait for the other process");
+                Await.until("lock() waiting, or returned", () -> !t.isAlive()
+                        || Await.isBlockedIn(t, FlexFileChannel.class.getName(), "lock"));
+                assertTrue(t.isAlive(), "lock() must wait for the other process: " + res.get());
                 t.interrupt();
                 t.join(5000);
                 assertFalse(t.isAlive());
@@ -126,19 +128,21 @@ class LocksInterruptsMapTransferTest {
         }
         try (FileChannel ch = rw(f)) {
             AtomicReference<Throwable> res = new AtomicReference<>();
+            java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
             Thread t = new Thread(() -> {
                 ByteBuffer b = ByteBuffer.allocate(4096);
                 try {
                     for (;;) {
                         b.clear();
                         ch.write(b, 0);
+                        writes.incrementAndGet();
                     }
                 } catch (Throwable e) {
                     res.set(e);
                 }
             });
             t.start();
-            Thread.sleep(50);
+            Await.until("the writer writing", () -> writes.get() > 10 || !t.isAlive()); // the interrupt lands mid-loop
             t.interrupt();
             t.join(5000);
             assertTrue(res.get() instanceof ClosedByInterruptException, String.valueOf(res.get()));
@@ -191,6 +195,7 @@ class LocksInterruptsMapTransferTest {
         Path f = flex(dir.resolve("aclose.bin"));
         FileChannel ch = rw(f);
         AtomicReference<Throwable> res = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
         Thread t = new Thread(() -> {
             ByteBuffer b = ByteBuffer.allocate(1 << 16);
             try {
@@ -199,13 +204,14 @@ class LocksInterruptsMapTransferTest {
                     ch.write(b, 0);
                     b.clear();
                     ch.read(b, 0);
+                    rounds.incrementAndGet();
                 }
             } catch (Throwable e) {
                 res.set(e);
             }
         });
         t.start();
-        Thread.sleep(50);
+        Await.until("the thread reading and writing", () -> rounds.get() > 10 || !t.isAlive()); // the close lands mid-loop
         ch.close();
         t.join(5000);
         assertFalse(t.isAlive());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexsc.nio.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -113,8 +114,15 @@ class BatchingBudgetTest {
             keys.add(c[0].register(sel, SelectionKey.OP_READ));
             c[1].write(ByteBuffer.wrap(pattern(3000, i)));
         }
-        Thread.sleep(20L * Integer.getInteger("flexsc.test.timeoutScale", 1)); // longer under emulation (TCG)
-        assertEquals(4, sel.select(5000), "every channel is readable, read ahead or not");
+        // the peers' bytes arrive (at once on loopback; under emulation the kernel's network work can lag)
+        Await.until("every channel readable, read ahead or not", () -> {
+            try {
+                sel.selectNow();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return sel.selectedKeys().size() == 4;
+        });
         int aheadHere = 0;
         for (SocketChannel[] c : pairs) {
             aheadHere += ((FlexSocketChannel) c[0]).batched().readAheadBytes() > 0 ? 1 : 0;
@@ -291,8 +299,16 @@ class BatchingBudgetTest {
         for (int i = 0; i < conns; i++) {
             c[i][1].write(ByteBuffer.wrap(new byte[100])); // a read-ahead left unread when the channel closes
         }
-        Thread.sleep(20);
-        sel.selectNow();
+        sel.selectedKeys().clear();
+        // every channel's 100 bytes have arrived and a select has seen them (and read ahead as the budget allows)
+        Await.until("the last bytes readable on every channel, " + what, () -> {
+            try {
+                sel.selectNow();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return sel.selectedKeys().size() == conns;
+        });
         for (int i = 0; i < conns; i++) {
             c[i][0].close();
         }

@@ -3,7 +3,6 @@ package io.flexsc.nio.net;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,24 +31,6 @@ class ChannelBasicsTest {
 
     static InetSocketAddress loopback(int port) {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-    }
-
-    /** Installed system-wide (as the Netty execution does with -D; the drop-in jar's services file is checked by DropInJarIT). */
-    @Test
-    void systemProviderWhenNamed() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                FlexSelectorProvider.class.getName().equals(System.getProperty("java.nio.channels.spi.SelectorProvider")),
-                "our provider is not installed system-wide in this test JVM");
-        assertInstanceOf(FlexSelectorProvider.class, SelectorProvider.provider());
-        assertInstanceOf(FlexSocketChannel.class, SocketChannel.class.cast(uncheckedOpen()));
-    }
-
-    private static SocketChannel uncheckedOpen() {
-        try (SocketChannel c = SocketChannel.open()) {
-            return c;
-        } catch (IOException e) {
-            throw new RuntimeException(e);
-        }
     }
 
     @Test

@@ -24,6 +24,7 @@ import java.nio.channels.spi.SelectorProvider;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import io.flexsc.nio.Await;
 import org.junit.jupiter.api.Test;
 
 /** Half-close, reset, refused connects, timeouts, interrupt and asynchronous close, as the JDK does them. */
@@ -146,7 +147,7 @@ class FailureModesTest {
                         done.countDown();
                     });
                     t.start();
-                    Thread.sleep(100);
+                    Await.blockedIn(t, FlexSocketChannel.class.getName(), "read"); // the read waits for bytes
                     if (interrupt) {
                         t.interrupt();
                     } else {

@@ -2,7 +2,7 @@ package io.flexsc.nio.net;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,22 @@ class NettySuiteProviderTest {
         try (SocketChannel c = SelectorProvider.provider().openSocketChannel()) {
             assertInstanceOf(FlexSocketChannel.class, c);
         }
-        // Netty's default NIO handler factory takes the same provider
-        assertInstanceOf(io.netty.channel.IoHandlerFactory.class, NioIoHandler.newFactory());
+        try (SocketChannel c = SocketChannel.open()) { // the static factories take the system provider too
+            assertInstanceOf(FlexSocketChannel.class, c);
+        }
+        // a channel of Netty's NIO transport, made as the suite makes them, wraps one of ours
+        Probe netty = new Probe();
+        try {
+            assertInstanceOf(FlexSocketChannel.class, netty.java());
+        } finally {
+            netty.java().close();
+        }
+    }
+
+    /** Netty's NIO socket channel, with its JDK channel in view. */
+    private static final class Probe extends NioSocketChannel {
+        SocketChannel java() {
+            return javaChannel();
+        }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexsc.nio.Await;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -84,10 +85,20 @@ class ReadTopUpTest {
                     peer.setOption(StandardSocketOptions.SO_LINGER, 0);
                     peer.close();
                 }
-                // everything has arrived: loopback delivers as it sends, but under emulation (the
-                // test VM runs on TCG) the kernel's network work can lag; -Dflexsc.test.timeoutScale
-                // stretches the wait there
-                Thread.sleep(30L * Integer.getInteger("flexsc.test.timeoutScale", 1));
+                // everything has arrived before the first select, as the kernel's table shows: loopback
+                // delivers as it sends, but under emulation (the test VM runs on TCG) the kernel's
+                // network work can lag
+                int local = ((InetSocketAddress) client.getLocalAddress()).getPort();
+                int remote = ((InetSocketAddress) client.getRemoteAddress()).getPort();
+                Await.until("the peer's " + data.length + " bytes and " + then + " arrived at port " + local + " from " + remote, () -> {
+                    KernelTcp.Entry e = KernelTcp.find(local, remote);
+                    return switch (then) {
+                        case RESET -> e == null; // a reset socket is closed, out of the table
+                        // the FIN comes in order after the bytes (and counts one in the queue's sequence span)
+                        case SHUTDOWN -> e != null && e.state() == KernelTcp.CLOSE_WAIT;
+                        default -> e != null && e.rxQueue() == data.length;
+                    };
+                });
                 assertEquals(1, sel.select(5000));
                 assertTrue(sel.selectedKeys().contains(k));
                 ByteBuffer got = ByteBuffer.allocate(data.length);

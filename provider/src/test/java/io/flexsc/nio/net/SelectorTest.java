@@ -24,9 +24,11 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.flexsc.nio.Await;
 import org.junit.jupiter.api.Test;
 
 /** The Selector contract on the flexsc selector. */
+@org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class SelectorTest {
     static final SelectorProvider P = new FlexSelectorProvider();
 
@@ -80,7 +82,7 @@ class SelectorTest {
                 done.countDown();
             });
             t.start();
-            Thread.sleep(50);
+            Await.blockedIn(t, FlexSelector.class.getName(), "doSelect"); // the interrupt finds it waiting
             t.interrupt();
             assertTrue(done.await(10, TimeUnit.SECONDS));
             assertEquals(100, result.get());
@@ -150,7 +152,7 @@ class SelectorTest {
                 }
             });
             t.start();
-            Thread.sleep(30);
+            Await.blockedIn(t, FlexSelector.class.getName(), "doSelect");
             src.register(s, SelectionKey.OP_READ); // does not block although a select is running
             s.wakeup();
             assertTrue(selected.await(10, TimeUnit.SECONDS));
@@ -215,7 +217,10 @@ class SelectorTest {
                 started.await();
                 long pid = ProcessHandle.current().pid();
                 for (int i = 0; i < 4; i++) {
-                    Thread.sleep(60);
+                    // each signal finds the select waiting in the kernel (it goes back there after an EINTR)
+                    while (!Await.isBlockedIn(selecting, FlexSelector.class.getName(), "doSelect") && selecting.isAlive()) {
+                        Thread.onSpinWait();
+                    }
                     if (io.flexsc.nio.engine.DirectEngine.run(io.flexsc.nio.ffi.SysNr.TGKILL, pid, tid[0], sigpipe, 0, 0, 0) != 0) {
                         break; // ESRCH: the select returned and its thread has ended
                     }

@@ -61,7 +61,8 @@ public final class PipelinedEcho {
 
     record Result(long messages, double seconds) {}
 
-    static SelectorProvider jdkProvider() throws ReflectiveOperationException {
+    /** The JDK's own SelectorProvider, even when ours is installed as the system one (the benchmarks jar registers it). */
+    public static SelectorProvider jdkProvider() throws ReflectiveOperationException {
         Class<?> c = Class.forName("sun.nio.ch.DefaultSelectorProvider", true, null);
         Field uf = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
         uf.setAccessible(true);

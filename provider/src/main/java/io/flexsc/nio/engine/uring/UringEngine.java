@@ -806,6 +806,13 @@ public final class UringEngine implements SyscallEngine {
         if (nowait && res >= 0 && InlineWrites.isPositionalWrite(c)) {
             writes.inline(c);
         }
+        if (nowait && res > 0 && !closed && shortPositionalFileRead(c, res)) {
+            // RWF_NOWAIT stops where the page cache does; pread(2) on a file reads on to its end:
+            // the read again, without the flag (positional, so it reads the same range)
+            c.engineTag = new Retry(c.engineTag);
+            pending.add(c);
+            return;
+        }
         if (res == -Errno.ECANCELED && !closed && submitter != null && !submitter.isAlive()) {
             resubmitOrphan(c);
             return;
@@ -841,6 +848,34 @@ public final class UringEngine implements SyscallEngine {
             c.engineTag = new Retry(c.engineTag);
             pending.add(c);
         }
+    }
+
+    /**
+     * Completion lock held: whether {@code c}, a positional read tried with RWF_NOWAIT, came back
+     * with fewer bytes ({@code res}) than it asked for from a regular file or block device, where the
+     * system call would not have stopped short before the end of the file.
+     */
+    private boolean shortPositionalFileRead(Call c, int res) {
+        long requested;
+        switch (c.nr()) {
+            case io.flexsc.nio.ffi.SysNr.PREAD64:
+                requested = c.a2();
+                break;
+            case io.flexsc.nio.ffi.SysNr.PREADV:
+            case io.flexsc.nio.ffi.SysNr.PREADV2:
+                if (c.a3() == -1L || c.a2() <= 0 || c.a2() > 1024) {
+                    return false; // the file position (not positional), or nothing valid to sum
+                }
+                ByteBuffer iov = NativeMemory.wrap(c.a1(), 16 * (int) c.a2());
+                requested = 0;
+                for (int i = 0; i < (int) c.a2(); i++) {
+                    requested += iov.getLong(16 * i + 8);
+                }
+                break;
+            default:
+                return false;
+        }
+        return res < requested && isFileOrBlockDevice((int) c.a0());
     }
 
     /** Completion lock held: the kernel dropped {@code c} with its submitting thread; it did not run. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.flexsc.nio.Await;
 import io.flexsc.nio.engine.Call;
 import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.engine.EngineFactory;
@@ -70,8 +71,10 @@ class KmodEngineTest {
     void sleepingSyscallThreadsAreWoken() throws Exception {
         try (KmodEngine e = engine(16, 1)) {
             for (int i = 0; i < 20; i++) {
-                Thread.sleep(5); // well past the spin time: the syscall thread goes to sleep
+                long slept = e.kernelStats().get("sleeps");
                 assertEquals(PID, e.syscall(SysNr.GETPID, 0, 0, 0));
+                // past its spin time the syscall thread goes back to sleep: the next call must wake it
+                Await.until("the syscall thread asleep again", () -> e.kernelStats().get("sleeps") > slept);
             }
             var k = e.kernelStats();
             assertTrue(k.get("sleeps") > 0 && k.get("wakeups") > 0, "NEED_WAKEUP handshake used: " + k);
@@ -86,7 +89,12 @@ class KmodEngineTest {
                 assertTrue(fd >= 0, "openat: " + fd);
                 assertEquals(0, e.syscall(SysNr.CLOSE, fd, 0, 0)); // deferred fput: task work in the syscall thread
             }
-            Thread.sleep(50);
+            // each syscall thread came back to Java with the task work and went into the kernel again
+            Await.until("both syscall threads back in FLEXSC_IOC_WORK", () -> {
+                List<Thread> ts = Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> t.getName().startsWith("flexsc-kmod-syscall-")).toList();
+                return ts.size() >= 2 && ts.stream().allMatch(t -> Await.isBlockedIn(t, FlexscSession.class.getName(), "work"));
+            });
             assertEquals(2, e.liveSyscallThreads(), "syscall threads re-entered after task work");
             assertEquals(PID, e.syscall(SysNr.GETPID, 0, 0, 0));
         }

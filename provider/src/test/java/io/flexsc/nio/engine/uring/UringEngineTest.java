@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexsc.nio.Await;
 import io.flexsc.nio.engine.Call;
 import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.engine.EngineFactory;
@@ -55,9 +56,19 @@ class UringEngineTest {
     }
 
     /**
-     * The load that once lost calls: many threads of explicit 64-call batches of file reads (tried
-     * with RWF_NOWAIT first, retried on EAGAIN) and positional writes on a small ring. Every call
-     * must come back with its full count (never a leaked EAGAIN) and nothing may hang.
+     * Calls that find no room in the kernel are queued and handed to the reaper: 16 threads of
+     * explicit 64-call batches of file reads (tried with RWF_NOWAIT first, retried on EAGAIN) and
+     * positional writes on a 16-entry ring, whose in-flight table (the CQ, 32) is smaller than one
+     * batch, so most calls wait on the queue until completions free slots and the reaper submits
+     * them. Every call must come back with its full count (never a leaked EAGAIN) and nothing may
+     * hang: with the reaper no longer submitting queued calls this times out.
+     *
+     * <p>It no longer covers the submitter's hand-off it was first written for (a caller that finds
+     * the role taken queues its call for the holder): a call stranded there is now submitted by the
+     * reaper at the next completion, or by its own waiter once it takes the reaper role, so a lost
+     * hand-off costs latency, not liveness, and no test can tell it from scheduling noise (tried: with
+     * the holder's re-check removed, 1,600 contended lone calls beside a reaper parked in the kernel
+     * had none over 40 ms).
      */
     @Test
     void retriedCallsUnderContentionAreNeitherLostNorLeaked() throws Exception {
@@ -554,7 +565,13 @@ class UringEngineTest {
             for (int i = 0; i < 2000; i++) {
                 assertEquals(7, e.execute(Call.of(SysNr.PREAD64, fd, addr(b), 7, 0)));
             }
-            Thread.sleep(120); // longer than the SQ thread's idle time: it sleeps, NEED_WAKEUP path
+            if (e.sqpollActive()) {
+                // past its idle time the SQ thread sleeps: the next call takes the NEED_WAKEUP path
+                java.lang.reflect.Field f = UringEngine.class.getDeclaredField("ring");
+                f.setAccessible(true);
+                Ring ring = (Ring) f.get(e);
+                Await.until("the SQ thread asleep (IORING_SQ_NEED_WAKEUP)", ring::sqNeedsWakeup);
+            }
             assertEquals(7, e.execute(Call.of(SysNr.PREAD64, fd, addr(b), 7, 0)));
             assertEquals("sqpoll!", Sys.string(b, 7));
         }

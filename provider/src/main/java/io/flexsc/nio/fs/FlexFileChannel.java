@@ -1266,6 +1266,17 @@ public final class FlexFileChannel extends VersionedFileChannel {
         FileLockTable.remove(fileKey, l);
     }
 
+    /**
+     * JDK 19+ (JDK-5041655): a lock of size 0 covers everything from its position on, and the lock
+     * says so ({@code Long.MAX_VALUE - position}); before, its size stayed 0 (the same kernel range).
+     * We follow the running JDK.
+     */
+    private static final boolean LOCK_SIZE_ZERO_TO_END = Runtime.version().feature() >= 19;
+
+    private static long lockSize(long position, long size) {
+        return size == 0 && LOCK_SIZE_ZERO_TO_END ? Long.MAX_VALUE - Math.max(0, position) : size;
+    }
+
     @Override
     public FileLock lock(long position, long size, boolean shared) throws IOException {
         return lock(null, position, size, shared);
@@ -1275,6 +1286,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
     FileLock lock(java.nio.channels.AsynchronousFileChannel acquiredBy, long position, long size, boolean shared)
             throws IOException {
         ensureOpen();
+        size = lockSize(position, size);
         if (shared && !readable) {
             throw new NonReadableChannelException();
         }
@@ -1334,6 +1346,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
     FileLock tryLock(java.nio.channels.AsynchronousFileChannel acquiredBy, long position, long size, boolean shared)
             throws IOException {
         ensureOpen();
+        size = lockSize(position, size);
         if (shared && !readable) {
             throw new NonReadableChannelException();
         }

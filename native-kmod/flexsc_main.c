@@ -33,6 +33,7 @@
 #include <linux/nospec.h>
 #include <linux/version.h>
 #include <linux/errno.h>
+#include <linux/hash.h>
 #include <asm/unistd.h>
 #include <asm/ptrace.h>
 
@@ -266,6 +267,82 @@ static bool flexsc_task_denied(void)
 	    test_task_syscall_work(current, SYSCALL_USER_DISPATCH))
 		return true;
 	return false;
+}
+
+/*
+ * Re-entry guard.  A syscall thread inside FLEXSC_IOC_WORK executes entries
+ * in its own context; one of them could be an ioctl on a flexsc file (the
+ * fd check in flexsc_exec() only looks at the file the fd names at that
+ * moment: a sibling can dup2() a flexsc file onto it before the ioctl looks
+ * it up again).  Every task inside flexsc_work() is therefore recorded here,
+ * and flexsc_ioctl() refuses any command from such a task with EDEADLK, so
+ * no flexsc ioctl can ever run inside another one, whatever the fd table
+ * does.  The record lives on flexsc_work()'s stack; buckets are hashed by
+ * task so that unrelated syscall threads do not share a lock.
+ */
+#define FLEXSC_INWORK_BITS	6
+
+struct flexsc_inwork {
+	struct hlist_node node;
+	struct task_struct *task;
+};
+
+static struct {
+	spinlock_t lock;
+	struct hlist_head head;
+} flexsc_inwork_tab[1 << FLEXSC_INWORK_BITS];
+
+static unsigned int flexsc_inwork_bucket(struct task_struct *t)
+{
+	return hash_ptr(t, FLEXSC_INWORK_BITS);
+}
+
+static void flexsc_inwork_enter(struct flexsc_inwork *w)
+{
+	unsigned int b = flexsc_inwork_bucket(current);
+
+	w->task = current;
+	spin_lock(&flexsc_inwork_tab[b].lock);
+	hlist_add_head(&w->node, &flexsc_inwork_tab[b].head);
+	spin_unlock(&flexsc_inwork_tab[b].lock);
+}
+
+static void flexsc_inwork_leave(struct flexsc_inwork *w)
+{
+	unsigned int b = flexsc_inwork_bucket(current);
+
+	spin_lock(&flexsc_inwork_tab[b].lock);
+	hlist_del(&w->node);
+	spin_unlock(&flexsc_inwork_tab[b].lock);
+}
+
+static bool flexsc_in_work(void)
+{
+	unsigned int b = flexsc_inwork_bucket(current);
+	struct flexsc_inwork *w;
+	bool found = false;
+
+	if (hlist_empty(&flexsc_inwork_tab[b].head))	/* racy peek is fine: only */
+		return false;				/* current adds itself     */
+	spin_lock(&flexsc_inwork_tab[b].lock);
+	hlist_for_each_entry(w, &flexsc_inwork_tab[b].head, node) {
+		if (w->task == current) {
+			found = true;
+			break;
+		}
+	}
+	spin_unlock(&flexsc_inwork_tab[b].lock);
+	return found;
+}
+
+static void flexsc_inwork_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(flexsc_inwork_tab); i++) {
+		spin_lock_init(&flexsc_inwork_tab[i].lock);
+		INIT_HLIST_HEAD(&flexsc_inwork_tab[i].head);
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -505,6 +582,7 @@ static void flexsc_pin(struct flexsc_session *s)
 static long flexsc_work(struct flexsc_session *s, struct flexsc_work __user *uarg)
 {
 	struct flexsc_local l = { };
+	struct flexsc_inwork inwork;
 	struct flexsc_work w;
 	u64 spin_ns, idle_since, executed = 0;
 	long ret = 0;
@@ -517,6 +595,7 @@ static long flexsc_work(struct flexsc_session *s, struct flexsc_work __user *uar
 	w.reason = 0;
 
 	flexsc_pin(s);
+	flexsc_inwork_enter(&inwork);
 	WRITE_ONCE(s->hdr->nworkers, atomic_inc_return(&s->nworkers));
 	l.cursor = (u32)current->pid % s->nentries;
 	idle_since = ktime_get_ns();
@@ -578,6 +657,7 @@ static long flexsc_work(struct flexsc_session *s, struct flexsc_work __user *uar
 	}
 
 	WRITE_ONCE(s->hdr->nworkers, atomic_dec_return(&s->nworkers));
+	flexsc_inwork_leave(&inwork);
 	flexsc_flush_stats(s, &l);
 	if (ret)
 		return ret;
@@ -762,6 +842,9 @@ static long flexsc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 		return put_user(v, (u32 __user *)uarg);
 	}
+	/* Never inside an entry of a syscall thread (see flexsc_inwork). */
+	if (flexsc_in_work())
+		return -EDEADLK;
 	/* A session belongs to the mm that opened it (not a forked child). */
 	if (current->mm != s->mm)
 		return -EPERM;
@@ -887,6 +970,7 @@ static int __init flexsc_init(void)
 {
 	int ret;
 
+	flexsc_inwork_init();
 	ret = flexsc_resolve();
 	if (ret)
 		return ret;

@@ -34,6 +34,10 @@
 #include <linux/version.h>
 #include <linux/errno.h>
 #include <linux/hash.h>
+#include <linux/moduleparam.h>
+#include <linux/cred.h>
+#include <linux/capability.h>
+#include <linux/uidgid.h>
 #include <asm/unistd.h>
 #include <asm/ptrace.h>
 
@@ -59,6 +63,66 @@ static_assert(FLEXSC_HEADER_SIZE % PAGE_SIZE == 0);
 #define FLEXSC_MAX_SPIN_US	1000000
 #define FLEXSC_MAX_CPUMASK	1024
 #define FLEXSC_NR_MAX		512	/* covers every x86_64 syscall number */
+
+/* ------------------------------------------------------------------ */
+/* Access policy (like io_uring_disabled / io_uring_group)             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * flexsc_disabled: 0 = whoever may open /dev/flexsc (0660, group flexsc by
+ * the udev rule) may use it; 1 = only tasks with CAP_SYS_ADMIN or in group
+ * flexsc_group; 2 = nobody.  Checked at open and at FLEXSC_IOC_REGISTER
+ * (EPERM); sessions registered before a change keep working.
+ */
+static int flexsc_disabled;
+static int flexsc_group = -1;
+
+static int flexsc_param_set_disabled(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 0, 2);
+}
+
+static const struct kernel_param_ops flexsc_disabled_ops = {
+	.set = flexsc_param_set_disabled,
+	.get = param_get_int,
+};
+
+static int flexsc_param_set_group(const char *val, const struct kernel_param *kp)
+{
+	int v, ret = kstrtoint(val, 0, &v);
+
+	if (ret)
+		return ret;
+	if (v < -1 || (v >= 0 && !gid_valid(make_kgid(&init_user_ns, v))))
+		return -EINVAL;
+	WRITE_ONCE(*(int *)kp->arg, v);
+	return 0;
+}
+
+static const struct kernel_param_ops flexsc_group_ops = {
+	.set = flexsc_param_set_group,
+	.get = param_get_int,
+};
+
+module_param_cb(flexsc_disabled, &flexsc_disabled_ops, &flexsc_disabled, 0644);
+MODULE_PARM_DESC(flexsc_disabled,
+		 "0: device permissions decide (default), 1: only CAP_SYS_ADMIN or flexsc_group, 2: disabled");
+module_param_cb(flexsc_group, &flexsc_group_ops, &flexsc_group, 0644);
+MODULE_PARM_DESC(flexsc_group, "gid allowed when flexsc_disabled=1 (-1: none, the default)");
+
+/* 0 if the current task may open or register a session, else -EPERM. */
+static int flexsc_access_check(void)
+{
+	int mode = READ_ONCE(flexsc_disabled), gid = READ_ONCE(flexsc_group);
+
+	if (mode == 0)
+		return 0;
+	if (mode >= 2)
+		return -EPERM;
+	if (gid >= 0 && in_group_p(make_kgid(&init_user_ns, gid)))
+		return 0;
+	return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
+}
 
 /* ------------------------------------------------------------------ */
 /* System call dispatch                                                */
@@ -750,6 +814,9 @@ static long flexsc_register(struct flexsc_session *s,
 		return -EPERM;
 	if (current->mm != s->mm)
 		return -EPERM;
+	ret = flexsc_access_check();
+	if (ret)
+		return ret;
 
 	mutex_lock(&s->reg_lock);
 	if (s->registered) {
@@ -876,9 +943,13 @@ static long flexsc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 static int flexsc_open(struct inode *inode, struct file *file)
 {
 	struct flexsc_session *s;
+	int ret;
 
 	if (!current->mm)
 		return -EPERM;
+	ret = flexsc_access_check();
+	if (ret)
+		return ret;
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
@@ -927,7 +998,7 @@ static struct miscdevice flexsc_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "flexsc",
 	.fops = &flexsc_fops,
-	.mode = 0666,
+	.mode = 0660,	/* group flexsc: udev rule 60-flexsc.rules */
 };
 
 /* ------------------------------------------------------------------ */

@@ -38,6 +38,8 @@
 #include <linux/cred.h>
 #include <linux/capability.h>
 #include <linux/uidgid.h>
+#include <linux/fs_struct.h>
+#include <linux/fdtable.h>
 #include <asm/unistd.h>
 #include <asm/ptrace.h>
 
@@ -266,6 +268,17 @@ struct flexsc_session {
 	cpumask_var_t cpus;
 	bool has_cpus;
 
+	/*
+	 * Identity recorded at REGISTER.  Entries run with the syscall
+	 * thread's identity; WORK, WAKE and WAIT are refused (EXDEV) to a
+	 * thread whose identity differs from this one.  fs and files are
+	 * compared as pointers only (a reference on the file table would
+	 * keep this session's own file alive).
+	 */
+	const struct cred *cred;
+	struct fs_struct *fs;
+	struct files_struct *files;
+
 	spinlock_t lock;		/* NEED_WAKEUP handshake state */
 	u64 wake_seq;
 	u32 nsleeping;
@@ -302,6 +315,8 @@ static void flexsc_session_free(struct kref *ref)
 	list_del(&s->node);
 	spin_unlock(&flexsc_lock);
 	vfree(s->area);
+	if (s->cred)
+		put_cred(s->cred);
 	free_cpumask_var(s->cpus);
 	mmdrop(s->mm);
 	kfree(s);
@@ -407,6 +422,52 @@ static void flexsc_inwork_init(void)
 		spin_lock_init(&flexsc_inwork_tab[i].lock);
 		INIT_HLIST_HEAD(&flexsc_inwork_tab[i].head);
 	}
+}
+
+static bool flexsc_groups_eq(const struct group_info *a, const struct group_info *b)
+{
+	int i;
+
+	if (a == b)
+		return true;
+	if (a->ngroups != b->ngroups)
+		return false;
+	for (i = 0; i < a->ngroups; i++)
+		if (!gid_eq(a->gid[i], b->gid[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Same credentials for the purposes of the allowlisted calls: ids, fs ids,
+ * groups, capabilities, securebits and user namespace.  Threads normally
+ * share one struct cred; a process-wide setuid() through libc gives every
+ * thread its own copy with equal values, which is the same identity.
+ */
+static bool flexsc_cred_eq(const struct cred *a, const struct cred *b)
+{
+	if (a == b)
+		return true;
+	return uid_eq(a->uid, b->uid) && gid_eq(a->gid, b->gid) &&
+	       uid_eq(a->euid, b->euid) && gid_eq(a->egid, b->egid) &&
+	       uid_eq(a->suid, b->suid) && gid_eq(a->sgid, b->sgid) &&
+	       uid_eq(a->fsuid, b->fsuid) && gid_eq(a->fsgid, b->fsgid) &&
+	       a->securebits == b->securebits && a->user_ns == b->user_ns &&
+	       !memcmp(&a->cap_inheritable, &b->cap_inheritable, sizeof(kernel_cap_t)) &&
+	       !memcmp(&a->cap_permitted, &b->cap_permitted, sizeof(kernel_cap_t)) &&
+	       !memcmp(&a->cap_effective, &b->cap_effective, sizeof(kernel_cap_t)) &&
+	       !memcmp(&a->cap_bset, &b->cap_bset, sizeof(kernel_cap_t)) &&
+	       !memcmp(&a->cap_ambient, &b->cap_ambient, sizeof(kernel_cap_t)) &&
+	       flexsc_groups_eq(a->group_info, b->group_info);
+}
+
+/* 0 if current has the registration's identity, else -EXDEV. */
+static int flexsc_identity_check(struct flexsc_session *s)
+{
+	if (current->fs != s->fs || current->files != s->files ||
+	    !flexsc_cred_eq(current_cred(), s->cred))
+		return -EXDEV;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -855,6 +916,9 @@ static long flexsc_register(struct flexsc_session *s,
 		ret = -ENOMEM;
 		goto out;
 	}
+	s->cred = get_current_cred();
+	s->fs = current->fs;
+	s->files = current->files;
 	s->area = area;
 	s->area_size = size;
 	s->hdr = area;
@@ -877,6 +941,8 @@ static long flexsc_register(struct flexsc_session *s,
 		s->nentries = 0;
 		s->area_size = 0;
 		s->has_cpus = false;
+		put_cred(s->cred);
+		s->cred = NULL;
 		vfree(area);
 		ret = -EFAULT;
 		goto out;
@@ -921,6 +987,17 @@ static long flexsc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	s = flexsc_ready(s);
 	if (!s)
 		return -EINVAL;
+	switch (cmd) {
+	case FLEXSC_IOC_WORK:
+	case FLEXSC_IOC_WAKE:
+	case FLEXSC_IOC_WAIT: {
+		int ret = flexsc_identity_check(s);
+
+		if (ret)
+			return ret;
+		break;
+	}
+	}
 	switch (cmd) {
 	case FLEXSC_IOC_WORK:
 		return flexsc_work(s, uarg);

@@ -150,7 +150,11 @@ struct flexsc_header {
  *                      0 when cpumask_ptr is 0
  *   out: abi_version, entry_size, entries_offset, area_size (mmap length)
  * Errors: EINVAL bad value, EBUSY already registered, EPERM seccomp filter
- *         or syscall tracing active, EFAULT, ENOMEM.
+ *         or syscall tracing active, or refused by the access policy
+ *         (module parameters flexsc_disabled/flexsc_group; open(2) of the
+ *         device fails with EPERM for the same reason), EFAULT, ENOMEM.
+ * REGISTER records the caller's identity (credentials, fs context, file
+ * table): see FLEXSC_IOC_WORK.
  */
 struct flexsc_register {
 	__u32 nentries;
@@ -172,7 +176,10 @@ struct flexsc_register {
  *   out: reason    why the call returned (FLEXSC_WORK_*)
  * Return: 0 (see reason), or -1 with errno EINTR/ERESTART-transparent on a
  * signal (the out fields are then not written), EPERM (wrong process),
- * EINVAL (not registered or bad argument).
+ * EINVAL (not registered or bad argument), EXDEV (the caller's credentials,
+ * fs context or file table differ from the registering thread's: entries
+ * always run with the registration's identity), EDEADLK (called from inside
+ * an entry).
  */
 #define FLEXSC_WORK_TASKWORK	1	/* task work pending (e.g. after close) */
 #define FLEXSC_WORK_STOPPED	2	/* FLEXSC_IOC_STOP was called */
@@ -193,7 +200,9 @@ struct flexsc_work {
  * For one index: returns 0 once that entry is neither SUBMITTED nor BUSY.
  * For FLEXSC_WAIT_ANY: returns 0 once any entry is DONE.
  * Errors: ETIMEDOUT, EINTR (signal), EINVAL, EPERM (wrong process),
- *         ESHUTDOWN (FLEXSC_IOC_STOP was called while waiting).
+ *         ESHUTDOWN (FLEXSC_IOC_STOP was called while waiting), EXDEV
+ *         (identity differs from the registration's, as for WORK; also
+ *         for FLEXSC_IOC_WAKE).
  */
 #define FLEXSC_WAIT_ANY		0xffffffffu
 

@@ -293,6 +293,12 @@ struct flexsc_session {
 };
 
 static atomic64_t flexsc_gstats[ST_NR];
+static atomic64_t flexsc_grestarts;	/* entries given back for a restart */
+
+static void flexsc_restarts_inc(void)
+{
+	atomic64_inc(&flexsc_grestarts);
+}
 static atomic64_t flexsc_sessions_total;
 static LIST_HEAD(flexsc_sessions);
 static DEFINE_SPINLOCK(flexsc_lock);
@@ -562,7 +568,6 @@ static long flexsc_exec(u32 nr, const u64 *a, struct flexsc_local *l)
 {
 	struct pt_regs regs;
 	unsigned int idx;
-	long ret;
 
 	if (nr >= FLEXSC_NR_MAX) {
 		l->st[ST_ENOSYS]++;
@@ -592,10 +597,53 @@ static long flexsc_exec(u32 nr, const u64 *a, struct flexsc_local *l)
 	regs.r9 = a[5];
 	regs.orig_ax = idx;
 	regs.ax = -ENOSYS;
-	ret = flexsc_fn[idx](&regs);
-	if (ret >= -ERESTART_RESTARTBLOCK && ret <= -ERESTARTSYS)
-		ret = -EINTR;
-	return ret;
+	return flexsc_fn[idx](&regs);
+}
+
+/*
+ * An entry failed with -ERESTART*: a signal for the syscall thread is
+ * pending.  Decide as the signal code would for a trapping system call of
+ * this thread, from the handler of the signal that will be delivered first
+ * (synchronous ones first, then the lowest number): true if the call is to
+ * be restarted (ERESTARTNOINTR; ERESTARTSYS with SA_RESTART or without a
+ * handler; ERESTARTNOHAND without a handler), false if it fails with EINTR
+ * (a handler without SA_RESTART, a fatal signal, ERESTART_RESTARTBLOCK
+ * whose restart block a re-execution would not honour).
+ */
+/* kernel/signal.c's SYNCHRONOUS_MASK (not in a header) */
+#define FLEXSC_SYNC_SIGNALS \
+	(sigmask(SIGSEGV) | sigmask(SIGBUS) | sigmask(SIGILL) | \
+	 sigmask(SIGTRAP) | sigmask(SIGFPE) | sigmask(SIGSYS))
+
+static bool flexsc_restartable(long ret)
+{
+	struct sighand_struct *sh = current->sighand;
+	sigset_t pend;
+	bool restart = true;
+	int sig;
+
+	if (ret == -ERESTART_RESTARTBLOCK || fatal_signal_pending(current) ||
+	    !signal_pending(current))
+		return false;
+	if (ret == -ERESTARTNOINTR)
+		return true;
+	spin_lock_irq(&sh->siglock);
+	sigorsets(&pend, &current->pending.signal, &current->signal->shared_pending.signal);
+	sigandnsets(&pend, &pend, &current->blocked);
+	if (pend.sig[0] & FLEXSC_SYNC_SIGNALS)
+		pend.sig[0] &= FLEXSC_SYNC_SIGNALS;
+	for (sig = 1; sig <= _NSIG; sig++) {
+		struct k_sigaction *ka;
+
+		if (!sigismember(&pend, sig))
+			continue;
+		ka = &sh->action[sig - 1];
+		if (ka->sa.sa_handler != SIG_IGN && ka->sa.sa_handler != SIG_DFL)
+			restart = ret == -ERESTARTSYS && (ka->sa.sa_flags & SA_RESTART);
+		break;
+	}
+	spin_unlock_irq(&sh->siglock);
+	return restart;
 }
 
 static bool flexsc_should_return(struct flexsc_session *s)
@@ -640,6 +688,21 @@ static u32 flexsc_scan(struct flexsc_session *s, struct flexsc_local *l)
 			ret = -EPERM;
 		} else {
 			ret = flexsc_exec(nr, args, l);
+		}
+		if (ret >= -ERESTART_RESTARTBLOCK && ret <= -ERESTARTSYS) {
+			if (flexsc_restartable(ret)) {
+				/*
+				 * Give the entry back untouched (nr and args
+				 * are intact: result was not written) and
+				 * leave, so that the signal is delivered; this
+				 * or another syscall thread runs it again.
+				 */
+				smp_store_release(&e->status, FLEXSC_STATUS_SUBMITTED);
+				flexsc_restarts_inc();
+				i++;
+				break;
+			}
+			ret = -EINTR;
 		}
 		WRITE_ONCE(e->result, ret);
 		smp_store_release(&e->status, FLEXSC_STATUS_DONE);
@@ -839,6 +902,8 @@ static long flexsc_wait(struct flexsc_session *s, struct flexsc_wait __user *uar
 	if (w.timeout_ns < 0) {
 		ret = wait_event_interruptible(s->done_wq, flexsc_wait_cond(s, w.index) ||
 					       READ_ONCE(s->stopped));
+		if (ret == -ERESTARTSYS)
+			ret = -EINTR;	/* as with a timeout: never restarted */
 	} else if (w.timeout_ns == 0) {
 		ret = flexsc_wait_cond(s, w.index) ? 0 : -ETIMEDOUT;
 	} else {
@@ -1091,6 +1156,7 @@ static int flexsc_stats_show(struct seq_file *m, void *v)
 	for (i = 0; i < ST_NR; i++)
 		seq_printf(m, "%s %lld\n", flexsc_stat_names[i],
 			   atomic64_read(&flexsc_gstats[i]));
+	seq_printf(m, "restarts %lld\n", atomic64_read(&flexsc_grestarts));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(flexsc_stats);

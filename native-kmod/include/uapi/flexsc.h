@@ -38,6 +38,12 @@
  *                                     so it has ACQUIRE semantics) and copies
  *                                     nr and args[] once into kernel memory.
  *                                     The kernel never re-reads them.
+ *   BUSY      --kernel--> SUBMITTED : the call was interrupted by a signal for
+ *                                     the syscall thread that a trapping call
+ *                                     would restart (SA_RESTART, no handler):
+ *                                     the entry is given back untouched and
+ *                                     run again.  Users waiting for DONE see
+ *                                     nothing of it.
  *   BUSY      --kernel--> DONE      : kernel stores result (which overwrites
  *                                     args[0], see below), then stores
  *                                     status=DONE with RELEASE semantics.
@@ -92,8 +98,9 @@
  *     8     8  result   kernel, before DONE: return value, -errno on error.
  *                       result SHARES STORAGE WITH args[0] (a line has room
  *                       for only 8 u64 slots); the kernel copied args[0]
- *                       before overwriting it.  ERESTART* codes never appear,
- *                       they are replaced by -EINTR (-4).
+ *                       before overwriting it.  ERESTART* codes never appear:
+ *                       the call is restarted or fails with -EINTR (-4), as
+ *                       a trapping call of the syscall thread would.
  *    56     8  tag      user: opaque caller tag, never touched by the kernel
  */
 struct flexsc_entry {
@@ -199,7 +206,8 @@ struct flexsc_work {
  *   timeout_ns  <0: no timeout, 0: just check, >0: relative timeout
  * For one index: returns 0 once that entry is neither SUBMITTED nor BUSY.
  * For FLEXSC_WAIT_ANY: returns 0 once any entry is DONE.
- * Errors: ETIMEDOUT, EINTR (signal), EINVAL, EPERM (wrong process),
+ * Errors: ETIMEDOUT, EINTR (signal; with or without a timeout, never
+ *         restarted, whatever SA_RESTART says), EINVAL, EPERM (wrong process),
  *         ESHUTDOWN (FLEXSC_IOC_STOP was called while waiting), EXDEV
  *         (identity differs from the registration's, as for WORK; also
  *         for FLEXSC_IOC_WAKE).

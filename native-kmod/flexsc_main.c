@@ -112,6 +112,22 @@ MODULE_PARM_DESC(flexsc_disabled,
 module_param_cb(flexsc_group, &flexsc_group_ops, &flexsc_group, 0644);
 MODULE_PARM_DESC(flexsc_group, "gid allowed when flexsc_disabled=1 (-1: none, the default)");
 
+/* Areas (registered sessions) per process; EMFILE past it. */
+static unsigned int flexsc_max_areas = 128;
+
+static int flexsc_param_set_max_areas(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, 65536);
+}
+
+static const struct kernel_param_ops flexsc_max_areas_ops = {
+	.set = flexsc_param_set_max_areas,
+	.get = param_get_uint,
+};
+
+module_param_cb(flexsc_max_areas, &flexsc_max_areas_ops, &flexsc_max_areas, 0644);
+MODULE_PARM_DESC(flexsc_max_areas, "registered areas per process, 1..65536 (default 128)");
+
 /* 0 if the current task may open or register a session, else -EPERM. */
 static int flexsc_access_check(void)
 {
@@ -260,7 +276,8 @@ struct flexsc_session {
 	struct mutex reg_lock;
 	bool registered;		/* smp_store_release'd after setup */
 
-	void *area;			/* vmalloc_user() */
+	bool area_counted;		/* counts against flexsc_max_areas */
+	void *area;			/* __vmalloc(GFP_KERNEL_ACCOUNT) */
 	size_t area_size;
 	struct flexsc_header *hdr;
 	struct flexsc_entry *ent;
@@ -920,6 +937,36 @@ static long flexsc_wait(struct flexsc_session *s, struct flexsc_wait __user *uar
 	return ret;
 }
 
+/*
+ * Reserve one of the mm's flexsc_max_areas areas (EMFILE past it).  Walks
+ * the live sessions: registration is rare, and the list is bounded by the
+ * number of open flexsc files and mappings.
+ */
+static int flexsc_count_area(struct flexsc_session *s)
+{
+	unsigned int max = READ_ONCE(flexsc_max_areas), n = 0;
+	struct flexsc_session *o;
+	int ret = 0;
+
+	spin_lock(&flexsc_lock);
+	list_for_each_entry(o, &flexsc_sessions, node)
+		if (o->mm == s->mm && o->area_counted)
+			n++;
+	if (n >= max)
+		ret = -EMFILE;
+	else
+		s->area_counted = true;
+	spin_unlock(&flexsc_lock);
+	return ret;
+}
+
+static void flexsc_uncount_area(struct flexsc_session *s)
+{
+	spin_lock(&flexsc_lock);
+	s->area_counted = false;
+	spin_unlock(&flexsc_lock);
+}
+
 static long flexsc_register(struct flexsc_session *s,
 			    struct flexsc_register __user *uarg)
 {
@@ -976,8 +1023,16 @@ static long flexsc_register(struct flexsc_session *s,
 	}
 
 	size = FLEXSC_HEADER_SIZE + PAGE_ALIGN((size_t)r.nentries * FLEXSC_ENTRY_SIZE);
-	area = vmalloc_user(size);	/* zeroed: every entry starts FREE */
+	ret = flexsc_count_area(s);
+	if (ret)
+		goto out;
+	/*
+	 * Charged to the caller's memory cgroup (vmalloc_user() is not),
+	 * zeroed: every entry starts FREE.
+	 */
+	area = __vmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!area) {
+		flexsc_uncount_area(s);
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -1009,6 +1064,7 @@ static long flexsc_register(struct flexsc_session *s,
 		put_cred(s->cred);
 		s->cred = NULL;
 		vfree(area);
+		flexsc_uncount_area(s);
 		ret = -EFAULT;
 		goto out;
 	}
@@ -1092,10 +1148,10 @@ static int flexsc_open(struct inode *inode, struct file *file)
 	ret = flexsc_access_check();
 	if (ret)
 		return ret;
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return -ENOMEM;
-	if (!zalloc_cpumask_var(&s->cpus, GFP_KERNEL)) {
+	if (!zalloc_cpumask_var(&s->cpus, GFP_KERNEL_ACCOUNT)) {
 		kfree(s);
 		return -ENOMEM;
 	}

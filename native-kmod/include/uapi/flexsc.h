@@ -159,7 +159,9 @@ struct flexsc_header {
  * Errors: EINVAL bad value, EBUSY already registered, EPERM seccomp filter
  *         or syscall tracing active, or refused by the access policy
  *         (module parameters flexsc_disabled/flexsc_group; open(2) of the
- *         device fails with EPERM for the same reason), EFAULT, ENOMEM.
+ *         device fails with EPERM for the same reason), EFAULT, ENOMEM
+ *         (the area is charged to the caller's memory cgroup), EMFILE (the
+ *         process already has flexsc_max_areas registered areas).
  * REGISTER records the caller's identity (credentials, fs context, file
  * table): see FLEXSC_IOC_WORK.
  */

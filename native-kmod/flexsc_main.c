@@ -268,6 +268,16 @@ static const char *const flexsc_stat_names[ST_NR] = {
 	"enosys", "waits",
 };
 
+/*
+ * Counters are per CPU: a syscall thread adds to its CPU's copy once per
+ * batch (this_cpu_add, no shared cache line); readers sum over the CPUs.
+ */
+struct flexsc_pcpu_stats {
+	u64 v[ST_NR];
+};
+
+#define FLEXSC_DONE_WQS		16	/* power of two */
+
 struct flexsc_session {
 	struct kref ref;
 	struct list_head node;		/* flexsc_sessions, under flexsc_lock */
@@ -304,17 +314,30 @@ struct flexsc_session {
 	bool stopped;
 
 	wait_queue_head_t work_wq;	/* sleeping syscall threads */
-	wait_queue_head_t done_wq;	/* FLEXSC_IOC_WAIT sleepers */
+	/* FLEXSC_IOC_WAIT sleepers on one index, hashed by index */
+	wait_queue_head_t done_wq[FLEXSC_DONE_WQS];
+	wait_queue_head_t any_wq;	/* FLEXSC_WAIT_ANY sleepers */
 
-	atomic64_t stats[ST_NR];
+	struct flexsc_pcpu_stats __percpu *stats;
 };
 
-static atomic64_t flexsc_gstats[ST_NR];
-static atomic64_t flexsc_grestarts;	/* entries given back for a restart */
+/* Global counters: the per-session ones summed, and restarts. */
+static DEFINE_PER_CPU(struct flexsc_pcpu_stats, flexsc_gstats);
+static DEFINE_PER_CPU(u64, flexsc_grestarts);	/* entries given back */
 
 static void flexsc_restarts_inc(void)
 {
-	atomic64_inc(&flexsc_grestarts);
+	this_cpu_inc(flexsc_grestarts);
+}
+
+static u64 flexsc_pcpu_sum(struct flexsc_pcpu_stats __percpu *p, int idx)
+{
+	u64 v = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		v += READ_ONCE(per_cpu_ptr(p, cpu)->v[idx]);
+	return v;
 }
 static atomic64_t flexsc_sessions_total;
 static LIST_HEAD(flexsc_sessions);
@@ -326,8 +349,8 @@ static void flexsc_stat_add(struct flexsc_session *s, int idx, u64 v)
 {
 	if (!v)
 		return;
-	atomic64_add(v, &s->stats[idx]);
-	atomic64_add(v, &flexsc_gstats[idx]);
+	this_cpu_add(s->stats->v[idx], v);
+	this_cpu_add(flexsc_gstats.v[idx], v);
 }
 
 static void flexsc_session_free(struct kref *ref)
@@ -341,6 +364,7 @@ static void flexsc_session_free(struct kref *ref)
 	if (s->cred)
 		put_cred(s->cred);
 	free_cpumask_var(s->cpus);
+	free_percpu(s->stats);
 	mmdrop(s->mm);
 	kfree(s);
 }
@@ -557,6 +581,45 @@ static int flexsc_mmap(struct file *file, struct vm_area_struct *vma)
 	return 0;
 }
 
+/*
+ * Wake-ups go only to the waiters of the entry that completed: a waiter on
+ * index i sleeps on done_wq[i % FLEXSC_DONE_WQS] and its wake function
+ * ignores completions of other indexes (key = index + 1); WAIT_ANY waiters
+ * sleep on any_wq and take every completion; key NULL (STOP) wakes all.
+ */
+struct flexsc_waiter {
+	struct wait_queue_entry wq;
+	u32 index;
+};
+
+static int flexsc_waiter_wake(struct wait_queue_entry *wq, unsigned int mode, int sync, void *key)
+{
+	struct flexsc_waiter *w = container_of(wq, struct flexsc_waiter, wq);
+
+	if (key && (unsigned long)key - 1 != w->index)
+		return 0;
+	return autoremove_wake_function(wq, mode, sync, key);
+}
+
+static void flexsc_wake_done(struct flexsc_session *s, u32 i)
+{
+	wait_queue_head_t *q = &s->done_wq[i & (FLEXSC_DONE_WQS - 1)];
+
+	if (wq_has_sleeper(q))
+		__wake_up(q, TASK_INTERRUPTIBLE, 0, (void *)((unsigned long)i + 1));
+	if (wq_has_sleeper(&s->any_wq))
+		wake_up_interruptible_all(&s->any_wq);
+}
+
+static void flexsc_wake_all_waiters(struct flexsc_session *s)
+{
+	int i;
+
+	for (i = 0; i < FLEXSC_DONE_WQS; i++)
+		wake_up_interruptible_all(&s->done_wq[i]);
+	wake_up_interruptible_all(&s->any_wq);
+}
+
 /* ------------------------------------------------------------------ */
 /* Executing entries                                                   */
 /* ------------------------------------------------------------------ */
@@ -724,8 +787,7 @@ static u32 flexsc_scan(struct flexsc_session *s, struct flexsc_local *l)
 		WRITE_ONCE(e->result, ret);
 		smp_store_release(&e->status, FLEXSC_STATUS_DONE);
 		done++;
-		if (wq_has_sleeper(&s->done_wq))
-			wake_up_interruptible_all(&s->done_wq);
+		flexsc_wake_done(s, i);
 		if (flexsc_should_return(s)) {
 			i++;
 			break;
@@ -905,8 +967,11 @@ static bool flexsc_wait_cond(struct flexsc_session *s, u32 index)
 
 static long flexsc_wait(struct flexsc_session *s, struct flexsc_wait __user *uarg)
 {
+	struct flexsc_waiter wt;
 	struct flexsc_wait w;
-	long ret;
+	wait_queue_head_t *q;
+	ktime_t expires = 0;
+	long ret = 0;
 
 	if (copy_from_user(&w, uarg, sizeof(w)))
 		return -EFAULT;
@@ -916,22 +981,37 @@ static long flexsc_wait(struct flexsc_session *s, struct flexsc_wait __user *uar
 		w.index = array_index_nospec(w.index, s->nentries);
 	flexsc_stat_add(s, ST_WAITS, 1);
 
-	if (w.timeout_ns < 0) {
-		ret = wait_event_interruptible(s->done_wq, flexsc_wait_cond(s, w.index) ||
-					       READ_ONCE(s->stopped));
-		if (ret == -ERESTARTSYS)
-			ret = -EINTR;	/* as with a timeout: never restarted */
-	} else if (w.timeout_ns == 0) {
+	if (w.timeout_ns == 0) {
 		ret = flexsc_wait_cond(s, w.index) ? 0 : -ETIMEDOUT;
-	} else {
-		ret = wait_event_interruptible_hrtimeout(s->done_wq,
-				flexsc_wait_cond(s, w.index) || READ_ONCE(s->stopped),
-				ns_to_ktime(w.timeout_ns));
-		if (ret == -ETIME)
-			ret = -ETIMEDOUT;
-		else if (ret == -ERESTARTSYS)
-			ret = -EINTR;
+		goto out;
 	}
+	if (w.timeout_ns > 0)
+		expires = ktime_add_safe(ktime_get(), ns_to_ktime(w.timeout_ns));
+	q = w.index == FLEXSC_WAIT_ANY ? &s->any_wq :
+		&s->done_wq[w.index & (FLEXSC_DONE_WQS - 1)];
+	init_waitqueue_func_entry(&wt.wq, flexsc_waiter_wake);
+	INIT_LIST_HEAD(&wt.wq.entry);
+	wt.wq.private = current;
+	wt.index = w.index;
+	for (;;) {
+		prepare_to_wait(q, &wt.wq, TASK_INTERRUPTIBLE);
+		if (flexsc_wait_cond(s, w.index) || READ_ONCE(s->stopped))
+			break;
+		/* EINTR with or without a timeout: never restarted */
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		if (w.timeout_ns < 0) {
+			schedule();
+		} else if (!schedule_hrtimeout_range(&expires, current->timer_slack_ns,
+						     HRTIMER_MODE_ABS)) {
+			ret = flexsc_wait_cond(s, w.index) ? 0 : -ETIMEDOUT;
+			break;
+		}
+	}
+	finish_wait(q, &wt.wq);
+out:
 	if (!ret && READ_ONCE(s->stopped) && !flexsc_wait_cond(s, w.index))
 		ret = -ESHUTDOWN;
 	return ret;
@@ -1082,7 +1162,7 @@ static long flexsc_stats_ioctl(struct flexsc_session *s, void __user *uarg)
 
 	static_assert(sizeof(st) == ST_NR * sizeof(u64));
 	for (i = 0; i < ST_NR; i++)
-		v[i] = atomic64_read(&s->stats[i]);
+		v[i] = flexsc_pcpu_sum(s->stats, i);
 	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
@@ -1132,7 +1212,7 @@ static long flexsc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		WRITE_ONCE(s->stopped, true);
 		flexsc_wake(s);
 		wake_up_interruptible_all(&s->work_wq);
-		wake_up_interruptible_all(&s->done_wq);
+		flexsc_wake_all_waiters(s);
 		return 0;
 	}
 	return -ENOTTY;
@@ -1141,7 +1221,7 @@ static long flexsc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 static int flexsc_open(struct inode *inode, struct file *file)
 {
 	struct flexsc_session *s;
-	int ret;
+	int ret, i;
 
 	if (!current->mm)
 		return -EPERM;
@@ -1151,7 +1231,9 @@ static int flexsc_open(struct inode *inode, struct file *file)
 	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return -ENOMEM;
-	if (!zalloc_cpumask_var(&s->cpus, GFP_KERNEL_ACCOUNT)) {
+	s->stats = alloc_percpu_gfp(struct flexsc_pcpu_stats, GFP_KERNEL_ACCOUNT);
+	if (!s->stats || !zalloc_cpumask_var(&s->cpus, GFP_KERNEL_ACCOUNT)) {
+		free_percpu(s->stats);
 		kfree(s);
 		return -ENOMEM;
 	}
@@ -1159,7 +1241,9 @@ static int flexsc_open(struct inode *inode, struct file *file)
 	mutex_init(&s->reg_lock);
 	spin_lock_init(&s->lock);
 	init_waitqueue_head(&s->work_wq);
-	init_waitqueue_head(&s->done_wq);
+	for (i = 0; i < FLEXSC_DONE_WQS; i++)
+		init_waitqueue_head(&s->done_wq[i]);
+	init_waitqueue_head(&s->any_wq);
 	atomic_set(&s->nworkers, 0);
 	mmgrab(current->mm);
 	s->mm = current->mm;
@@ -1210,9 +1294,16 @@ static int flexsc_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "abi_version %u\n", FLEXSC_ABI_VERSION);
 	seq_printf(m, "sessions_total %lld\n", atomic64_read(&flexsc_sessions_total));
 	for (i = 0; i < ST_NR; i++)
-		seq_printf(m, "%s %lld\n", flexsc_stat_names[i],
-			   atomic64_read(&flexsc_gstats[i]));
-	seq_printf(m, "restarts %lld\n", atomic64_read(&flexsc_grestarts));
+		seq_printf(m, "%s %llu\n", flexsc_stat_names[i],
+			   flexsc_pcpu_sum(&flexsc_gstats, i));
+	{
+		u64 r = 0;
+		int cpu;
+
+		for_each_possible_cpu(cpu)
+			r += READ_ONCE(*per_cpu_ptr(&flexsc_grestarts, cpu));
+		seq_printf(m, "restarts %llu\n", r);
+	}
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(flexsc_stats);
@@ -1227,8 +1318,8 @@ static int flexsc_sessions_show(struct seq_file *m, void *v)
 		seq_printf(m, "tgid %d nentries %u nworkers %d", s->tgid,
 			   READ_ONCE(s->nentries), atomic_read(&s->nworkers));
 		for (i = 0; i < ST_NR; i++)
-			seq_printf(m, " %s %lld", flexsc_stat_names[i],
-				   atomic64_read(&s->stats[i]));
+			seq_printf(m, " %s %llu", flexsc_stat_names[i],
+				   flexsc_pcpu_sum(s->stats, i));
 		seq_putc(m, '\n');
 	}
 	spin_unlock(&flexsc_lock);

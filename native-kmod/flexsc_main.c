@@ -533,31 +533,29 @@ static void flexsc_vm_close(struct vm_area_struct *vma)
 	flexsc_put(vma->vm_private_data);
 }
 
-static vm_fault_t flexsc_vm_fault(struct vm_fault *vmf)
-{
-	struct flexsc_session *s = vmf->vma->vm_private_data;
-	struct page *page;
-
-	if (vmf->pgoff >= (s->area_size >> PAGE_SHIFT))
-		return VM_FAULT_SIGBUS;
-	page = vmalloc_to_page(s->area + (vmf->pgoff << PAGE_SHIFT));
-	if (!page)
-		return VM_FAULT_SIGBUS;
-	get_page(page);
-	vmf->page = page;
-	return 0;
-}
-
 static const struct vm_operations_struct flexsc_vm_ops = {
 	.open = flexsc_vm_open,
 	.close = flexsc_vm_close,
-	.fault = flexsc_vm_fault,
+	/*
+	 * No .fault: every page is inserted at mmap time.  A page zapped
+	 * later (MADV_DONTNEED) is gone for this mapping: SIGBUS on access.
+	 */
 };
 
+/*
+ * Map the whole area at once with vm_insert_pages() (the area is vmalloc
+ * memory, so page by page through vmalloc_to_page()).  The VMA becomes
+ * VM_MIXEDMAP with ordinary refcounted pages: no fault handler, no VM_IO.
+ * VM_DONTCOPY: a fork does not inherit it, unless the owner asks with
+ * MADV_DOFORK (see README "Fork").
+ */
 static int flexsc_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct flexsc_session *s = flexsc_ready(file->private_data);
-	const unsigned long set = VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP | VM_IO;
+	const unsigned long set = VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP;
+	unsigned long i, npages, left;
+	struct page **pages;
+	int ret;
 
 	if (!s)
 		return -EINVAL;
@@ -575,6 +573,19 @@ static int flexsc_mmap(struct file *file, struct vm_area_struct *vma)
 	vma->vm_flags |= set;
 	vma->vm_flags &= ~VM_MAYEXEC;
 #endif
+	npages = s->area_size >> PAGE_SHIFT;
+	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	for (i = 0; i < npages; i++)
+		pages[i] = vmalloc_to_page(s->area + (i << PAGE_SHIFT));
+	left = npages;
+	ret = vm_insert_pages(vma, vma->vm_start, pages, &left);
+	kvfree(pages);
+	if (ret)
+		return ret;	/* mmap's error path zaps what was inserted */
+	if (left)
+		return -EFAULT;
 	vma->vm_ops = &flexsc_vm_ops;
 	vma->vm_private_data = s;
 	kref_get(&s->ref);

@@ -24,6 +24,7 @@
 #include <linux/sched/mm.h>
 #include <linux/task_work.h>
 #include <linux/kprobes.h>
+#include <linux/static_call.h>
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
@@ -148,107 +149,122 @@ static int flexsc_access_check(void)
 
 typedef long (*flexsc_sysfn_t)(const struct pt_regs *);
 
-enum { FX_UNKNOWN = 0, FX_ALLOW, FX_FORBID };
+/*
+ * The allowlist: X(x86_64 syscall name, __x64_sys_ wrapper name).  Each
+ * call is a *static call*: a direct CALL instruction in this module,
+ * patched once at load time to the wrapper's address (static_call_update,
+ * as kvm does for its vendor ops).  Dispatch is a switch over the syscall
+ * number, like x86's own since 6.9: there is no table of function pointers
+ * indexed by user input and no indirect branch on the way to a system call.
+ */
+#define FLEXSC_ALLOWED(X)						\
+	X(read, read) X(write, write) X(pread64, pread64)		\
+	X(pwrite64, pwrite64) X(readv, readv) X(writev, writev)		\
+	X(preadv, preadv) X(pwritev, pwritev) X(preadv2, preadv2)	\
+	X(pwritev2, pwritev2) X(fsync, fsync) X(fdatasync, fdatasync)	\
+	X(ftruncate, ftruncate) X(fallocate, fallocate) X(lseek, lseek)	\
+	X(fstat, newfstat) X(statx, statx) X(newfstatat, newfstatat)	\
+	X(openat, openat) X(close, close) X(socket, socket)		\
+	X(bind, bind) X(listen, listen) X(accept, accept)		\
+	X(accept4, accept4) X(connect, connect) X(sendto, sendto)	\
+	X(recvfrom, recvfrom) X(sendmsg, sendmsg) X(recvmsg, recvmsg)	\
+	X(shutdown, shutdown) X(getsockopt, getsockopt)			\
+	X(setsockopt, setsockopt) X(getsockname, getsockname)		\
+	X(getpeername, getpeername) X(epoll_create1, epoll_create1)	\
+	X(epoll_ctl, epoll_ctl) X(epoll_wait, epoll_wait)		\
+	X(epoll_pwait, epoll_pwait) X(sendfile, sendfile64)		\
+	X(splice, splice) X(copy_file_range, copy_file_range)		\
+	X(getpid, getpid) X(eventfd2, eventfd2) X(ioctl, ioctl)
 
-#define FX_CHK_FD0	1	/* arg0 is an fd that must not be a flexsc file */
+/* Refused with -EPERM (every other number: -ENOSYS). */
+#define FLEXSC_FORBIDDEN(X)						\
+	X(exit) X(exit_group) X(clone) X(clone3) X(fork) X(vfork)	\
+	X(execve) X(execveat) X(rt_sigreturn) X(setuid) X(setgid)	\
+	X(setreuid) X(setregid) X(setresuid) X(setresgid) X(setfsuid)	\
+	X(setfsgid) X(setgroups) X(prctl) X(arch_prctl) X(seccomp)	\
+	X(unshare) X(setns) X(rt_sigprocmask) X(sigaltstack)		\
+	X(rt_sigaction) X(ptrace) X(io_uring_setup) X(io_uring_enter)	\
+	X(io_uring_register)
 
-struct flexsc_sysdef {
-	unsigned int nr;
-	const char *sym;
-	unsigned int chk;
+/* The target until load time resolves the real one (never called). */
+static long flexsc_sys_unresolved(const struct pt_regs *regs)
+{
+	return -ENOSYS;
+}
+
+#define FX_DEFINE(nr, sym) DEFINE_STATIC_CALL(flexsc_sc_##nr, flexsc_sys_unresolved);
+FLEXSC_ALLOWED(FX_DEFINE)
+#undef FX_DEFINE
+
+static const char *const flexsc_allow_sym[] = {
+#define FX_SYM(nr, sym) "__x64_sys_" #sym,
+	FLEXSC_ALLOWED(FX_SYM)
+#undef FX_SYM
 };
 
-#define A(name)		{ __NR_##name, "__x64_sys_" #name, 0 }
-#define AS(nr, sym)	{ __NR_##nr, "__x64_sys_" #sym, 0 }
-#define AF(name)	{ __NR_##name, "__x64_sys_" #name, FX_CHK_FD0 }
-
-static const struct flexsc_sysdef flexsc_allow[] = {
-	A(read), A(write), A(pread64), A(pwrite64), A(readv), A(writev),
-	A(preadv), A(pwritev), A(preadv2), A(pwritev2), A(fsync),
-	A(fdatasync), A(ftruncate), A(fallocate), A(lseek),
-	AS(fstat, newfstat), A(statx), A(newfstatat), A(openat), AF(close),
-	A(socket), A(bind), A(listen), A(accept), A(accept4), A(connect),
-	A(sendto), A(recvfrom), A(sendmsg), A(recvmsg), A(shutdown),
-	A(getsockopt), A(setsockopt), A(getsockname), A(getpeername),
-	A(epoll_create1), A(epoll_ctl), A(epoll_wait), A(epoll_pwait),
-	AS(sendfile, sendfile64), A(splice), A(copy_file_range), A(getpid),
-	A(eventfd2), AF(ioctl),
+static const unsigned int flexsc_allow_nr[] = {
+#define FX_NR(nr, sym) __NR_##nr,
+	FLEXSC_ALLOWED(FX_NR)
+#undef FX_NR
 };
 
-static const unsigned int flexsc_forbid[] = {
-	__NR_exit, __NR_exit_group, __NR_clone, __NR_clone3, __NR_fork,
-	__NR_vfork, __NR_execve, __NR_execveat, __NR_rt_sigreturn,
-	__NR_setuid, __NR_setgid, __NR_setreuid, __NR_setregid,
-	__NR_setresuid, __NR_setresgid, __NR_setfsuid, __NR_setfsgid,
-	__NR_setgroups, __NR_prctl, __NR_arch_prctl, __NR_seccomp,
-	__NR_unshare, __NR_setns, __NR_rt_sigprocmask, __NR_sigaltstack,
-	__NR_rt_sigaction, __NR_ptrace, __NR_io_uring_setup,
-	__NR_io_uring_enter, __NR_io_uring_register,
-};
+/* Point every static call at its resolved wrapper (addr in list order). */
+static void __init flexsc_set_calls(const unsigned long *addr)
+{
+	size_t i = 0;
 
-static flexsc_sysfn_t flexsc_fn[FLEXSC_NR_MAX] __ro_after_init;
-static u8 flexsc_kind[FLEXSC_NR_MAX] __ro_after_init;
-static u8 flexsc_chk[FLEXSC_NR_MAX] __ro_after_init;
+#define FX_SET(nr, sym) static_call_update(flexsc_sc_##nr, (flexsc_sysfn_t)addr[i++]);
+	FLEXSC_ALLOWED(FX_SET)
+#undef FX_SET
+}
 
 /*
  * Resolve the __x64_sys_* wrappers once, at load time.  sys_call_table and
  * kallsyms_lookup_name are not exported; we register one *disabled* kprobe
  * per symbol (never armed, so no code is patched), read its resolved
- * address and unregister them all in one batch.  This never calls an
- * unexported function indirectly.  With IBT the kprobe address is placed
- * after the ENDBR64 instruction; we step back to the real entry, which
- * keeps its ENDBR because sys_call_table takes its address.
+ * address and unregister them all in one batch.  With IBT the kprobe
+ * address is placed after the ENDBR64 instruction; we step back to the
+ * real entry.  The addresses only ever become direct call targets.
  */
 static int __init flexsc_resolve(void)
 {
-	size_t n = ARRAY_SIZE(flexsc_allow), i, got = 0;
+	size_t n = ARRAY_SIZE(flexsc_allow_sym), i, got = 0;
 	struct kprobe *kps, **kpp;
+	unsigned long *addr;
 	int ret = 0;
 
+	static_assert(ARRAY_SIZE(flexsc_allow_sym) == ARRAY_SIZE(flexsc_allow_nr));
 	kps = kcalloc(n, sizeof(*kps), GFP_KERNEL);
 	kpp = kcalloc(n, sizeof(*kpp), GFP_KERNEL);
-	if (!kps || !kpp) {
+	addr = kcalloc(n, sizeof(*addr), GFP_KERNEL);
+	if (!kps || !kpp || !addr) {
 		ret = -ENOMEM;
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		unsigned long addr;
-
-		kps[i].symbol_name = flexsc_allow[i].sym;
+		kps[i].symbol_name = flexsc_allow_sym[i];
 		kps[i].flags = KPROBE_FLAG_DISABLED;
 		ret = register_kprobe(&kps[i]);
 		if (ret < 0) {
-			pr_err("cannot resolve %s (%d)\n", flexsc_allow[i].sym, ret);
+			pr_err("cannot resolve %s (%d)\n", flexsc_allow_sym[i], ret);
 			goto out;
 		}
 		kpp[got++] = &kps[i];
-		addr = (unsigned long)kps[i].addr;
+		addr[i] = (unsigned long)kps[i].addr;
 #ifdef CONFIG_X86_KERNEL_IBT
 		{
 			static const u8 endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
 
-			if (!memcmp((void *)(addr - 4), endbr64, 4))
-				addr -= 4;
+			if (!memcmp((void *)(addr[i] - 4), endbr64, 4))
+				addr[i] -= 4;
 		}
 #endif
-		if (flexsc_allow[i].nr >= FLEXSC_NR_MAX) {
-			ret = -ERANGE;
-			goto out;
-		}
-		flexsc_fn[flexsc_allow[i].nr] = (flexsc_sysfn_t)addr;
-		flexsc_kind[flexsc_allow[i].nr] = FX_ALLOW;
-		flexsc_chk[flexsc_allow[i].nr] = flexsc_allow[i].chk;
 	}
-	for (i = 0; i < ARRAY_SIZE(flexsc_forbid); i++) {
-		if (flexsc_forbid[i] >= FLEXSC_NR_MAX) {
-			ret = -ERANGE;
-			goto out;
-		}
-		flexsc_kind[flexsc_forbid[i]] = FX_FORBID;
-	}
+	flexsc_set_calls(addr);
 out:
 	if (got)
 		unregister_kprobes(kpp, got);
+	kfree(addr);
 	kfree(kpp);
 	kfree(kps);
 	return ret;
@@ -655,29 +671,42 @@ static bool flexsc_fd_is_flexsc(unsigned long fd)
 	return ret;
 }
 
+/* Run an allowlisted call; false if nr is not in the allowlist. */
+static bool flexsc_call(unsigned int nr, const struct pt_regs *regs, long *ret)
+{
+	switch (nr) {
+#define FX_CASE(n, sym) case __NR_##n: *ret = static_call(flexsc_sc_##n)(regs); return true;
+	FLEXSC_ALLOWED(FX_CASE)
+#undef FX_CASE
+	}
+	return false;
+}
+
 static long flexsc_exec(u32 nr, const u64 *a, struct flexsc_local *l)
 {
 	struct pt_regs regs;
 	unsigned int idx;
+	long ret;
 
 	if (nr >= FLEXSC_NR_MAX) {
 		l->st[ST_ENOSYS]++;
 		return -ENOSYS;
 	}
+	/* as do_syscall_64: no speculation past the bound with a wild nr */
 	idx = array_index_nospec(nr, FLEXSC_NR_MAX);
-	switch (flexsc_kind[idx]) {
-	case FX_ALLOW:
+	switch (idx) {
+#define FX_FORBID(n) case __NR_##n:
+	FLEXSC_FORBIDDEN(FX_FORBID)
+#undef FX_FORBID
+		l->st[ST_EPERM]++;
+		return -EPERM;
+	case __NR_close:
+	case __NR_ioctl:	/* never on a flexsc file (see also flexsc_inwork) */
+		if (flexsc_fd_is_flexsc(a[0])) {
+			l->st[ST_EPERM]++;
+			return -EPERM;
+		}
 		break;
-	case FX_FORBID:
-		l->st[ST_EPERM]++;
-		return -EPERM;
-	default:
-		l->st[ST_ENOSYS]++;
-		return -ENOSYS;
-	}
-	if ((flexsc_chk[idx] & FX_CHK_FD0) && flexsc_fd_is_flexsc(a[0])) {
-		l->st[ST_EPERM]++;
-		return -EPERM;
 	}
 	memset(&regs, 0, sizeof(regs));
 	regs.di = a[0];
@@ -688,7 +717,11 @@ static long flexsc_exec(u32 nr, const u64 *a, struct flexsc_local *l)
 	regs.r9 = a[5];
 	regs.orig_ax = idx;
 	regs.ax = -ENOSYS;
-	return flexsc_fn[idx](&regs);
+	if (!flexsc_call(idx, &regs, &ret)) {
+		l->st[ST_ENOSYS]++;
+		return -ENOSYS;
+	}
+	return ret;
 }
 
 /*
@@ -1355,7 +1388,7 @@ static int __init flexsc_init(void)
 	debugfs_create_file("stats", 0444, flexsc_debugfs, NULL, &flexsc_stats_fops);
 	debugfs_create_file("sessions", 0400, flexsc_debugfs, NULL, &flexsc_sessions_fops);
 	pr_info("loaded, ABI %u, %zu allowed system calls\n",
-		FLEXSC_ABI_VERSION, ARRAY_SIZE(flexsc_allow));
+		FLEXSC_ABI_VERSION, ARRAY_SIZE(flexsc_allow_nr));
 	return 0;
 }
 

@@ -24,6 +24,7 @@
 #include <linux/sched/mm.h>
 #include <linux/task_work.h>
 #include <linux/kprobes.h>
+#include <linux/static_call.h>
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
@@ -33,6 +34,13 @@
 #include <linux/nospec.h>
 #include <linux/version.h>
 #include <linux/errno.h>
+#include <linux/hash.h>
+#include <linux/moduleparam.h>
+#include <linux/cred.h>
+#include <linux/capability.h>
+#include <linux/uidgid.h>
+#include <linux/fs_struct.h>
+#include <linux/fdtable.h>
 #include <asm/unistd.h>
 #include <asm/ptrace.h>
 
@@ -60,112 +68,203 @@ static_assert(FLEXSC_HEADER_SIZE % PAGE_SIZE == 0);
 #define FLEXSC_NR_MAX		512	/* covers every x86_64 syscall number */
 
 /* ------------------------------------------------------------------ */
+/* Access policy (like io_uring_disabled / io_uring_group)             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * flexsc_disabled: 0 = whoever may open /dev/flexsc (0660, group flexsc by
+ * the udev rule) may use it; 1 = only tasks with CAP_SYS_ADMIN or in group
+ * flexsc_group; 2 = nobody.  Checked at open and at FLEXSC_IOC_REGISTER
+ * (EPERM); sessions registered before a change keep working.
+ */
+static int flexsc_disabled;
+static int flexsc_group = -1;
+
+static int flexsc_param_set_disabled(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 0, 2);
+}
+
+static const struct kernel_param_ops flexsc_disabled_ops = {
+	.set = flexsc_param_set_disabled,
+	.get = param_get_int,
+};
+
+static int flexsc_param_set_group(const char *val, const struct kernel_param *kp)
+{
+	int v, ret = kstrtoint(val, 0, &v);
+
+	if (ret)
+		return ret;
+	if (v < -1 || (v >= 0 && !gid_valid(make_kgid(&init_user_ns, v))))
+		return -EINVAL;
+	WRITE_ONCE(*(int *)kp->arg, v);
+	return 0;
+}
+
+static const struct kernel_param_ops flexsc_group_ops = {
+	.set = flexsc_param_set_group,
+	.get = param_get_int,
+};
+
+module_param_cb(flexsc_disabled, &flexsc_disabled_ops, &flexsc_disabled, 0644);
+MODULE_PARM_DESC(flexsc_disabled,
+		 "0: device permissions decide (default), 1: only CAP_SYS_ADMIN or flexsc_group, 2: disabled");
+module_param_cb(flexsc_group, &flexsc_group_ops, &flexsc_group, 0644);
+MODULE_PARM_DESC(flexsc_group, "gid allowed when flexsc_disabled=1 (-1: none, the default)");
+
+/* Areas (registered sessions) per process; EMFILE past it. */
+static unsigned int flexsc_max_areas = 128;
+
+static int flexsc_param_set_max_areas(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, 65536);
+}
+
+static const struct kernel_param_ops flexsc_max_areas_ops = {
+	.set = flexsc_param_set_max_areas,
+	.get = param_get_uint,
+};
+
+module_param_cb(flexsc_max_areas, &flexsc_max_areas_ops, &flexsc_max_areas, 0644);
+MODULE_PARM_DESC(flexsc_max_areas, "registered areas per process, 1..65536 (default 128)");
+
+/* 0 if the current task may open or register a session, else -EPERM. */
+static int flexsc_access_check(void)
+{
+	int mode = READ_ONCE(flexsc_disabled), gid = READ_ONCE(flexsc_group);
+
+	if (mode == 0)
+		return 0;
+	if (mode >= 2)
+		return -EPERM;
+	if (gid >= 0 && in_group_p(make_kgid(&init_user_ns, gid)))
+		return 0;
+	return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
+}
+
+/* ------------------------------------------------------------------ */
 /* System call dispatch                                                */
 /* ------------------------------------------------------------------ */
 
 typedef long (*flexsc_sysfn_t)(const struct pt_regs *);
 
-enum { FX_UNKNOWN = 0, FX_ALLOW, FX_FORBID };
+/*
+ * The allowlist: X(x86_64 syscall name, __x64_sys_ wrapper name).  Each
+ * call is a *static call*: a direct CALL instruction in this module,
+ * patched once at load time to the wrapper's address (static_call_update,
+ * as kvm does for its vendor ops).  Dispatch is a switch over the syscall
+ * number, like x86's own since 6.9: there is no table of function pointers
+ * indexed by user input and no indirect branch on the way to a system call.
+ */
+#define FLEXSC_ALLOWED(X)						\
+	X(read, read) X(write, write) X(pread64, pread64)		\
+	X(pwrite64, pwrite64) X(readv, readv) X(writev, writev)		\
+	X(preadv, preadv) X(pwritev, pwritev) X(preadv2, preadv2)	\
+	X(pwritev2, pwritev2) X(fsync, fsync) X(fdatasync, fdatasync)	\
+	X(ftruncate, ftruncate) X(fallocate, fallocate) X(lseek, lseek)	\
+	X(fstat, newfstat) X(statx, statx) X(newfstatat, newfstatat)	\
+	X(openat, openat) X(close, close) X(socket, socket)		\
+	X(bind, bind) X(listen, listen) X(accept, accept)		\
+	X(accept4, accept4) X(connect, connect) X(sendto, sendto)	\
+	X(recvfrom, recvfrom) X(sendmsg, sendmsg) X(recvmsg, recvmsg)	\
+	X(shutdown, shutdown) X(getsockopt, getsockopt)			\
+	X(setsockopt, setsockopt) X(getsockname, getsockname)		\
+	X(getpeername, getpeername) X(epoll_create1, epoll_create1)	\
+	X(epoll_ctl, epoll_ctl) X(epoll_wait, epoll_wait)		\
+	X(epoll_pwait, epoll_pwait) X(sendfile, sendfile64)		\
+	X(splice, splice) X(copy_file_range, copy_file_range)		\
+	X(getpid, getpid) X(eventfd2, eventfd2) X(ioctl, ioctl)
 
-#define FX_CHK_FD0	1	/* arg0 is an fd that must not be a flexsc file */
+/* Refused with -EPERM (every other number: -ENOSYS). */
+#define FLEXSC_FORBIDDEN(X)						\
+	X(exit) X(exit_group) X(clone) X(clone3) X(fork) X(vfork)	\
+	X(execve) X(execveat) X(rt_sigreturn) X(setuid) X(setgid)	\
+	X(setreuid) X(setregid) X(setresuid) X(setresgid) X(setfsuid)	\
+	X(setfsgid) X(setgroups) X(prctl) X(arch_prctl) X(seccomp)	\
+	X(unshare) X(setns) X(rt_sigprocmask) X(sigaltstack)		\
+	X(rt_sigaction) X(ptrace) X(io_uring_setup) X(io_uring_enter)	\
+	X(io_uring_register)
 
-struct flexsc_sysdef {
-	unsigned int nr;
-	const char *sym;
-	unsigned int chk;
+/* The target until load time resolves the real one (never called). */
+static long flexsc_sys_unresolved(const struct pt_regs *regs)
+{
+	return -ENOSYS;
+}
+
+#define FX_DEFINE(nr, sym) DEFINE_STATIC_CALL(flexsc_sc_##nr, flexsc_sys_unresolved);
+FLEXSC_ALLOWED(FX_DEFINE)
+#undef FX_DEFINE
+
+static const char *const flexsc_allow_sym[] = {
+#define FX_SYM(nr, sym) "__x64_sys_" #sym,
+	FLEXSC_ALLOWED(FX_SYM)
+#undef FX_SYM
 };
 
-#define A(name)		{ __NR_##name, "__x64_sys_" #name, 0 }
-#define AS(nr, sym)	{ __NR_##nr, "__x64_sys_" #sym, 0 }
-#define AF(name)	{ __NR_##name, "__x64_sys_" #name, FX_CHK_FD0 }
-
-static const struct flexsc_sysdef flexsc_allow[] = {
-	A(read), A(write), A(pread64), A(pwrite64), A(readv), A(writev),
-	A(preadv), A(pwritev), A(preadv2), A(pwritev2), A(fsync),
-	A(fdatasync), A(ftruncate), A(fallocate), A(lseek),
-	AS(fstat, newfstat), A(statx), A(newfstatat), A(openat), AF(close),
-	A(socket), A(bind), A(listen), A(accept), A(accept4), A(connect),
-	A(sendto), A(recvfrom), A(sendmsg), A(recvmsg), A(shutdown),
-	A(getsockopt), A(setsockopt), A(getsockname), A(getpeername),
-	A(epoll_create1), A(epoll_ctl), A(epoll_wait), A(epoll_pwait),
-	AS(sendfile, sendfile64), A(splice), A(copy_file_range), A(getpid),
-	A(eventfd2), AF(ioctl),
+static const unsigned int flexsc_allow_nr[] = {
+#define FX_NR(nr, sym) __NR_##nr,
+	FLEXSC_ALLOWED(FX_NR)
+#undef FX_NR
 };
 
-static const unsigned int flexsc_forbid[] = {
-	__NR_exit, __NR_exit_group, __NR_clone, __NR_clone3, __NR_fork,
-	__NR_vfork, __NR_execve, __NR_execveat, __NR_rt_sigreturn,
-	__NR_setuid, __NR_setgid, __NR_setreuid, __NR_setregid,
-	__NR_setresuid, __NR_setresgid, __NR_setfsuid, __NR_setfsgid,
-	__NR_setgroups, __NR_prctl, __NR_arch_prctl, __NR_seccomp,
-	__NR_unshare, __NR_setns, __NR_rt_sigprocmask, __NR_sigaltstack,
-	__NR_rt_sigaction, __NR_ptrace, __NR_io_uring_setup,
-	__NR_io_uring_enter, __NR_io_uring_register,
-};
+/* Point every static call at its resolved wrapper (addr in list order). */
+static void __init flexsc_set_calls(const unsigned long *addr)
+{
+	size_t i = 0;
 
-static flexsc_sysfn_t flexsc_fn[FLEXSC_NR_MAX] __ro_after_init;
-static u8 flexsc_kind[FLEXSC_NR_MAX] __ro_after_init;
-static u8 flexsc_chk[FLEXSC_NR_MAX] __ro_after_init;
+#define FX_SET(nr, sym) static_call_update(flexsc_sc_##nr, (flexsc_sysfn_t)addr[i++]);
+	FLEXSC_ALLOWED(FX_SET)
+#undef FX_SET
+}
 
 /*
  * Resolve the __x64_sys_* wrappers once, at load time.  sys_call_table and
  * kallsyms_lookup_name are not exported; we register one *disabled* kprobe
  * per symbol (never armed, so no code is patched), read its resolved
- * address and unregister them all in one batch.  This never calls an
- * unexported function indirectly.  With IBT the kprobe address is placed
- * after the ENDBR64 instruction; we step back to the real entry, which
- * keeps its ENDBR because sys_call_table takes its address.
+ * address and unregister them all in one batch.  With IBT the kprobe
+ * address is placed after the ENDBR64 instruction; we step back to the
+ * real entry.  The addresses only ever become direct call targets.
  */
 static int __init flexsc_resolve(void)
 {
-	size_t n = ARRAY_SIZE(flexsc_allow), i, got = 0;
+	size_t n = ARRAY_SIZE(flexsc_allow_sym), i, got = 0;
 	struct kprobe *kps, **kpp;
+	unsigned long *addr;
 	int ret = 0;
 
+	static_assert(ARRAY_SIZE(flexsc_allow_sym) == ARRAY_SIZE(flexsc_allow_nr));
 	kps = kcalloc(n, sizeof(*kps), GFP_KERNEL);
 	kpp = kcalloc(n, sizeof(*kpp), GFP_KERNEL);
-	if (!kps || !kpp) {
+	addr = kcalloc(n, sizeof(*addr), GFP_KERNEL);
+	if (!kps || !kpp || !addr) {
 		ret = -ENOMEM;
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		unsigned long addr;
-
-		kps[i].symbol_name = flexsc_allow[i].sym;
+		kps[i].symbol_name = flexsc_allow_sym[i];
 		kps[i].flags = KPROBE_FLAG_DISABLED;
 		ret = register_kprobe(&kps[i]);
 		if (ret < 0) {
-			pr_err("cannot resolve %s (%d)\n", flexsc_allow[i].sym, ret);
+			pr_err("cannot resolve %s (%d)\n", flexsc_allow_sym[i], ret);
 			goto out;
 		}
 		kpp[got++] = &kps[i];
-		addr = (unsigned long)kps[i].addr;
+		addr[i] = (unsigned long)kps[i].addr;
 #ifdef CONFIG_X86_KERNEL_IBT
 		{
 			static const u8 endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
 
-			if (!memcmp((void *)(addr - 4), endbr64, 4))
-				addr -= 4;
+			if (!memcmp((void *)(addr[i] - 4), endbr64, 4))
+				addr[i] -= 4;
 		}
 #endif
-		if (flexsc_allow[i].nr >= FLEXSC_NR_MAX) {
-			ret = -ERANGE;
-			goto out;
-		}
-		flexsc_fn[flexsc_allow[i].nr] = (flexsc_sysfn_t)addr;
-		flexsc_kind[flexsc_allow[i].nr] = FX_ALLOW;
-		flexsc_chk[flexsc_allow[i].nr] = flexsc_allow[i].chk;
 	}
-	for (i = 0; i < ARRAY_SIZE(flexsc_forbid); i++) {
-		if (flexsc_forbid[i] >= FLEXSC_NR_MAX) {
-			ret = -ERANGE;
-			goto out;
-		}
-		flexsc_kind[flexsc_forbid[i]] = FX_FORBID;
-	}
+	flexsc_set_calls(addr);
 out:
 	if (got)
 		unregister_kprobes(kpp, got);
+	kfree(addr);
 	kfree(kpp);
 	kfree(kps);
 	return ret;
@@ -185,6 +284,16 @@ static const char *const flexsc_stat_names[ST_NR] = {
 	"enosys", "waits",
 };
 
+/*
+ * Counters are per CPU: a syscall thread adds to its CPU's copy once per
+ * batch (this_cpu_add, no shared cache line); readers sum over the CPUs.
+ */
+struct flexsc_pcpu_stats {
+	u64 v[ST_NR];
+};
+
+#define FLEXSC_DONE_WQS		16	/* power of two */
+
 struct flexsc_session {
 	struct kref ref;
 	struct list_head node;		/* flexsc_sessions, under flexsc_lock */
@@ -193,13 +302,25 @@ struct flexsc_session {
 	struct mutex reg_lock;
 	bool registered;		/* smp_store_release'd after setup */
 
-	void *area;			/* vmalloc_user() */
+	bool area_counted;		/* counts against flexsc_max_areas */
+	void *area;			/* __vmalloc(GFP_KERNEL_ACCOUNT) */
 	size_t area_size;
 	struct flexsc_header *hdr;
 	struct flexsc_entry *ent;
 	u32 nentries;
 	cpumask_var_t cpus;
 	bool has_cpus;
+
+	/*
+	 * Identity recorded at REGISTER.  Entries run with the syscall
+	 * thread's identity; WORK, WAKE and WAIT are refused (EXDEV) to a
+	 * thread whose identity differs from this one.  fs and files are
+	 * compared as pointers only (a reference on the file table would
+	 * keep this session's own file alive).
+	 */
+	const struct cred *cred;
+	struct fs_struct *fs;
+	struct files_struct *files;
 
 	spinlock_t lock;		/* NEED_WAKEUP handshake state */
 	u64 wake_seq;
@@ -209,12 +330,31 @@ struct flexsc_session {
 	bool stopped;
 
 	wait_queue_head_t work_wq;	/* sleeping syscall threads */
-	wait_queue_head_t done_wq;	/* FLEXSC_IOC_WAIT sleepers */
+	/* FLEXSC_IOC_WAIT sleepers on one index, hashed by index */
+	wait_queue_head_t done_wq[FLEXSC_DONE_WQS];
+	wait_queue_head_t any_wq;	/* FLEXSC_WAIT_ANY sleepers */
 
-	atomic64_t stats[ST_NR];
+	struct flexsc_pcpu_stats __percpu *stats;
 };
 
-static atomic64_t flexsc_gstats[ST_NR];
+/* Global counters: the per-session ones summed, and restarts. */
+static DEFINE_PER_CPU(struct flexsc_pcpu_stats, flexsc_gstats);
+static DEFINE_PER_CPU(u64, flexsc_grestarts);	/* entries given back */
+
+static void flexsc_restarts_inc(void)
+{
+	this_cpu_inc(flexsc_grestarts);
+}
+
+static u64 flexsc_pcpu_sum(struct flexsc_pcpu_stats __percpu *p, int idx)
+{
+	u64 v = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		v += READ_ONCE(per_cpu_ptr(p, cpu)->v[idx]);
+	return v;
+}
 static atomic64_t flexsc_sessions_total;
 static LIST_HEAD(flexsc_sessions);
 static DEFINE_SPINLOCK(flexsc_lock);
@@ -225,8 +365,8 @@ static void flexsc_stat_add(struct flexsc_session *s, int idx, u64 v)
 {
 	if (!v)
 		return;
-	atomic64_add(v, &s->stats[idx]);
-	atomic64_add(v, &flexsc_gstats[idx]);
+	this_cpu_add(s->stats->v[idx], v);
+	this_cpu_add(flexsc_gstats.v[idx], v);
 }
 
 static void flexsc_session_free(struct kref *ref)
@@ -237,7 +377,10 @@ static void flexsc_session_free(struct kref *ref)
 	list_del(&s->node);
 	spin_unlock(&flexsc_lock);
 	vfree(s->area);
+	if (s->cred)
+		put_cred(s->cred);
 	free_cpumask_var(s->cpus);
+	free_percpu(s->stats);
 	mmdrop(s->mm);
 	kfree(s);
 }
@@ -268,6 +411,128 @@ static bool flexsc_task_denied(void)
 	return false;
 }
 
+/*
+ * Re-entry guard.  A syscall thread inside FLEXSC_IOC_WORK executes entries
+ * in its own context; one of them could be an ioctl on a flexsc file (the
+ * fd check in flexsc_exec() only looks at the file the fd names at that
+ * moment: a sibling can dup2() a flexsc file onto it before the ioctl looks
+ * it up again).  Every task inside flexsc_work() is therefore recorded here,
+ * and flexsc_ioctl() refuses any command from such a task with EDEADLK, so
+ * no flexsc ioctl can ever run inside another one, whatever the fd table
+ * does.  The record lives on flexsc_work()'s stack; buckets are hashed by
+ * task so that unrelated syscall threads do not share a lock.
+ */
+#define FLEXSC_INWORK_BITS	6
+
+struct flexsc_inwork {
+	struct hlist_node node;
+	struct task_struct *task;
+};
+
+static struct {
+	spinlock_t lock;
+	struct hlist_head head;
+} flexsc_inwork_tab[1 << FLEXSC_INWORK_BITS];
+
+static unsigned int flexsc_inwork_bucket(struct task_struct *t)
+{
+	return hash_ptr(t, FLEXSC_INWORK_BITS);
+}
+
+static void flexsc_inwork_enter(struct flexsc_inwork *w)
+{
+	unsigned int b = flexsc_inwork_bucket(current);
+
+	w->task = current;
+	spin_lock(&flexsc_inwork_tab[b].lock);
+	hlist_add_head(&w->node, &flexsc_inwork_tab[b].head);
+	spin_unlock(&flexsc_inwork_tab[b].lock);
+}
+
+static void flexsc_inwork_leave(struct flexsc_inwork *w)
+{
+	unsigned int b = flexsc_inwork_bucket(current);
+
+	spin_lock(&flexsc_inwork_tab[b].lock);
+	hlist_del(&w->node);
+	spin_unlock(&flexsc_inwork_tab[b].lock);
+}
+
+static bool flexsc_in_work(void)
+{
+	unsigned int b = flexsc_inwork_bucket(current);
+	struct flexsc_inwork *w;
+	bool found = false;
+
+	if (hlist_empty(&flexsc_inwork_tab[b].head))	/* racy peek is fine: only */
+		return false;				/* current adds itself     */
+	spin_lock(&flexsc_inwork_tab[b].lock);
+	hlist_for_each_entry(w, &flexsc_inwork_tab[b].head, node) {
+		if (w->task == current) {
+			found = true;
+			break;
+		}
+	}
+	spin_unlock(&flexsc_inwork_tab[b].lock);
+	return found;
+}
+
+static void flexsc_inwork_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(flexsc_inwork_tab); i++) {
+		spin_lock_init(&flexsc_inwork_tab[i].lock);
+		INIT_HLIST_HEAD(&flexsc_inwork_tab[i].head);
+	}
+}
+
+static bool flexsc_groups_eq(const struct group_info *a, const struct group_info *b)
+{
+	int i;
+
+	if (a == b)
+		return true;
+	if (a->ngroups != b->ngroups)
+		return false;
+	for (i = 0; i < a->ngroups; i++)
+		if (!gid_eq(a->gid[i], b->gid[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Same credentials for the purposes of the allowlisted calls: ids, fs ids,
+ * groups, capabilities, securebits and user namespace.  Threads normally
+ * share one struct cred; a process-wide setuid() through libc gives every
+ * thread its own copy with equal values, which is the same identity.
+ */
+static bool flexsc_cred_eq(const struct cred *a, const struct cred *b)
+{
+	if (a == b)
+		return true;
+	return uid_eq(a->uid, b->uid) && gid_eq(a->gid, b->gid) &&
+	       uid_eq(a->euid, b->euid) && gid_eq(a->egid, b->egid) &&
+	       uid_eq(a->suid, b->suid) && gid_eq(a->sgid, b->sgid) &&
+	       uid_eq(a->fsuid, b->fsuid) && gid_eq(a->fsgid, b->fsgid) &&
+	       a->securebits == b->securebits && a->user_ns == b->user_ns &&
+	       !memcmp(&a->cap_inheritable, &b->cap_inheritable, sizeof(kernel_cap_t)) &&
+	       !memcmp(&a->cap_permitted, &b->cap_permitted, sizeof(kernel_cap_t)) &&
+	       !memcmp(&a->cap_effective, &b->cap_effective, sizeof(kernel_cap_t)) &&
+	       !memcmp(&a->cap_bset, &b->cap_bset, sizeof(kernel_cap_t)) &&
+	       !memcmp(&a->cap_ambient, &b->cap_ambient, sizeof(kernel_cap_t)) &&
+	       flexsc_groups_eq(a->group_info, b->group_info);
+}
+
+/* 0 if current has the registration's identity, else -EXDEV. */
+static int flexsc_identity_check(struct flexsc_session *s)
+{
+	if (current->fs != s->fs || current->files != s->files ||
+	    !flexsc_cred_eq(current_cred(), s->cred))
+		return -EXDEV;
+	return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* mmap                                                                */
 /* ------------------------------------------------------------------ */
@@ -284,31 +549,29 @@ static void flexsc_vm_close(struct vm_area_struct *vma)
 	flexsc_put(vma->vm_private_data);
 }
 
-static vm_fault_t flexsc_vm_fault(struct vm_fault *vmf)
-{
-	struct flexsc_session *s = vmf->vma->vm_private_data;
-	struct page *page;
-
-	if (vmf->pgoff >= (s->area_size >> PAGE_SHIFT))
-		return VM_FAULT_SIGBUS;
-	page = vmalloc_to_page(s->area + (vmf->pgoff << PAGE_SHIFT));
-	if (!page)
-		return VM_FAULT_SIGBUS;
-	get_page(page);
-	vmf->page = page;
-	return 0;
-}
-
 static const struct vm_operations_struct flexsc_vm_ops = {
 	.open = flexsc_vm_open,
 	.close = flexsc_vm_close,
-	.fault = flexsc_vm_fault,
+	/*
+	 * No .fault: every page is inserted at mmap time.  A page zapped
+	 * later (MADV_DONTNEED) is gone for this mapping: SIGBUS on access.
+	 */
 };
 
+/*
+ * Map the whole area at once with vm_insert_pages() (the area is vmalloc
+ * memory, so page by page through vmalloc_to_page()).  The VMA becomes
+ * VM_MIXEDMAP with ordinary refcounted pages: no fault handler, no VM_IO.
+ * VM_DONTCOPY: a fork does not inherit it, unless the owner asks with
+ * MADV_DOFORK (see README "Fork").
+ */
 static int flexsc_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct flexsc_session *s = flexsc_ready(file->private_data);
-	const unsigned long set = VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP | VM_IO;
+	const unsigned long set = VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP;
+	unsigned long i, npages, left;
+	struct page **pages;
+	int ret;
 
 	if (!s)
 		return -EINVAL;
@@ -326,10 +589,62 @@ static int flexsc_mmap(struct file *file, struct vm_area_struct *vma)
 	vma->vm_flags |= set;
 	vma->vm_flags &= ~VM_MAYEXEC;
 #endif
+	npages = s->area_size >> PAGE_SHIFT;
+	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	for (i = 0; i < npages; i++)
+		pages[i] = vmalloc_to_page(s->area + (i << PAGE_SHIFT));
+	left = npages;
+	ret = vm_insert_pages(vma, vma->vm_start, pages, &left);
+	kvfree(pages);
+	if (ret)
+		return ret;	/* mmap's error path zaps what was inserted */
+	if (left)
+		return -EFAULT;
 	vma->vm_ops = &flexsc_vm_ops;
 	vma->vm_private_data = s;
 	kref_get(&s->ref);
 	return 0;
+}
+
+/*
+ * Wake-ups go only to the waiters of the entry that completed: a waiter on
+ * index i sleeps on done_wq[i % FLEXSC_DONE_WQS] and its wake function
+ * ignores completions of other indexes (key = index + 1); WAIT_ANY waiters
+ * sleep on any_wq and take every completion; key NULL (STOP) wakes all.
+ */
+struct flexsc_waiter {
+	struct wait_queue_entry wq;
+	u32 index;
+};
+
+static int flexsc_waiter_wake(struct wait_queue_entry *wq, unsigned int mode, int sync, void *key)
+{
+	struct flexsc_waiter *w = container_of(wq, struct flexsc_waiter, wq);
+
+	if (key && (unsigned long)key - 1 != w->index)
+		return 0;
+	return autoremove_wake_function(wq, mode, sync, key);
+}
+
+static void flexsc_wake_done(struct flexsc_session *s, u32 i)
+{
+	wait_queue_head_t *q = &s->done_wq[i & (FLEXSC_DONE_WQS - 1)];
+
+	if (wq_has_sleeper(q))
+		__wake_up(q, TASK_INTERRUPTIBLE, 0, (void *)((unsigned long)i + 1));
+	if (wq_has_sleeper(&s->any_wq))
+		wake_up_interruptible_all(&s->any_wq);
+}
+
+static void flexsc_wake_all_waiters(struct flexsc_session *s)
+{
+	int i;
+
+	for (i = 0; i < FLEXSC_DONE_WQS; i++)
+		wake_up_interruptible_all(&s->done_wq[i]);
+	wake_up_interruptible_all(&s->any_wq);
 }
 
 /* ------------------------------------------------------------------ */
@@ -356,6 +671,17 @@ static bool flexsc_fd_is_flexsc(unsigned long fd)
 	return ret;
 }
 
+/* Run an allowlisted call; false if nr is not in the allowlist. */
+static bool flexsc_call(unsigned int nr, const struct pt_regs *regs, long *ret)
+{
+	switch (nr) {
+#define FX_CASE(n, sym) case __NR_##n: *ret = static_call(flexsc_sc_##n)(regs); return true;
+	FLEXSC_ALLOWED(FX_CASE)
+#undef FX_CASE
+	}
+	return false;
+}
+
 static long flexsc_exec(u32 nr, const u64 *a, struct flexsc_local *l)
 {
 	struct pt_regs regs;
@@ -366,20 +692,21 @@ static long flexsc_exec(u32 nr, const u64 *a, struct flexsc_local *l)
 		l->st[ST_ENOSYS]++;
 		return -ENOSYS;
 	}
+	/* as do_syscall_64: no speculation past the bound with a wild nr */
 	idx = array_index_nospec(nr, FLEXSC_NR_MAX);
-	switch (flexsc_kind[idx]) {
-	case FX_ALLOW:
+	switch (idx) {
+#define FX_FORBID(n) case __NR_##n:
+	FLEXSC_FORBIDDEN(FX_FORBID)
+#undef FX_FORBID
+		l->st[ST_EPERM]++;
+		return -EPERM;
+	case __NR_close:
+	case __NR_ioctl:	/* never on a flexsc file (see also flexsc_inwork) */
+		if (flexsc_fd_is_flexsc(a[0])) {
+			l->st[ST_EPERM]++;
+			return -EPERM;
+		}
 		break;
-	case FX_FORBID:
-		l->st[ST_EPERM]++;
-		return -EPERM;
-	default:
-		l->st[ST_ENOSYS]++;
-		return -ENOSYS;
-	}
-	if ((flexsc_chk[idx] & FX_CHK_FD0) && flexsc_fd_is_flexsc(a[0])) {
-		l->st[ST_EPERM]++;
-		return -EPERM;
 	}
 	memset(&regs, 0, sizeof(regs));
 	regs.di = a[0];
@@ -390,10 +717,57 @@ static long flexsc_exec(u32 nr, const u64 *a, struct flexsc_local *l)
 	regs.r9 = a[5];
 	regs.orig_ax = idx;
 	regs.ax = -ENOSYS;
-	ret = flexsc_fn[idx](&regs);
-	if (ret >= -ERESTART_RESTARTBLOCK && ret <= -ERESTARTSYS)
-		ret = -EINTR;
+	if (!flexsc_call(idx, &regs, &ret)) {
+		l->st[ST_ENOSYS]++;
+		return -ENOSYS;
+	}
 	return ret;
+}
+
+/*
+ * An entry failed with -ERESTART*: a signal for the syscall thread is
+ * pending.  Decide as the signal code would for a trapping system call of
+ * this thread, from the handler of the signal that will be delivered first
+ * (synchronous ones first, then the lowest number): true if the call is to
+ * be restarted (ERESTARTNOINTR; ERESTARTSYS with SA_RESTART or without a
+ * handler; ERESTARTNOHAND without a handler), false if it fails with EINTR
+ * (a handler without SA_RESTART, a fatal signal, ERESTART_RESTARTBLOCK
+ * whose restart block a re-execution would not honour).
+ */
+/* kernel/signal.c's SYNCHRONOUS_MASK (not in a header) */
+#define FLEXSC_SYNC_SIGNALS \
+	(sigmask(SIGSEGV) | sigmask(SIGBUS) | sigmask(SIGILL) | \
+	 sigmask(SIGTRAP) | sigmask(SIGFPE) | sigmask(SIGSYS))
+
+static bool flexsc_restartable(long ret)
+{
+	struct sighand_struct *sh = current->sighand;
+	sigset_t pend;
+	bool restart = true;
+	int sig;
+
+	if (ret == -ERESTART_RESTARTBLOCK || fatal_signal_pending(current) ||
+	    !signal_pending(current))
+		return false;
+	if (ret == -ERESTARTNOINTR)
+		return true;
+	spin_lock_irq(&sh->siglock);
+	sigorsets(&pend, &current->pending.signal, &current->signal->shared_pending.signal);
+	sigandnsets(&pend, &pend, &current->blocked);
+	if (pend.sig[0] & FLEXSC_SYNC_SIGNALS)
+		pend.sig[0] &= FLEXSC_SYNC_SIGNALS;
+	for (sig = 1; sig <= _NSIG; sig++) {
+		struct k_sigaction *ka;
+
+		if (!sigismember(&pend, sig))
+			continue;
+		ka = &sh->action[sig - 1];
+		if (ka->sa.sa_handler != SIG_IGN && ka->sa.sa_handler != SIG_DFL)
+			restart = ret == -ERESTARTSYS && (ka->sa.sa_flags & SA_RESTART);
+		break;
+	}
+	spin_unlock_irq(&sh->siglock);
+	return restart;
 }
 
 static bool flexsc_should_return(struct flexsc_session *s)
@@ -439,11 +813,25 @@ static u32 flexsc_scan(struct flexsc_session *s, struct flexsc_local *l)
 		} else {
 			ret = flexsc_exec(nr, args, l);
 		}
+		if (ret >= -ERESTART_RESTARTBLOCK && ret <= -ERESTARTSYS) {
+			if (flexsc_restartable(ret)) {
+				/*
+				 * Give the entry back untouched (nr and args
+				 * are intact: result was not written) and
+				 * leave, so that the signal is delivered; this
+				 * or another syscall thread runs it again.
+				 */
+				smp_store_release(&e->status, FLEXSC_STATUS_SUBMITTED);
+				flexsc_restarts_inc();
+				i++;
+				break;
+			}
+			ret = -EINTR;
+		}
 		WRITE_ONCE(e->result, ret);
 		smp_store_release(&e->status, FLEXSC_STATUS_DONE);
 		done++;
-		if (wq_has_sleeper(&s->done_wq))
-			wake_up_interruptible_all(&s->done_wq);
+		flexsc_wake_done(s, i);
 		if (flexsc_should_return(s)) {
 			i++;
 			break;
@@ -505,6 +893,7 @@ static void flexsc_pin(struct flexsc_session *s)
 static long flexsc_work(struct flexsc_session *s, struct flexsc_work __user *uarg)
 {
 	struct flexsc_local l = { };
+	struct flexsc_inwork inwork;
 	struct flexsc_work w;
 	u64 spin_ns, idle_since, executed = 0;
 	long ret = 0;
@@ -517,6 +906,7 @@ static long flexsc_work(struct flexsc_session *s, struct flexsc_work __user *uar
 	w.reason = 0;
 
 	flexsc_pin(s);
+	flexsc_inwork_enter(&inwork);
 	WRITE_ONCE(s->hdr->nworkers, atomic_inc_return(&s->nworkers));
 	l.cursor = (u32)current->pid % s->nentries;
 	idle_since = ktime_get_ns();
@@ -578,6 +968,7 @@ static long flexsc_work(struct flexsc_session *s, struct flexsc_work __user *uar
 	}
 
 	WRITE_ONCE(s->hdr->nworkers, atomic_dec_return(&s->nworkers));
+	flexsc_inwork_leave(&inwork);
 	flexsc_flush_stats(s, &l);
 	if (ret)
 		return ret;
@@ -620,8 +1011,11 @@ static bool flexsc_wait_cond(struct flexsc_session *s, u32 index)
 
 static long flexsc_wait(struct flexsc_session *s, struct flexsc_wait __user *uarg)
 {
+	struct flexsc_waiter wt;
 	struct flexsc_wait w;
-	long ret;
+	wait_queue_head_t *q;
+	ktime_t expires = 0;
+	long ret = 0;
 
 	if (copy_from_user(&w, uarg, sizeof(w)))
 		return -EFAULT;
@@ -631,23 +1025,70 @@ static long flexsc_wait(struct flexsc_session *s, struct flexsc_wait __user *uar
 		w.index = array_index_nospec(w.index, s->nentries);
 	flexsc_stat_add(s, ST_WAITS, 1);
 
-	if (w.timeout_ns < 0) {
-		ret = wait_event_interruptible(s->done_wq, flexsc_wait_cond(s, w.index) ||
-					       READ_ONCE(s->stopped));
-	} else if (w.timeout_ns == 0) {
+	if (w.timeout_ns == 0) {
 		ret = flexsc_wait_cond(s, w.index) ? 0 : -ETIMEDOUT;
-	} else {
-		ret = wait_event_interruptible_hrtimeout(s->done_wq,
-				flexsc_wait_cond(s, w.index) || READ_ONCE(s->stopped),
-				ns_to_ktime(w.timeout_ns));
-		if (ret == -ETIME)
-			ret = -ETIMEDOUT;
-		else if (ret == -ERESTARTSYS)
-			ret = -EINTR;
+		goto out;
 	}
+	if (w.timeout_ns > 0)
+		expires = ktime_add_safe(ktime_get(), ns_to_ktime(w.timeout_ns));
+	q = w.index == FLEXSC_WAIT_ANY ? &s->any_wq :
+		&s->done_wq[w.index & (FLEXSC_DONE_WQS - 1)];
+	init_waitqueue_func_entry(&wt.wq, flexsc_waiter_wake);
+	INIT_LIST_HEAD(&wt.wq.entry);
+	wt.wq.private = current;
+	wt.index = w.index;
+	for (;;) {
+		prepare_to_wait(q, &wt.wq, TASK_INTERRUPTIBLE);
+		if (flexsc_wait_cond(s, w.index) || READ_ONCE(s->stopped))
+			break;
+		/* EINTR with or without a timeout: never restarted */
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		if (w.timeout_ns < 0) {
+			schedule();
+		} else if (!schedule_hrtimeout_range(&expires, current->timer_slack_ns,
+						     HRTIMER_MODE_ABS)) {
+			ret = flexsc_wait_cond(s, w.index) ? 0 : -ETIMEDOUT;
+			break;
+		}
+	}
+	finish_wait(q, &wt.wq);
+out:
 	if (!ret && READ_ONCE(s->stopped) && !flexsc_wait_cond(s, w.index))
 		ret = -ESHUTDOWN;
 	return ret;
+}
+
+/*
+ * Reserve one of the mm's flexsc_max_areas areas (EMFILE past it).  Walks
+ * the live sessions: registration is rare, and the list is bounded by the
+ * number of open flexsc files and mappings.
+ */
+static int flexsc_count_area(struct flexsc_session *s)
+{
+	unsigned int max = READ_ONCE(flexsc_max_areas), n = 0;
+	struct flexsc_session *o;
+	int ret = 0;
+
+	spin_lock(&flexsc_lock);
+	list_for_each_entry(o, &flexsc_sessions, node)
+		if (o->mm == s->mm && o->area_counted)
+			n++;
+	if (n >= max)
+		ret = -EMFILE;
+	else
+		s->area_counted = true;
+	spin_unlock(&flexsc_lock);
+	return ret;
+}
+
+static void flexsc_uncount_area(struct flexsc_session *s)
+{
+	spin_lock(&flexsc_lock);
+	s->area_counted = false;
+	spin_unlock(&flexsc_lock);
 }
 
 static long flexsc_register(struct flexsc_session *s,
@@ -670,6 +1111,9 @@ static long flexsc_register(struct flexsc_session *s,
 		return -EPERM;
 	if (current->mm != s->mm)
 		return -EPERM;
+	ret = flexsc_access_check();
+	if (ret)
+		return ret;
 
 	mutex_lock(&s->reg_lock);
 	if (s->registered) {
@@ -703,11 +1147,22 @@ static long flexsc_register(struct flexsc_session *s,
 	}
 
 	size = FLEXSC_HEADER_SIZE + PAGE_ALIGN((size_t)r.nentries * FLEXSC_ENTRY_SIZE);
-	area = vmalloc_user(size);	/* zeroed: every entry starts FREE */
+	ret = flexsc_count_area(s);
+	if (ret)
+		goto out;
+	/*
+	 * Charged to the caller's memory cgroup (vmalloc_user() is not),
+	 * zeroed: every entry starts FREE.
+	 */
+	area = __vmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!area) {
+		flexsc_uncount_area(s);
 		ret = -ENOMEM;
 		goto out;
 	}
+	s->cred = get_current_cred();
+	s->fs = current->fs;
+	s->files = current->files;
 	s->area = area;
 	s->area_size = size;
 	s->hdr = area;
@@ -730,7 +1185,10 @@ static long flexsc_register(struct flexsc_session *s,
 		s->nentries = 0;
 		s->area_size = 0;
 		s->has_cpus = false;
+		put_cred(s->cred);
+		s->cred = NULL;
 		vfree(area);
+		flexsc_uncount_area(s);
 		ret = -EFAULT;
 		goto out;
 	}
@@ -748,7 +1206,7 @@ static long flexsc_stats_ioctl(struct flexsc_session *s, void __user *uarg)
 
 	static_assert(sizeof(st) == ST_NR * sizeof(u64));
 	for (i = 0; i < ST_NR; i++)
-		v[i] = atomic64_read(&s->stats[i]);
+		v[i] = flexsc_pcpu_sum(s->stats, i);
 	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
@@ -762,6 +1220,9 @@ static long flexsc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 		return put_user(v, (u32 __user *)uarg);
 	}
+	/* Never inside an entry of a syscall thread (see flexsc_inwork). */
+	if (flexsc_in_work())
+		return -EDEADLK;
 	/* A session belongs to the mm that opened it (not a forked child). */
 	if (current->mm != s->mm)
 		return -EPERM;
@@ -771,6 +1232,17 @@ static long flexsc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	s = flexsc_ready(s);
 	if (!s)
 		return -EINVAL;
+	switch (cmd) {
+	case FLEXSC_IOC_WORK:
+	case FLEXSC_IOC_WAKE:
+	case FLEXSC_IOC_WAIT: {
+		int ret = flexsc_identity_check(s);
+
+		if (ret)
+			return ret;
+		break;
+	}
+	}
 	switch (cmd) {
 	case FLEXSC_IOC_WORK:
 		return flexsc_work(s, uarg);
@@ -784,7 +1256,7 @@ static long flexsc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		WRITE_ONCE(s->stopped, true);
 		flexsc_wake(s);
 		wake_up_interruptible_all(&s->work_wq);
-		wake_up_interruptible_all(&s->done_wq);
+		flexsc_wake_all_waiters(s);
 		return 0;
 	}
 	return -ENOTTY;
@@ -793,13 +1265,19 @@ static long flexsc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 static int flexsc_open(struct inode *inode, struct file *file)
 {
 	struct flexsc_session *s;
+	int ret, i;
 
 	if (!current->mm)
 		return -EPERM;
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	ret = flexsc_access_check();
+	if (ret)
+		return ret;
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return -ENOMEM;
-	if (!zalloc_cpumask_var(&s->cpus, GFP_KERNEL)) {
+	s->stats = alloc_percpu_gfp(struct flexsc_pcpu_stats, GFP_KERNEL_ACCOUNT);
+	if (!s->stats || !zalloc_cpumask_var(&s->cpus, GFP_KERNEL_ACCOUNT)) {
+		free_percpu(s->stats);
 		kfree(s);
 		return -ENOMEM;
 	}
@@ -807,7 +1285,9 @@ static int flexsc_open(struct inode *inode, struct file *file)
 	mutex_init(&s->reg_lock);
 	spin_lock_init(&s->lock);
 	init_waitqueue_head(&s->work_wq);
-	init_waitqueue_head(&s->done_wq);
+	for (i = 0; i < FLEXSC_DONE_WQS; i++)
+		init_waitqueue_head(&s->done_wq[i]);
+	init_waitqueue_head(&s->any_wq);
 	atomic_set(&s->nworkers, 0);
 	mmgrab(current->mm);
 	s->mm = current->mm;
@@ -844,7 +1324,7 @@ static struct miscdevice flexsc_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "flexsc",
 	.fops = &flexsc_fops,
-	.mode = 0666,
+	.mode = 0660,	/* group flexsc: udev rule 60-flexsc.rules */
 };
 
 /* ------------------------------------------------------------------ */
@@ -858,8 +1338,16 @@ static int flexsc_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "abi_version %u\n", FLEXSC_ABI_VERSION);
 	seq_printf(m, "sessions_total %lld\n", atomic64_read(&flexsc_sessions_total));
 	for (i = 0; i < ST_NR; i++)
-		seq_printf(m, "%s %lld\n", flexsc_stat_names[i],
-			   atomic64_read(&flexsc_gstats[i]));
+		seq_printf(m, "%s %llu\n", flexsc_stat_names[i],
+			   flexsc_pcpu_sum(&flexsc_gstats, i));
+	{
+		u64 r = 0;
+		int cpu;
+
+		for_each_possible_cpu(cpu)
+			r += READ_ONCE(*per_cpu_ptr(&flexsc_grestarts, cpu));
+		seq_printf(m, "restarts %llu\n", r);
+	}
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(flexsc_stats);
@@ -874,8 +1362,8 @@ static int flexsc_sessions_show(struct seq_file *m, void *v)
 		seq_printf(m, "tgid %d nentries %u nworkers %d", s->tgid,
 			   READ_ONCE(s->nentries), atomic_read(&s->nworkers));
 		for (i = 0; i < ST_NR; i++)
-			seq_printf(m, " %s %lld", flexsc_stat_names[i],
-				   atomic64_read(&s->stats[i]));
+			seq_printf(m, " %s %llu", flexsc_stat_names[i],
+				   flexsc_pcpu_sum(s->stats, i));
 		seq_putc(m, '\n');
 	}
 	spin_unlock(&flexsc_lock);
@@ -887,6 +1375,7 @@ static int __init flexsc_init(void)
 {
 	int ret;
 
+	flexsc_inwork_init();
 	ret = flexsc_resolve();
 	if (ret)
 		return ret;
@@ -899,7 +1388,7 @@ static int __init flexsc_init(void)
 	debugfs_create_file("stats", 0444, flexsc_debugfs, NULL, &flexsc_stats_fops);
 	debugfs_create_file("sessions", 0400, flexsc_debugfs, NULL, &flexsc_sessions_fops);
 	pr_info("loaded, ABI %u, %zu allowed system calls\n",
-		FLEXSC_ABI_VERSION, ARRAY_SIZE(flexsc_allow));
+		FLEXSC_ABI_VERSION, ARRAY_SIZE(flexsc_allow_nr));
 	return 0;
 }
 

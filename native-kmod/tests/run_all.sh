@@ -6,7 +6,7 @@
 # FLEXSC_KO, an absolute path to flexsc.ko, for the tests that load it).
 # FLEXSC_TMP: a scratch directory for files (default /tmp).
 cd "$(dirname "$0")" || exit 2
-TESTS="flexsc_basic flexsc_threads flexsc_security flexsc_lifetime flexsc_module"
+TESTS="flexsc_basic flexsc_threads flexsc_security flexsc_lifetime flexsc_module flexsc_reentry flexsc_access flexsc_identity flexsc_restart flexsc_memory flexsc_wakeup flexsc_mapping flexsc_fuzz"
 pass=0 fail=0 skipped=0
 log=$(mktemp "${TMPDIR:-/tmp}/flexsc-run.XXXXXX") || exit 2
 trap 'rm -f "$log"' EXIT

@@ -38,6 +38,12 @@
  *                                     so it has ACQUIRE semantics) and copies
  *                                     nr and args[] once into kernel memory.
  *                                     The kernel never re-reads them.
+ *   BUSY      --kernel--> SUBMITTED : the call was interrupted by a signal for
+ *                                     the syscall thread that a trapping call
+ *                                     would restart (SA_RESTART, no handler):
+ *                                     the entry is given back untouched and
+ *                                     run again.  Users waiting for DONE see
+ *                                     nothing of it.
  *   BUSY      --kernel--> DONE      : kernel stores result (which overwrites
  *                                     args[0], see below), then stores
  *                                     status=DONE with RELEASE semantics.
@@ -92,8 +98,9 @@
  *     8     8  result   kernel, before DONE: return value, -errno on error.
  *                       result SHARES STORAGE WITH args[0] (a line has room
  *                       for only 8 u64 slots); the kernel copied args[0]
- *                       before overwriting it.  ERESTART* codes never appear,
- *                       they are replaced by -EINTR (-4).
+ *                       before overwriting it.  ERESTART* codes never appear:
+ *                       the call is restarted or fails with -EINTR (-4), as
+ *                       a trapping call of the syscall thread would.
  *    56     8  tag      user: opaque caller tag, never touched by the kernel
  */
 struct flexsc_entry {
@@ -150,7 +157,13 @@ struct flexsc_header {
  *                      0 when cpumask_ptr is 0
  *   out: abi_version, entry_size, entries_offset, area_size (mmap length)
  * Errors: EINVAL bad value, EBUSY already registered, EPERM seccomp filter
- *         or syscall tracing active, EFAULT, ENOMEM.
+ *         or syscall tracing active, or refused by the access policy
+ *         (module parameters flexsc_disabled/flexsc_group; open(2) of the
+ *         device fails with EPERM for the same reason), EFAULT, ENOMEM
+ *         (the area is charged to the caller's memory cgroup), EMFILE (the
+ *         process already has flexsc_max_areas registered areas).
+ * REGISTER records the caller's identity (credentials, fs context, file
+ * table): see FLEXSC_IOC_WORK.
  */
 struct flexsc_register {
 	__u32 nentries;
@@ -172,7 +185,10 @@ struct flexsc_register {
  *   out: reason    why the call returned (FLEXSC_WORK_*)
  * Return: 0 (see reason), or -1 with errno EINTR/ERESTART-transparent on a
  * signal (the out fields are then not written), EPERM (wrong process),
- * EINVAL (not registered or bad argument).
+ * EINVAL (not registered or bad argument), EXDEV (the caller's credentials,
+ * fs context or file table differ from the registering thread's: entries
+ * always run with the registration's identity), EDEADLK (called from inside
+ * an entry).
  */
 #define FLEXSC_WORK_TASKWORK	1	/* task work pending (e.g. after close) */
 #define FLEXSC_WORK_STOPPED	2	/* FLEXSC_IOC_STOP was called */
@@ -192,8 +208,11 @@ struct flexsc_work {
  *   timeout_ns  <0: no timeout, 0: just check, >0: relative timeout
  * For one index: returns 0 once that entry is neither SUBMITTED nor BUSY.
  * For FLEXSC_WAIT_ANY: returns 0 once any entry is DONE.
- * Errors: ETIMEDOUT, EINTR (signal), EINVAL, EPERM (wrong process),
- *         ESHUTDOWN (FLEXSC_IOC_STOP was called while waiting).
+ * Errors: ETIMEDOUT, EINTR (signal; with or without a timeout, never
+ *         restarted, whatever SA_RESTART says), EINVAL, EPERM (wrong process),
+ *         ESHUTDOWN (FLEXSC_IOC_STOP was called while waiting), EXDEV
+ *         (identity differs from the registration's, as for WORK; also
+ *         for FLEXSC_IOC_WAKE).
  */
 #define FLEXSC_WAIT_ANY		0xffffffffu
 

@@ -67,7 +67,9 @@ final class FlexscSession implements AutoCloseable {
         if (Errno.isError(fd)) {
             int e = Errno.of(fd);
             throw new SessionException("cannot open " + DEVICE + ": " + errnoName(e)
-                    + (e == Errno.ENOENT ? " (the flexsc kernel module is not loaded)" : ""), e);
+                    + (e == Errno.ENOENT ? " (the flexsc kernel module is not loaded)"
+                    : e == Errno.EACCES ? " (the device is 0660: root and group flexsc only)"
+                    : e == Errno.EPERM ? " (the module's access policy refuses it: flexsc_disabled/flexsc_group)" : ""), e);
         }
         return (int) fd;
     }
@@ -128,7 +130,9 @@ final class FlexscSession implements AutoCloseable {
             if (Errno.isError(res)) {
                 int e = Errno.of(res);
                 throw new SessionException("FLEXSC_IOC_REGISTER failed: " + errnoName(e)
-                        + (e == Errno.EPERM ? " (the process has a seccomp filter or is traced)" : ""), e);
+                        + (e == Errno.EPERM ? " (the process has a seccomp filter or is traced, or the module's"
+                                + " access policy refuses it: flexsc_disabled/flexsc_group)"
+                        : e == Errno.EMFILE ? " (the process has flexsc_max_areas registered areas)" : ""), e);
             }
             int entrySize = r.getInt(REG_ENTRY_SIZE);
             int entriesOffset = r.getInt(REG_ENTRIES_OFFSET);

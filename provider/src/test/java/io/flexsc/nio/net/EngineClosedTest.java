@@ -30,7 +30,7 @@ class EngineClosedTest {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-ea");
-        cmd.add("-Dflexsc.engine=" + engine.name());
+        cmd.addAll(engine.jvmOptions());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(EngineClosedProbe.class.getName());
@@ -47,7 +47,7 @@ class EngineClosedTest {
                 ops.put(line.substring(0, eq), line.substring(eq + 1));
             }
         }
-        assertTrue(text.contains("engine=" + engine.name() + "\n"), text);
+        assertTrue(text.contains("engine=" + engine.engine() + "\n"), text);
         assertTrue(text.contains("done"), text);
         assertEquals(12, ops.size(), text);
         List<String> wrong = new ArrayList<>();

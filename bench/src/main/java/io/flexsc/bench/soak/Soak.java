@@ -181,7 +181,7 @@ public final class Soak {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 
-    private static SelectorProvider jdk() throws ReflectiveOperationException {
+    private static SelectorProvider jdk() throws java.io.IOException {
         SelectorProvider p = SelectorProvider.provider();
         return p instanceof FlexSelectorProvider ? io.flexsc.nio.bench.net.PipelinedEcho.jdkProvider() : p;
     }

@@ -9,14 +9,14 @@ import java.nio.channels.spi.SelectorProvider;
  * provider's channels are the JDK's. With ours installed, {@link SelectorProvider#provider()} is
  * ours and {@code sun.nio.ch} is not exported, so the JDK's instance is read from its holder's
  * static field with {@code sun.misc.Unsafe} (no {@code --add-opens} needed). That is reached only
- * when the engine cannot start.
+ * when the engine cannot start, and by the tests and benchmarks that compare ours with the JDK's.
  */
-final class JdkSelectorProvider {
+public final class JdkSelectorProvider {
     private JdkSelectorProvider() {}
 
     private static volatile SelectorProvider jdk;
 
-    static SelectorProvider get() throws IOException {
+    public static SelectorProvider get() throws IOException {
         SelectorProvider p = jdk;
         if (p == null) {
             try {

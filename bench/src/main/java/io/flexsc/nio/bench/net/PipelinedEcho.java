@@ -1,7 +1,6 @@
 package io.flexsc.nio.bench.net;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -62,15 +61,8 @@ public final class PipelinedEcho {
     record Result(long messages, double seconds) {}
 
     /** The JDK's own SelectorProvider, even when ours is installed as the system one (the benchmarks jar registers it). */
-    public static SelectorProvider jdkProvider() throws ReflectiveOperationException {
-        Class<?> c = Class.forName("sun.nio.ch.DefaultSelectorProvider", true, null);
-        Field uf = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
-        uf.setAccessible(true);
-        sun.misc.Unsafe u = (sun.misc.Unsafe) uf.get(null);
-        Field f = c.getDeclaredField("INSTANCE");
-        @SuppressWarnings("deprecation")
-        Object o = u.getObject(u.staticFieldBase(f), u.staticFieldOffset(f));
-        return (SelectorProvider) o;
+    public static SelectorProvider jdkProvider() throws java.io.IOException {
+        return io.flexsc.nio.net.JdkSelectorProvider.get();
     }
 
     static Result run(SelectorProvider p, long messages, int connections, int size, int depth) throws Exception {

@@ -16,18 +16,6 @@
 #define GID_IN		54322
 #define GID_OUT		54323
 
-static int write_param(const char *path, const char *v)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), r = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, v, strlen(v)) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
 static int read_param(const char *path, char *buf, size_t n)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -46,7 +34,7 @@ static int read_param(const char *path, char *buf, size_t n)
 
 static void set_policy(const char *disabled, const char *group)
 {
-	int a = write_param(P_DISABLED, disabled), b = write_param(P_GROUP, group);
+	int a = t_write_file(P_DISABLED, disabled), b = t_write_file(P_GROUP, group);
 
 	if (a || b)
 		printf("# setting flexsc_disabled=%s flexsc_group=%s: %d %d\n", disabled, group, a, b);
@@ -142,10 +130,10 @@ int main(void)
 	old_gid = st.st_gid;
 
 	/* parameter validation */
-	ok(write_param(P_DISABLED, "3") == -EINVAL, "flexsc_disabled=3 refused");
-	ok(write_param(P_DISABLED, "-1") == -EINVAL, "flexsc_disabled=-1 refused");
-	ok(write_param(P_GROUP, "-2") == -EINVAL, "flexsc_group=-2 refused");
-	ok(write_param(P_GROUP, "x") == -EINVAL, "flexsc_group=x refused");
+	ok(t_write_file(P_DISABLED, "3") == -EINVAL, "flexsc_disabled=3 refused");
+	ok(t_write_file(P_DISABLED, "-1") == -EINVAL, "flexsc_disabled=-1 refused");
+	ok(t_write_file(P_GROUP, "-2") == -EINVAL, "flexsc_group=-2 refused");
+	ok(t_write_file(P_GROUP, "x") == -EINVAL, "flexsc_group=x refused");
 
 	/* 0: device permissions decide */
 	set_policy("0", "-1");

@@ -13,18 +13,6 @@
 #define P_MAX	"/sys/module/flexsc/parameters/flexsc_max_areas"
 #define NAREAS	16
 
-static int write_file(const char *path, const char *v)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), r = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, v, strlen(v)) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
 static long long read_ll(const char *path)
 {
 	char buf[64];
@@ -64,9 +52,9 @@ static void test_bound(void)
 	char buf[32];
 
 	ok(old >= 1, "flexsc_max_areas readable (%lld)", old);
-	ok(write_file(P_MAX, "0") == -EINVAL && write_file(P_MAX, "65537") == -EINVAL,
+	ok(t_write_file(P_MAX, "0") == -EINVAL && t_write_file(P_MAX, "65537") == -EINVAL,
 	   "flexsc_max_areas 0 and 65537 refused");
-	ok(write_file(P_MAX, "3") == 0, "flexsc_max_areas=3");
+	ok(t_write_file(P_MAX, "3") == 0, "flexsc_max_areas=3");
 	for (i = 0; i < 3; i++)
 		fds[i] = open_reg(4);
 	ok(fds[0] >= 0 && fds[1] >= 0 && fds[2] >= 0, "3 areas registered (%d %d %d)", fds[0], fds[1], fds[2]);
@@ -100,7 +88,7 @@ static void test_bound(void)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	snprintf(buf, sizeof(buf), "%lld", old);
-	ok(write_file(P_MAX, buf) == 0, "flexsc_max_areas restored to %s", buf);
+	ok(t_write_file(P_MAX, buf) == 0, "flexsc_max_areas restored to %s", buf);
 }
 
 /* In the child: join cg, register NAREAS big areas, report the growth. */
@@ -112,7 +100,7 @@ static int child_charge(const char *cg)
 
 	snprintf(path, sizeof(path), "%s/cgroup.procs", cg);
 	snprintf(pid, sizeof(pid), "%d", getpid());
-	if (write_file(path, pid))
+	if (t_write_file(path, pid))
 		return 2;
 	snprintf(path, sizeof(path), "%s/memory.current", cg);
 	before = read_ll(path);
@@ -148,7 +136,7 @@ static void test_charge(void)
 			return;
 	}
 	snprintf(cg, sizeof(cg), "%s/cgroup.subtree_control", root);
-	write_file(cg, "+memory");
+	t_write_file(cg, "+memory");
 	snprintf(cg, sizeof(cg), "%s/flexsc-test", root);
 	mkdir(cg, 0755);
 	{

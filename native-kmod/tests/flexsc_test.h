@@ -83,6 +83,19 @@ static const char *tmpdir(void)
 }
 
 /* Load the module from FLEXSC_KO if /dev/flexsc does not exist yet. */
+/* Writes v to a sysfs or cgroup file: 0, or -errno. */
+static int t_write_file(const char *path, const char *v)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, v, strlen(v)) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
 static int ensure_module(void)
 {
 	const char *ko = getenv("FLEXSC_KO");

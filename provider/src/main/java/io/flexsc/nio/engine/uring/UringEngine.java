@@ -342,20 +342,16 @@ public final class UringEngine implements SyscallEngine {
     }
 
     /**
-     * Whether a call must run on the caller's thread: the ring does not carry it, it is a
+     * Whether a call must run on the caller's thread: the ring does not carry it, or it is a
      * positional write to a descriptor whose writes the kernel punts to io-wq ({@link InlineWrites};
-     * asking moves its probe tick on, so ask once per call), or it is an open that may wait
-     * ({@link io.flexsc.nio.engine.Blocking}: io_uring tries opens non-blocking first, so a FIFO's
-     * open would say ENXIO or not wait for its other end; the sockets' waiting calls are carried,
-     * waiting in the ring on a poll, see {@link OpcodeMap#mayWait}). A close forgets what was learned of
+     * asking moves its probe tick on, so ask once per call). A close forgets what was learned of
      * its descriptor, whose number may name another file next.
      */
     private boolean fallsBack(int nr, long a0, long a1, long a2, long a3, long a4, long a5) {
         if (nr == io.flexsc.nio.ffi.SysNr.CLOSE) {
             writes.forget((int) a0);
         }
-        return ops.opcode(nr, a1, a2, a3, a4, a5) == OpcodeMap.FALLBACK || writes.runDirect(nr, a0, a5)
-                || nr == io.flexsc.nio.ffi.SysNr.OPENAT && io.flexsc.nio.engine.Blocking.mayBlock(nr, a1, a2, a3);
+        return ops.opcode(nr, a1, a2, a3, a4, a5) == OpcodeMap.FALLBACK || writes.runDirect(nr, a0, a5);
     }
 
     private boolean fallsBack(Call c) {

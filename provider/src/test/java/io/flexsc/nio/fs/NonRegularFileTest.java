@@ -241,6 +241,55 @@ class NonRegularFileTest {
         return log.toString();
     }
 
+    /**
+     * A reader waiting on an empty pipe (its writer open) leaves when another thread closes the
+     * channel (AsynchronousCloseException) or interrupts it (ClosedByInterruptException), as the
+     * JDK's does; neither close nor interrupt waits for the pipe.
+     */
+    @ParameterizedTest(name = "[{0}]")
+    @MethodSource("engines")
+    void aReaderWaitingOnAPipeLeavesOnCloseAndInterruptLikeTheJdks(Eng eng) throws Exception {
+        for (boolean interrupt : new boolean[] {false, true}) {
+            String jdk = waitingReader(interrupt, p -> FileChannel.open(p, StandardOpenOption.READ));
+            String our = waitingReader(interrupt, p -> ours(eng.engine(), p, StandardOpenOption.READ));
+            assertEquals(jdk, our, eng.name() + (interrupt ? " interrupt" : " close"));
+        }
+    }
+
+    private String waitingReader(boolean interrupt, Opener opener) throws Exception {
+        int[] p = pipe();
+        try (FileChannel ch = opener.open(Path.of("/proc/self/fd/" + p[0]))) {
+            CompletableFuture<String> result = new CompletableFuture<>();
+            Thread reader = new Thread(() -> result.complete(outcome(() -> ch.read(ByteBuffer.allocate(10)))));
+            reader.start();
+            awaitBlockedRead(reader);
+            if (interrupt) {
+                reader.interrupt();
+            } else {
+                ch.close();
+            }
+            String r = result.get(20, TimeUnit.SECONDS);
+            reader.join();
+            return r + " open=" + ch.isOpen();
+        } finally {
+            closeFd(p[0]);
+            closeFd(p[1]);
+        }
+    }
+
+    /** Waits until {@code t} waits in the kernel in the JDK's read or our channel's poll (or has ended). */
+    private static void awaitBlockedRead(Thread t) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (t.isAlive() && System.nanoTime() < deadline) {
+            StackTraceElement[] st = t.getStackTrace();
+            if (st.length > 0 && st[0].isNativeMethod() && Arrays.stream(st).anyMatch(
+                    f -> f.getMethodName().equals("read0") || f.getMethodName().equals("awaitStream"))) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     private Path fifo(String name) throws Exception {
         Path f = dir.resolve(name);
         Process p = new ProcessBuilder("mkfifo", f.toString()).inheritIO().start();

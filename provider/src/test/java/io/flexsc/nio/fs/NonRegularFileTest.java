@@ -44,6 +44,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class NonRegularFileTest {
+    /** Threads of their own for the helpers (the common pool may have one thread on a small machine). */
+    private static final java.util.concurrent.ExecutorService POOL = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "NonRegularFileTest-helper");
+        t.setDaemon(true);
+        return t;
+    });
+
     @TempDir
     Path dir;
 
@@ -183,7 +190,7 @@ class NonRegularFileTest {
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
                 writeFd(p[1], sent);
                 closeFd(p[1]);
-            });
+            }, POOL);
             log.append(outcome(ch::size)).append('\n');
             log.append(outcome(ch::position)).append('\n');
             log.append(outcome(() -> ch.position(3))).append('\n');
@@ -220,7 +227,7 @@ class NonRegularFileTest {
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-            });
+            }, POOL);
             try (FileChannel ch = opener.open(Path.of("/proc/self/fd/" + p[1]))) {
                 closeFd(p[1]); // the channel's descriptor is the only write end left
                 p[1] = -1;
@@ -362,7 +369,7 @@ class NonRegularFileTest {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        });
+        }, POOL);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!reader.isDone() && System.nanoTime() < deadline) {
             if (writer.isDone() && writer.get().startsWith("open !")) {
@@ -399,7 +406,7 @@ class NonRegularFileTest {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        });
+        }, POOL);
         // The writer starts only once the reader is inside its open: a reader that did not wait
         // for it (the ring's non-blocking open) would read end-of-file at once.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -622,7 +629,7 @@ class NonRegularFileTest {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        });
+        }, POOL);
         try (OutputStream in = p.getOutputStream()) {
             in.write(input);
         }

@@ -34,6 +34,13 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ExitFlushTest {
+    /** Threads of their own for the helpers (the common pool may have one thread on a small machine). */
+    private static final java.util.concurrent.ExecutorService POOL = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "ExitFlushTest-helper");
+        t.setDaemon(true);
+        return t;
+    });
+
     static final int WRITES = 200;
     static final int SIZE = 100;
 
@@ -84,7 +91,7 @@ class ExitFlushTest {
                 } catch (IOException e) {
                     return e.toString();
                 }
-            });
+            }, POOL);
             server.setSoTimeout(60_000);
             long got = 0;
             long bad = 0;

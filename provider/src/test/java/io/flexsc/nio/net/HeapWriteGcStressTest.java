@@ -33,7 +33,15 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class HeapWriteGcStressTest {
+    /** Threads of their own for the helpers (the common pool may have one thread on a small machine). */
+    private static final java.util.concurrent.ExecutorService POOL = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "HeapWriteGcStressTest-helper");
+        t.setDaemon(true);
+        return t;
+    });
+
     static final int CONNECTIONS = 4;
+    static final int MIN_ROUNDS = 4;
     static final long MILLIS = Long.getLong("flexsc.test.gcStressMillis", 2500);
 
     static byte patternByte(int conn, long i) {
@@ -82,12 +90,12 @@ class HeapWriteGcStressTest {
                 } catch (IOException e) {
                     return e.toString();
                 }
-            });
+            }, POOL);
             server.setSoTimeout(60_000);
             List<CompletableFuture<long[]>> readers = new ArrayList<>();
             for (int c = 0; c < CONNECTIONS; c++) {
                 Socket s = server.accept();
-                readers.add(CompletableFuture.supplyAsync(() -> verify(s)));
+                readers.add(CompletableFuture.supplyAsync(() -> verify(s), POOL));
             }
             long got = 0;
             long bad = 0;
@@ -134,14 +142,15 @@ class HeapWriteGcStressTest {
             int port = Integer.parseInt(args[0]);
             long millis = Long.parseLong(args[1]);
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            java.util.concurrent.atomic.AtomicInteger writing = new java.util.concurrent.atomic.AtomicInteger(CONNECTIONS);
             Thread gc = new Thread(() -> {
-                while (System.nanoTime() < end) {
+                while (writing.get() > 0) {
                     System.gc();
                 }
             });
             Thread churn = new Thread(() -> {
                 ByteBuffer[] keep = new ByteBuffer[4];
-                for (int i = 0; System.nanoTime() < end; i++) {
+                for (int i = 0; writing.get() > 0; i++) {
                     ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
                     for (int j = 0; j < b.capacity(); j += 8) {
                         b.putLong(j, 0x5a5a5a5a5a5a5a5aL);
@@ -159,7 +168,8 @@ class HeapWriteGcStressTest {
                     try (SocketChannel ch = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
                         ch.write(ByteBuffer.wrap(new byte[] {(byte) conn}));
                         int size = 1 << 20;
-                        for (int round = 0; System.nanoTime() < end; round++) {
+                        // at least MIN_ROUNDS writes of 1 MiB, however slow the collections make them
+                        for (int round = 0; round < MIN_ROUNDS || System.nanoTime() < end; round++) {
                             if (round % 2 == 0) {
                                 ByteBuffer b = ByteBuffer.allocate(size);
                                 for (int i = 0; i < size; i++) {
@@ -184,6 +194,7 @@ class HeapWriteGcStressTest {
                         System.out.println("error " + e);
                     }
                     System.out.println("wrote " + pos);
+                    writing.decrementAndGet();
                 });
                 w.start();
                 writers.add(w);

@@ -1,6 +1,7 @@
 package io.flexsc.nio.fs;
 
 import io.flexsc.nio.engine.Call;
+import io.flexsc.nio.engine.DirectEngine;
 import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.engine.SyscallEngine;
 import io.flexsc.nio.ffi.Errno;
@@ -8,6 +9,7 @@ import io.flexsc.nio.ffi.Errors;
 import io.flexsc.nio.ffi.NativeMemory;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -49,6 +51,17 @@ import java.util.concurrent.locks.LockSupport;
  * on the {@code O_APPEND} descriptor. Heap buffers are copied through per-thread native memory
  * ({@link TempBuffers}), in chunks of at most 1 MiB, looping so that a call transfers as much as the
  * JDK's would. A write that has returned has been accepted by the kernel (durability is unchanged).
+ * A caller's direct buffers are kept reachable until the call that uses their address has returned
+ * ({@link Reference#reachabilityFence}); temporaries are held until released in {@code finally}.
+ *
+ * <p>Files that are not regular files or block devices (pipes, FIFOs, character devices such as
+ * ttys and {@code /dev/stdin}, sockets) are told apart by their first fstat: on them, as in the JDK,
+ * relative reads and writes use {@code read}/{@code write} at the descriptor's own position and
+ * {@link #position()} is {@code lseek}'s (a pipe says "Illegal seek"), and every transfer runs on
+ * the calling thread, never in a shared ring or syscall thread, since it may wait for the other end
+ * ({@link io.flexsc.nio.engine.Blocking}). A relative transfer on them first waits in {@code poll}
+ * that also watches a wake descriptor, so that close and interrupt are never deaf to a reader or
+ * writer waiting for its peer.
  * {@code transferTo}/{@code transferFrom} between two of our channels use {@code copy_file_range};
  * other channels are served through a buffer. {@link #map} maps the same file through a JDK channel
  * opened on {@code /proc/self/fd/N}, so mappings share the page cache with our writes.
@@ -92,6 +105,19 @@ public final class FlexFileChannel extends VersionedFileChannel {
     private static final int CLOSING = Integer.MIN_VALUE;
     private final Object fdLock = new Object();
     private boolean fdClosed; // guarded by fdLock
+
+    private static final int S_IFMT = 0170000, S_IFREG = 0100000, S_IFBLK = 0060000, S_IFDIR = 0040000;
+    private static final int STAT_MODE_OFFSET = 24;
+    /** {@link #kind}: not yet known; a regular file, block device or directory; anything else. */
+    private static final int KIND_UNKNOWN = 0, KIND_FILE = 1, KIND_STREAM = 2;
+    /** The position argument for "at the descriptor's own position" (relative I/O on a stream). */
+    private static final long HERE = -1;
+    private static final short POLLIN = 0x1, POLLOUT = 0x4;
+
+    /** What the descriptor is, from its first fstat ({@link #stream()}); never changes once known. */
+    private volatile int kind;
+    /** A stream's wake eventfd, signalled by close (guarded by fdLock; -1 when none). */
+    private int wakeFd = -1;
 
     private volatile boolean uninterruptible;
     private volatile FileLockTable.FileKey fileKey;
@@ -282,6 +308,9 @@ public final class FlexFileChannel extends VersionedFileChannel {
             do {
                 u = users.get();
             } while (u >= 0 && !users.compareAndSet(u, u | CLOSING));
+            if (wakeFd >= 0) {
+                signal(wakeFd); // a stream's reader or writer waiting in poll for its peer leaves
+            }
             while (users.get() != CLOSING) {
                 try {
                     fdLock.wait();
@@ -293,6 +322,10 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 return;
             }
             fdClosed = true;
+            if (wakeFd >= 0) {
+                DirectEngine.run(SysNr.CLOSE, wakeFd, 0, 0, 0, 0, 0);
+                wakeFd = -1;
+            }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -312,8 +345,108 @@ public final class FlexFileChannel extends VersionedFileChannel {
     }
 
     /**
-     * Reads into {@code dst} from {@code pos} (or the file position in APPEND mode, never used for
-     * reading). Returns bytes read, or -1 at end of file with room in {@code dst}. Advances dst.
+     * Whether the descriptor is a stream (not a regular file, block device or directory): learnt from
+     * the first fstat of the channel, taken here if none ran yet. The descriptor is acquired.
+     */
+    private boolean stream() throws IOException {
+        int k = kind;
+        if (k == KIND_UNKNOWN) {
+            fstatSize();
+            k = kind;
+        }
+        return k == KIND_STREAM;
+    }
+
+    /**
+     * A transfer call on this descriptor: through the engine for files, on the calling thread for a
+     * stream (it may wait for the other end, see the class comment).
+     */
+    private long xfer(int nr, long a1, long a2, long a3) throws IOException {
+        if (kind == KIND_STREAM) {
+            return DirectEngine.run(nr, fd, a1, a2, a3, 0, 0);
+        }
+        return sys(nr, fd, a1, a2, a3);
+    }
+
+    /** read at {@code pos}, or at the descriptor's position ({@link #HERE}). */
+    private long rd(long addr, long len, long pos) throws IOException {
+        if (pos == HERE) {
+            if (!awaitStream(POLLIN)) {
+                return -Errno.EINTR; // closed: the caller's loop sees !isOpen()
+            }
+            return xfer(SysNr.READ, addr, len, 0);
+        }
+        return xfer(SysNr.PREAD64, addr, len, pos);
+    }
+
+    /** write at {@code pos}, or at the descriptor's position ({@link #HERE}, or APPEND mode). */
+    private long wr(long addr, long len, long pos) throws IOException {
+        if (pos == HERE && !awaitStream(POLLOUT)) {
+            return -Errno.EINTR;
+        }
+        return append || pos == HERE ? xfer(SysNr.WRITE, addr, len, 0) : xfer(SysNr.PWRITE64, addr, len, pos);
+    }
+
+    /** The position {@code total} bytes after {@code pos} ({@link #HERE} stays). */
+    private static long after(long pos, long total) {
+        return pos == HERE ? HERE : pos + total;
+    }
+
+    /**
+     * A stream's relative transfer first waits until the descriptor is ready or the channel closes
+     * (poll on the descriptor and the channel's wake eventfd); false if the channel closed. The
+     * descriptor is acquired.
+     */
+    private boolean awaitStream(short events) throws IOException {
+        int wake;
+        synchronized (fdLock) {
+            if (wakeFd < 0) {
+                long e = DirectEngine.run(SysNr.EVENTFD2, 0, 04000 | 02000000 /* EFD_NONBLOCK|EFD_CLOEXEC */, 0, 0, 0, 0);
+                checkResult(e);
+                wakeFd = (int) e;
+            }
+            wake = wakeFd;
+        }
+        if (!isOpen()) {
+            return false;
+        }
+        TempBuffers.Block b = TempBuffers.take(16);
+        try {
+            ByteBuffer v = b.buffer();
+            for (;;) {
+                v.putInt(0, fd).putShort(4, events).putShort(6, (short) 0);
+                v.putInt(8, wake).putShort(12, POLLIN).putShort(14, (short) 0);
+                long r = DirectEngine.run(SysNr.POLL, b.address(), 2, -1, 0, 0, 0);
+                if (v.getShort(14) != 0 || !isOpen()) {
+                    return false;
+                }
+                if (r > 0) {
+                    return true; // ready, or an error or hang-up the transfer itself reports
+                }
+                if (r != -Errno.EINTR) {
+                    checkResult(r);
+                }
+            }
+        } finally {
+            b.release();
+        }
+    }
+
+    /** Adds one to an eventfd's counter. */
+    private static void signal(int efd) {
+        TempBuffers.Block b = TempBuffers.take(8);
+        try {
+            b.buffer().putLong(0, 1);
+            DirectEngine.run(SysNr.WRITE, efd, b.address(), 8, 0, 0, 0);
+        } finally {
+            b.release();
+        }
+    }
+
+    /**
+     * Reads into {@code dst} from {@code pos}, or at the descriptor's position ({@link #HERE}: a
+     * stream, where one read is made, as the JDK's). Returns bytes read, or -1 at end of file with
+     * room in {@code dst}. Advances dst.
      */
     private int readAt(ByteBuffer dst, long pos) throws IOException {
         int rem = dst.remaining();
@@ -323,9 +456,13 @@ public final class FlexFileChannel extends VersionedFileChannel {
         if (dst.isDirect()) {
             long addr = NativeMemory.address(dst) + dst.position();
             long r;
-            do {
-                r = sys(SysNr.PREAD64, fd, addr, rem, pos);
-            } while (r == -Errno.EINTR && isOpen());
+            try {
+                do {
+                    r = rd(addr, rem, pos);
+                } while (r == -Errno.EINTR && isOpen());
+            } finally {
+                Reference.reachabilityFence(dst);
+            }
             checkResult(r);
             if (r == 0) {
                 return -1;
@@ -341,7 +478,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 int chunk = Math.min(rem - total, b.capacity());
                 long r;
                 do {
-                    r = sys(SysNr.PREAD64, fd, b.address(), chunk, pos + total);
+                    r = rd(b.address(), chunk, after(pos, total));
                 } while (r == -Errno.EINTR && isOpen());
                 if (Errno.isError(r)) {
                     if (total > 0) {
@@ -355,7 +492,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 v.clear().limit((int) r);
                 dst.put(v);
                 total += (int) r;
-                if (r < chunk) {
+                if (r < chunk || pos == HERE) {
                     break;
                 }
             }
@@ -374,9 +511,13 @@ public final class FlexFileChannel extends VersionedFileChannel {
         if (src.isDirect()) {
             long addr = NativeMemory.address(src) + src.position();
             long r;
-            do {
-                r = append ? sys(SysNr.WRITE, fd, addr, rem) : sys(SysNr.PWRITE64, fd, addr, rem, pos);
-            } while (r == -Errno.EINTR && isOpen());
+            try {
+                do {
+                    r = wr(addr, rem, pos);
+                } while (r == -Errno.EINTR && isOpen());
+            } finally {
+                Reference.reachabilityFence(src);
+            }
             checkResult(r);
             src.position(src.position() + (int) r);
             return (int) r;
@@ -393,8 +534,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 v.put(s);
                 long r;
                 do {
-                    r = append ? sys(SysNr.WRITE, fd, b.address(), chunk)
-                               : sys(SysNr.PWRITE64, fd, b.address(), chunk, pos + total);
+                    r = wr(b.address(), chunk, after(pos, total));
                 } while (r == -Errno.EINTR && isOpen());
                 if (Errno.isError(r)) {
                     if (total > 0) {
@@ -462,9 +602,17 @@ public final class FlexFileChannel extends VersionedFileChannel {
                     }
                 }
                 long r;
-                do {
-                    r = sys(SysNr.PREADV, fd, b.address(), cnt, pos);
-                } while (r == -Errno.EINTR && isOpen());
+                try {
+                    do {
+                        if (pos == HERE) {
+                            r = awaitStream(POLLIN) ? xfer(SysNr.READV, b.address(), cnt, 0) : -Errno.EINTR;
+                        } else {
+                            r = xfer(SysNr.PREADV, b.address(), cnt, pos);
+                        }
+                    } while (r == -Errno.EINTR && isOpen());
+                } finally {
+                    Reference.reachabilityFence(dsts);
+                }
                 checkResult(r);
                 if (r == 0) {
                     return -1;
@@ -484,7 +632,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 int chunk = (int) Math.min(rem - total, b.capacity());
                 long r;
                 do {
-                    r = sys(SysNr.PREAD64, fd, b.address(), chunk, pos + total);
+                    r = rd(b.address(), chunk, after(pos, total));
                 } while (r == -Errno.EINTR && isOpen());
                 if (Errno.isError(r)) {
                     if (total > 0) {
@@ -509,7 +657,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
                     v.position(v.position() + step);
                 }
                 total += r;
-                if (r < chunk) {
+                if (r < chunk || pos == HERE) {
                     break;
                 }
             }
@@ -538,9 +686,17 @@ public final class FlexFileChannel extends VersionedFileChannel {
                     }
                 }
                 long r;
-                do {
-                    r = append ? sys(SysNr.WRITEV, fd, b.address(), cnt) : sys(SysNr.PWRITEV, fd, b.address(), cnt, pos);
-                } while (r == -Errno.EINTR && isOpen());
+                try {
+                    do {
+                        if (pos == HERE) {
+                            r = awaitStream(POLLOUT) ? xfer(SysNr.WRITEV, b.address(), cnt, 0) : -Errno.EINTR;
+                        } else {
+                            r = append ? xfer(SysNr.WRITEV, b.address(), cnt, 0) : xfer(SysNr.PWRITEV, b.address(), cnt, pos);
+                        }
+                    } while (r == -Errno.EINTR && isOpen());
+                } finally {
+                    Reference.reachabilityFence(srcs);
+                }
                 checkResult(r);
                 advance(srcs, offset, length, r);
                 return r;
@@ -565,8 +721,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 }
                 long r;
                 do {
-                    r = append ? sys(SysNr.WRITE, fd, b.address(), chunk)
-                               : sys(SysNr.PWRITE64, fd, b.address(), chunk, pos + total);
+                    r = wr(b.address(), chunk, after(pos, total));
                 } while (r == -Errno.EINTR && isOpen());
                 if (Errno.isError(r)) {
                     if (total > 0) {
@@ -594,7 +749,12 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 r = sys(SysNr.FSTAT, fd, b.address(), 0);
             } while (r == -Errno.EINTR && isOpen());
             checkResult(r);
-            return b.buffer().getLong(STAT_SIZE_OFFSET);
+            ByteBuffer v = b.buffer();
+            if (kind == KIND_UNKNOWN) {
+                int type = v.getInt(STAT_MODE_OFFSET) & S_IFMT;
+                kind = type == S_IFREG || type == S_IFBLK || type == S_IFDIR ? KIND_FILE : KIND_STREAM;
+            }
+            return v.getLong(STAT_SIZE_OFFSET);
         } finally {
             b.release();
         }
@@ -635,8 +795,9 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 if (!(acquired = acquireOp())) {
                     return 0;
                 }
-                n = readAt(dst, position);
-                if (n > 0) {
+                boolean s = stream();
+                n = readAt(dst, s ? HERE : position);
+                if (n > 0 && !s) {
                     position += n;
                 }
                 return n;
@@ -667,8 +828,9 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 if (!(acquired = acquireOp())) {
                     return 0;
                 }
-                n = readvAt(dsts, offset, length, position);
-                if (n > 0) {
+                boolean s = stream();
+                n = readvAt(dsts, offset, length, s ? HERE : position);
+                if (n > 0 && !s) {
                     position += n;
                 }
                 return n;
@@ -695,8 +857,9 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 if (!(acquired = acquireOp())) {
                     return 0;
                 }
-                n = writeAt(src, position);
-                if (!append) {
+                boolean s = stream();
+                n = writeAt(src, s ? HERE : position);
+                if (!append && !s) {
                     position += n;
                 }
                 return n;
@@ -724,8 +887,9 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 if (!(acquired = acquireOp())) {
                     return 0;
                 }
-                n = writevAt(srcs, offset, length, position);
-                if (!append) {
+                boolean s = stream();
+                n = writevAt(srcs, offset, length, s ? HERE : position);
+                if (!append && !s) {
                     position += n;
                 }
                 return n;
@@ -821,9 +985,13 @@ public final class FlexFileChannel extends VersionedFileChannel {
         if (one != null) {
             long addr = NativeMemory.address(src) + src.position();
             long r;
-            do {
-                r = sys(SysNr.PWRITE64, fd, addr, rem, pos);
-            } while (r == -Errno.EINTR && isOpen());
+            try {
+                do {
+                    r = xfer(SysNr.PWRITE64, addr, rem, pos);
+                } while (r == -Errno.EINTR && isOpen());
+            } finally {
+                Reference.reachabilityFence(src);
+            }
             checkResult(r);
             src.position(src.position() + (int) r);
             return (int) r;
@@ -836,7 +1004,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
             b.buffer().put(s);
             long r;
             do {
-                r = sys(SysNr.PWRITE64, fd, b.address(), chunk, pos);
+                r = xfer(SysNr.PWRITE64, b.address(), chunk, pos);
             } while (r == -Errno.EINTR && isOpen());
             checkResult(r);
             src.position(src.position() + (int) r);
@@ -850,7 +1018,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
     public long position() throws IOException {
         ensureOpen();
         synchronized (positionLock) {
-            if (!append) {
+            if (!append && kind == KIND_FILE) {
                 return position;
             }
             long p = -1;
@@ -860,7 +1028,11 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 if (!(acquired = acquireOp())) {
                     return 0;
                 }
-                p = fstatSize();
+                if (stream()) {
+                    p = seek(0, 1 /* SEEK_CUR */); // the descriptor's own position, as the JDK's ("Illegal seek" on a pipe)
+                } else {
+                    p = append ? fstatSize() : position;
+                }
                 return p;
             } finally {
                 if (acquired) {
@@ -878,9 +1050,38 @@ public final class FlexFileChannel extends VersionedFileChannel {
             throw new IllegalArgumentException();
         }
         synchronized (positionLock) {
-            position = newPosition;
-            return this;
+            if (kind == KIND_FILE) {
+                position = newPosition;
+                return this;
+            }
+            boolean acquired = false;
+            boolean done = false;
+            try {
+                beginBlocking();
+                if (!(acquired = acquireOp())) {
+                    return null;
+                }
+                if (stream()) {
+                    seek(newPosition, 0 /* SEEK_SET */);
+                } else {
+                    position = newPosition;
+                }
+                done = true;
+                return this;
+            } finally {
+                if (acquired) {
+                    releaseFd();
+                }
+                endBlocking(done);
+            }
         }
+    }
+
+    /** lseek(2) of a stream's descriptor (on the calling thread); the descriptor is acquired. */
+    private long seek(long offset, int whence) throws IOException {
+        long r = DirectEngine.run(SysNr.LSEEK, fd, offset, whence, 0, 0, 0);
+        checkResult(r);
+        return r;
     }
 
     @Override

@@ -19,7 +19,8 @@ import java.nio.channels.SelectionKey;
  * wait. A write error found then is kept and thrown by the next write-side operation on the channel
  * (write, shutdownOutput); the key is reported write-ready so that a writer finds out, and reads go
  * on reporting what the kernel says (the remaining data, then EOF or the reset). A thread that has
- * not selected for a flush period ({@link Flusher}) writes directly. Any other
+ * not selected for a flush period ({@link Flusher}) writes directly, and so does every write once
+ * the JVM shuts down (its exit hook sends what is queued, {@link Flusher#flushAtExit}). Any other
  * write (another thread, blocking mode, no batching selector) first sends what is queued itself,
  * so bytes are never reordered. {@code close()} sends what is queued first (see
  * {@link #flushOnClose()}).
@@ -191,7 +192,7 @@ final class Batched {
     private boolean queueable() {
         FlexSelector sel = selector;
         FlexSelectionKey k = key;
-        return sel != null && k != null && k.isValid() && sel.mayQueue();
+        return sel != null && k != null && k.isValid() && sel.mayQueue() && !Flusher.exiting();
     }
 
     /** The epoll events the channel needs: OP_WRITE is ours while batching, EPOLLOUT only when congested. */

@@ -271,7 +271,13 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                     int rem = dst.remaining();
                     ByteBuffer target = dst.isDirect() ? dst : NetIO.temp(Math.max(1, rem));
                     long base = NativeMemory.address(target) + (dst.isDirect() ? dst.position() : 0);
-                    long r = NetSys.call(SysNr.RECVFROM, fds.fd, base, rem, 0, addrAddr, addrAddr + SockAddrs.MAX_LEN);
+                    long r;
+                    try {
+                        r = NetSys.call(SysNr.RECVFROM, fds.fd, base, rem, 0, addrAddr, addrAddr + SockAddrs.MAX_LEN);
+                    } finally {
+                        java.lang.ref.Reference.reachabilityFence(target); // the kernel wrote to it
+                        java.lang.ref.Reference.reachabilityFence(addr);
+                    }
                     if (r >= 0) {
                         int n = (int) r;
                         if (dst.isDirect()) {
@@ -350,8 +356,14 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                 }
                 long base = NativeMemory.address(from) + (src.isDirect() ? src.position() : 0);
                 for (;;) {
-                    long r = NetSys.call(SysNr.SENDTO, fds.fd, base, rem, NetSys.MSG_NOSIGNAL,
-                            remote == null ? addrAddr : 0, alen);
+                    long r;
+                    try {
+                        r = NetSys.call(SysNr.SENDTO, fds.fd, base, rem, NetSys.MSG_NOSIGNAL,
+                                remote == null ? addrAddr : 0, alen);
+                    } finally {
+                        java.lang.ref.Reference.reachabilityFence(from); // the kernel read from it
+                        java.lang.ref.Reference.reachabilityFence(addr);
+                    }
                     if (r >= 0) {
                         n = (int) r;
                         src.position(src.position() + n);

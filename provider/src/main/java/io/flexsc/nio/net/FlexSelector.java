@@ -114,6 +114,9 @@ final class FlexSelector extends AbstractSelector {
     FlexSelector(SelectorProvider provider, boolean batching) throws IOException {
         super(provider);
         this.batching = batching;
+        if (batching) {
+            Flusher.armExitHook(); // queued bytes reach the kernel on every normal exit
+        }
         SyscallEngine shared = NetSys.engine();
         this.engine = batching && OWN_RING ? shared.openSibling() : shared;
         this.epfd = (int) NetSys.check(NetSys.call(SysNr.EPOLL_CREATE1, NetSys.O_CLOEXEC, 0, 0), "epoll_create1");

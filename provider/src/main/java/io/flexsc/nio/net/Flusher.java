@@ -22,7 +22,16 @@ import java.util.concurrent.locks.LockSupport;
  * queueing; so a busy event loop neither wakes the flusher from idle nor finds its map entry gone
  * at each select, and an idle one costs nothing. It never
  * touches the selector's own state: it walks the selector's (concurrent) key set and flushes, under
- * each channel's write lock ({@code tryLock}), what is still queued. Thread-safe.
+ * each channel's write lock ({@code tryLock}), what is still queued.
+ *
+ * <p>At exit: bytes a {@code write()} accepted into a queue must reach the kernel on every normal
+ * exit ({@code System.exit}, the end of {@code main}, shutdown hooks), as the JDK's accepted bytes
+ * already have. The first batching selector registers a shutdown hook ({@link #flushAtExit}) that marks the
+ * JVM as exiting, from which point no write is queued any more (it goes straight to the kernel,
+ * {@link #exiting()}), and then sends every queue still holding bytes, under its channel's write
+ * lock, waiting for a full socket buffer to drain for at most {@link #EXIT_FLUSH_MILLIS} in all. A
+ * {@code kill -9} (or {@code Runtime.halt}) runs no hook: bytes queued since the selector's last
+ * select are lost, see the README. Thread-safe.
  */
 final class Flusher {
     private Flusher() {}
@@ -42,6 +51,10 @@ final class Flusher {
     private static volatile boolean idle;
     /** The current check period: PERIOD_NANOS, doubled while all watched selectors progress. */
     private static long period = PERIOD_NANOS;
+    /** How long the exit hook waits, in all, for peers' socket buffers to take queued bytes. */
+    static final long EXIT_FLUSH_MILLIS = Math.max(0, Long.getLong("flexsc.net.exitFlushMillis", 2000));
+    /** Set when the JVM begins to shut down: writes are no longer queued. */
+    private static volatile boolean exiting;
     /** Times {@link #watch} started the flusher or woke it from idle (for tests). */
     private static final AtomicLong WAKEUPS = new AtomicLong();
 
@@ -76,6 +89,81 @@ final class Flusher {
             thread = t;
             t.start();
         }
+    }
+
+    private static boolean hookArmed;
+
+    /**
+     * Registers the exit hook, once; called by every batching selector's creation, so that the hook
+     * exists before any write can be queued. During shutdown it is too late for a hook: nothing is
+     * queued from then on.
+     */
+    static synchronized void armExitHook() {
+        if (hookArmed) {
+            return;
+        }
+        hookArmed = true;
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(Flusher::flushAtExit, "flexsc-net-exit-flush"));
+        } catch (IllegalStateException shuttingDown) {
+            exiting = true;
+        }
+    }
+
+    /** Whether the JVM is shutting down: a write then goes straight to the kernel, never to a queue. */
+    static boolean exiting() {
+        return exiting;
+    }
+
+    /**
+     * The shutdown hook: stops queueing, then sends every queue that holds bytes, waiting (bounded by
+     * {@link #EXIT_FLUSH_MILLIS} in all) for the kernel to take them. A write that was queueing when
+     * the flag was set holds its channel's write lock, which this takes before it flushes; a second
+     * pass catches a selector that was being added to the watch list meanwhile.
+     */
+    static void flushAtExit() {
+        exiting = true;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXIT_FLUSH_MILLIS);
+        for (int pass = 0; ; pass++) {
+            boolean left = false;
+            for (FlexSelector s : WATCHED.keySet()) {
+                for (SelectionKey k : s.keysView()) {
+                    if (k.channel() instanceof FlexSocketChannel) {
+                        left |= flushAtExit((FlexSocketChannel) k.channel(), deadline);
+                    }
+                }
+            }
+            if (pass >= 1 && (!left || System.nanoTime() - deadline >= 0)) {
+                return;
+            }
+        }
+    }
+
+    /** Sends {@code ch}'s queue, waiting until {@code deadline}; whether bytes are left. */
+    private static boolean flushAtExit(FlexSocketChannel ch, long deadline) {
+        Batched b = ch.batched();
+        if (!b.hasQueued()) {
+            return false;
+        }
+        try {
+            long wait = Math.max(0, deadline - System.nanoTime());
+            if (!ch.fds.writeLock.tryLock(wait, TimeUnit.NANOSECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return b.hasQueued();
+        }
+        try {
+            if (ch.isOpen()) {
+                b.flushBlocking((int) Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
+        } catch (java.io.IOException ignored) {
+            // the connection failed: no one is left to deliver to
+        } finally {
+            ch.fds.writeLock.unlock();
+        }
+        return b.hasQueued();
     }
 
     private static void run() {

@@ -3,6 +3,7 @@ package io.flexsc.nio.net;
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.NativeMemory;
 import io.flexsc.nio.ffi.SysNr;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -14,6 +15,15 @@ import java.nio.ByteOrder;
  * {@link NetSys#IOV_MAX} buffers and {@link #MAX_TRANSFER} bytes go into one call; a short transfer
  * is always possible and callers loop where they must.
  *
+ * <p>Native memory outlives the call: an engine hands the kernel a raw address (on the ring the SQE
+ * holds nothing else until its completion), so every buffer whose address is passed stays strongly
+ * reachable until the call has returned. The temporary is owned by the thread's cache (it is never
+ * a garbage local: a 1 MiB temporary freed by a collection while the kernel still read it sent
+ * other memory to the peer), and a caller's direct buffers are fenced with
+ * {@link Reference#reachabilityFence} after the call, as the JDK's {@code IOUtil} does. The cache
+ * keeps up to {@link #MAX_TRANSFER} bytes per thread, so a blocking write that waits and retries
+ * reuses its temporary instead of allocating one per attempt.
+ *
  * <p>All methods return the raw result ({@code >= 0} bytes, or {@code -errno}) and advance buffer
  * positions by what was transferred. Thread-safe: the cached memory is per thread.
  */
@@ -22,7 +32,6 @@ final class NetIO {
 
     /** The most bytes one call transfers through the temporary buffer (heap buffers). */
     static final int MAX_TRANSFER = 1 << 20;
-    private static final int CACHE_LIMIT = 256 << 10;
 
     /** Per-thread temporary memory: a direct buffer for heap data, an iovec array. */
     private static final class Temp {
@@ -30,22 +39,32 @@ final class NetIO {
         final ByteBuffer iov = ByteBuffer.allocateDirect(NetSys.IOV_MAX * 16).order(ByteOrder.nativeOrder());
         final long iovAddr = NativeMemory.address(iov);
 
-        /** A direct buffer of at least {@code size} bytes; cached up to {@link #CACHE_LIMIT}. */
+        /**
+         * A direct buffer of at least {@code size} bytes. Up to {@link #MAX_TRANSFER} bytes it is the
+         * thread's cached one (grown to a power of two, reachable from the thread for as long as the
+         * thread lives); only a larger request (a datagram receive into a huge heap buffer) gets a
+         * buffer of its own, which its caller keeps reachable until its call returns.
+         */
         ByteBuffer data(int size) {
             if (data.capacity() >= size) {
                 return data;
             }
-            ByteBuffer b = ByteBuffer.allocateDirect(size);
-            if (size <= CACHE_LIMIT) {
-                data = b;
+            if (size > MAX_TRANSFER) {
+                return ByteBuffer.allocateDirect(size);
             }
-            return b;
+            int cap = Math.min(MAX_TRANSFER, Integer.highestOneBit(size - 1) << 1);
+            data = ByteBuffer.allocateDirect(cap);
+            return data;
         }
     }
 
     private static final ThreadLocal<Temp> TEMP = ThreadLocal.withInitial(Temp::new);
 
-    /** This thread's temporary direct buffer of at least {@code size} bytes, for one call at a time. */
+    /**
+     * This thread's temporary direct buffer of at least {@code size} bytes, for one call at a time.
+     * The caller keeps it reachable until the call that uses its address returns
+     * ({@link Reference#reachabilityFence}).
+     */
     static ByteBuffer temp(int size) {
         return TEMP.get().data(size);
     }
@@ -53,7 +72,12 @@ final class NetIO {
     static long read(int fd, ByteBuffer dst) {
         int rem = dst.remaining();
         if (dst.isDirect()) {
-            long r = NetSys.call(SysNr.READ, fd, NativeMemory.address(dst) + dst.position(), rem);
+            long r;
+            try {
+                r = NetSys.call(SysNr.READ, fd, NativeMemory.address(dst) + dst.position(), rem);
+            } finally {
+                Reference.reachabilityFence(dst);
+            }
             if (r > 0) {
                 dst.position(dst.position() + (int) r);
             }
@@ -61,7 +85,12 @@ final class NetIO {
         }
         int n = Math.min(rem, MAX_TRANSFER);
         ByteBuffer tmp = TEMP.get().data(n);
-        long r = NetSys.call(SysNr.READ, fd, NativeMemory.address(tmp), n);
+        long r;
+        try {
+            r = NetSys.call(SysNr.READ, fd, NativeMemory.address(tmp), n);
+        } finally {
+            Reference.reachabilityFence(tmp);
+        }
         if (r > 0) {
             copyOut(tmp, 0, (int) r, dst);
         }
@@ -72,7 +101,12 @@ final class NetIO {
     static long recv(int fd, ByteBuffer dst) {
         int rem = dst.remaining();
         if (dst.isDirect()) {
-            long r = NetSys.call(SysNr.RECVFROM, fd, NativeMemory.address(dst) + dst.position(), rem, NetSys.MSG_DONTWAIT, 0, 0);
+            long r;
+            try {
+                r = NetSys.call(SysNr.RECVFROM, fd, NativeMemory.address(dst) + dst.position(), rem, NetSys.MSG_DONTWAIT, 0, 0);
+            } finally {
+                Reference.reachabilityFence(dst);
+            }
             if (r > 0) {
                 dst.position(dst.position() + (int) r);
             }
@@ -80,7 +114,12 @@ final class NetIO {
         }
         int n = Math.min(rem, MAX_TRANSFER);
         ByteBuffer tmp = TEMP.get().data(n);
-        long r = NetSys.call(SysNr.RECVFROM, fd, NativeMemory.address(tmp), n, NetSys.MSG_DONTWAIT, 0, 0);
+        long r;
+        try {
+            r = NetSys.call(SysNr.RECVFROM, fd, NativeMemory.address(tmp), n, NetSys.MSG_DONTWAIT, 0, 0);
+        } finally {
+            Reference.reachabilityFence(tmp);
+        }
         if (r > 0) {
             copyOut(tmp, 0, (int) r, dst);
         }
@@ -90,16 +129,22 @@ final class NetIO {
     /** write(2) of a stream socket as send(2) with MSG_DONTWAIT | MSG_NOSIGNAL. */
     static long send(int fd, ByteBuffer src) {
         int rem = src.remaining();
+        ByteBuffer mem = src;
         long base;
         if (src.isDirect()) {
             base = NativeMemory.address(src) + src.position();
         } else {
             rem = Math.min(rem, MAX_TRANSFER);
-            ByteBuffer tmp = TEMP.get().data(rem);
-            copyIn(src, src.position(), rem, tmp, 0);
-            base = NativeMemory.address(tmp);
+            mem = TEMP.get().data(rem);
+            copyIn(src, src.position(), rem, mem, 0);
+            base = NativeMemory.address(mem);
         }
-        long r = NetSys.call(SysNr.SENDTO, fd, base, rem, NetSys.MSG_DONTWAIT | NetSys.MSG_NOSIGNAL, 0, 0);
+        long r;
+        try {
+            r = NetSys.call(SysNr.SENDTO, fd, base, rem, NetSys.MSG_DONTWAIT | NetSys.MSG_NOSIGNAL, 0, 0);
+        } finally {
+            Reference.reachabilityFence(mem);
+        }
         if (r > 0) {
             src.position(src.position() + (int) r);
         }
@@ -108,17 +153,22 @@ final class NetIO {
 
     static long write(int fd, ByteBuffer src) {
         int rem = src.remaining();
+        ByteBuffer mem = src;
+        long base;
         if (src.isDirect()) {
-            long r = NetSys.call(SysNr.WRITE, fd, NativeMemory.address(src) + src.position(), rem);
-            if (r > 0) {
-                src.position(src.position() + (int) r);
-            }
-            return r;
+            base = NativeMemory.address(src) + src.position();
+        } else {
+            rem = Math.min(rem, MAX_TRANSFER);
+            mem = TEMP.get().data(rem);
+            copyIn(src, src.position(), rem, mem, 0);
+            base = NativeMemory.address(mem);
         }
-        int n = Math.min(rem, MAX_TRANSFER);
-        ByteBuffer tmp = TEMP.get().data(n);
-        copyIn(src, src.position(), n, tmp, 0);
-        long r = NetSys.call(SysNr.WRITE, fd, NativeMemory.address(tmp), n);
+        long r;
+        try {
+            r = NetSys.call(SysNr.WRITE, fd, base, rem);
+        } finally {
+            Reference.reachabilityFence(mem);
+        }
         if (r > 0) {
             src.position(src.position() + (int) r);
         }
@@ -168,7 +218,13 @@ final class NetIO {
         if (n == 0) {
             return 0;
         }
-        long r = NetSys.call(SysNr.READV, fd, t.iovAddr, n);
+        long r;
+        try {
+            r = NetSys.call(SysNr.READV, fd, t.iovAddr, n);
+        } finally {
+            Reference.reachabilityFence(tmp);
+            Reference.reachabilityFence(dsts); // the direct buffers whose addresses are in the iovec
+        }
         if (r > 0) {
             long left = r;
             int tmpPos = 0;
@@ -236,7 +292,13 @@ final class NetIO {
         if (n == 0) {
             return 0;
         }
-        long r = NetSys.call(SysNr.WRITEV, fd, t.iovAddr, n);
+        long r;
+        try {
+            r = NetSys.call(SysNr.WRITEV, fd, t.iovAddr, n);
+        } finally {
+            Reference.reachabilityFence(tmp);
+            Reference.reachabilityFence(srcs); // the direct buffers whose addresses are in the iovec
+        }
         if (r > 0) {
             advance(srcs, off, len, r);
         }

@@ -4,6 +4,7 @@ import static io.flexsc.nio.engine.kmod.FlexscAbi.*;
 import static io.flexsc.nio.engine.kmod.FlexscSession.INT;
 import static io.flexsc.nio.engine.kmod.FlexscSession.LONG;
 
+import io.flexsc.nio.engine.Blocking;
 import io.flexsc.nio.engine.Call;
 import io.flexsc.nio.engine.DirectEngine;
 import io.flexsc.nio.engine.EngineClosedException;
@@ -35,7 +36,8 @@ import java.util.concurrent.locks.LockSupport;
  * again; FLEXSC_IOC_STOP, issued by {@link #close()}, ends them.
  *
  * <p>Calls outside the module's allowlist run directly on the caller's thread (a fallback); so does a
- * call the module answers with -ENOSYS, and that number is then never sent again.
+ * call the module answers with -ENOSYS, and that number is then never sent again, and a call the
+ * module refuses with -EPERM (a traced process, see {@link Answers}), per call.
  *
  * <p>Thread safety: every method may be called from any thread. {@link #close()} waits for calls in
  * flight (bounded), stops the syscall threads and unmaps the area; if calls stay stuck in the kernel
@@ -53,7 +55,7 @@ public final class KmodEngine implements SyscallEngine {
     private final AtomicInteger hint = new AtomicInteger();
     private final AtomicInteger inflight = new AtomicInteger();
     private final AtomicInteger liveWorkers = new AtomicInteger();
-    private final boolean[] unsupported = new boolean[SysNr.MAX + 1];
+    private final Answers answers = new Answers(stats);
     private final Thread[] workers;
     private final int spinUs;
     private volatile boolean closed;
@@ -158,38 +160,14 @@ public final class KmodEngine implements SyscallEngine {
         inflight.decrementAndGet();
     }
 
+    /**
+     * Whether the call goes to the module: allowlisted, not refused before with ENOSYS, and not one
+     * that may wait for something outside the process ({@link Blocking}): a syscall thread blocked in
+     * it would hold up every other call of the session.
+     */
     private boolean viaModule(Call c) {
         int nr = c.nr();
-        return KmodAllowlist.allowed(nr) && !unsupported[nr] && !mayBlock(c);
-    }
-
-    private static final long MSG_DONTWAIT = 0x40;
-
-    /**
-     * Calls that may wait for a peer run on the caller's thread: a syscall thread blocked in them
-     * would hold up every other call of the session (and the peer's call that would unblock it).
-     * Sends and receives go to the module only with MSG_DONTWAIT; accept, connect and epoll waits
-     * with a timeout never do. A read or write on a blocking pipe or socket cannot be told apart
-     * from a file's here; callers that may block on those use the flags above or non-blocking fds.
-     */
-    static boolean mayBlock(Call c) {
-        switch (c.nr()) {
-            case SysNr.SENDTO:
-            case SysNr.RECVFROM:
-                return (c.a3() & MSG_DONTWAIT) == 0;
-            case SysNr.SENDMSG:
-            case SysNr.RECVMSG:
-                return (c.a2() & MSG_DONTWAIT) == 0;
-            case SysNr.ACCEPT:
-            case SysNr.ACCEPT4:
-            case SysNr.CONNECT:
-                return true;
-            case SysNr.EPOLL_WAIT:
-            case SysNr.EPOLL_PWAIT:
-                return c.a3() != 0;
-            default:
-                return false;
-        }
+        return KmodAllowlist.allowed(nr) && !answers.unsupported(nr) && !Blocking.mayBlock(c);
     }
 
     /**
@@ -292,14 +270,58 @@ public final class KmodEngine implements SyscallEngine {
         return r;
     }
 
-    /** A -ENOSYS from the module for a call we sent means it lacks that call: run it directly. */
     private long settle(Call c, long r) {
-        if (r == -Errno.ENOSYS) {
-            unsupported[c.nr()] = true;
-            stats.fallback();
-            return DirectEngine.run(c);
+        return answers.settle(c, r);
+    }
+
+    /**
+     * What the engine makes of the module's answer to a call it sent (from the module's source,
+     * native-kmod/flexsc_main.c): {@code -ENOSYS} means the module lacks that call, which then runs
+     * directly, now and from then on; {@code -EPERM} may be the module refusing the process (its
+     * syscall threads run no entry while the process is traced with PTRACE_SYSCALL/SYSEMU, e.g.
+     * {@code strace -f -p}, or has a seccomp filter or syscall user dispatch; the call did not run),
+     * so the call is run directly, per call, since a tracer may come and go. A call's own EPERM
+     * costs one more system call that gives the same answer. The first refusal is logged, once.
+     * Thread-safe.
+     */
+    static final class Answers {
+        private final boolean[] unsupported = new boolean[SysNr.MAX + 1];
+        private final EngineStats stats;
+        private final java.util.concurrent.atomic.AtomicBoolean refusalLogged = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Answers(EngineStats stats) {
+            this.stats = stats;
         }
-        return r;
+
+        /** Whether the module answered ENOSYS to this call number before. */
+        boolean unsupported(int nr) {
+            return unsupported[nr];
+        }
+
+        /** Whether a refusal has been seen (and logged). */
+        boolean refusalSeen() {
+            return refusalLogged.get();
+        }
+
+        /** The result of {@code c}, given the module's answer {@code r}. */
+        long settle(Call c, long r) {
+            if (r == -Errno.ENOSYS) {
+                unsupported[c.nr()] = true;
+                stats.fallback();
+                return DirectEngine.run(c);
+            }
+            if (r == -Errno.EPERM) {
+                stats.fallback();
+                long d = DirectEngine.run(c);
+                if (d != -Errno.EPERM && refusalLogged.compareAndSet(false, true)) {
+                    LOG.log(System.Logger.Level.WARNING, "flexsc kmod: the module refuses this process's calls"
+                            + " (a tracer such as strace -f, a seccomp filter or syscall user dispatch); each"
+                            + " refused call runs directly on its thread (logged once)");
+                }
+                return d;
+            }
+            return r;
+        }
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.BitSet;
  * {@code IORING_FEAT_RW_CUR_POS}; a negative {@code pread} offset, which io_uring would read as "the
  * current position" where the system call says EINVAL; {@code sendto}/{@code recvfrom} with an
  * address; {@code splice} with offset pointers, which io_uring would not update; lengths beyond
- * what an SQE holds).
+ * what an SQE holds; an {@code openat} that may wait, {@link io.flexsc.nio.engine.Blocking}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -142,7 +142,9 @@ final class OpcodeMap {
             case SysNr.CLOSE:
                 return Uring.OP_CLOSE;
             case SysNr.OPENAT:
-                return Uring.OP_OPENAT;
+                // io_uring tries an open non-blocking first: a FIFO would say ENXIO (no reader) or
+                // not wait for its writer, where the system call waits (see Blocking)
+                return io.flexsc.nio.engine.Blocking.mayBlock(nr, a1, a2, a3) ? FALLBACK : Uring.OP_OPENAT;
             case SysNr.STATX:
                 return Uring.OP_STATX;
             case SysNr.SPLICE:

@@ -428,6 +428,22 @@ final class Batched {
     }
 
     /**
+     * At exit: sends everything queued, waiting in poll(2) while the kernel has no room, at most
+     * until {@code deadline} ({@link System#nanoTime()}) or the channel's close. Write lock held.
+     */
+    void flushUntil(long deadline) throws IOException {
+        assert writeLocked();
+        while (queued > 0) {
+            flushDirect();
+            long left = deadline - System.nanoTime();
+            if (queued == 0 || !ch.isOpen() || left <= 0) {
+                return;
+            }
+            ch.fds.await(NetSys.POLLOUT, (int) Math.max(1, left / 1_000_000L));
+        }
+    }
+
+    /**
      * Before the descriptor is closed (both locks held), never waiting for the peer unless SO_LINGER
      * says so. The JDK's close returns at once: what its write accepted is already in the kernel,
      * which sends it, and then the FIN, after close(2) returns. So here: what the kernel takes at

@@ -156,7 +156,7 @@ final class Flusher {
         }
         try {
             if (ch.isOpen()) {
-                b.flushBlocking((int) Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                b.flushUntil(deadline);
             }
         } catch (java.io.IOException ignored) {
             // the connection failed: no one is left to deliver to

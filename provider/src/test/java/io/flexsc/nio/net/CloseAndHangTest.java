@@ -59,11 +59,14 @@ class CloseAndHangTest {
             ByteBuffer b = ByteBuffer.allocate(64 << 10);
             int zeros = 0;
             for (int i = 0; i < 100_000 && zeros < 3; i++) {
-                sel.selectNow();
                 b.clear();
                 for (int j = 0; j < b.capacity(); j++) {
                     b.put(j, pattern(written + j));
                 }
+                // the write right after the select: with a short flush period (the forced-ring run's
+                // 1000 us) a write made later goes to the kernel directly, and one the full kernel
+                // does not take whole leaves the channel congested, never queueing again
+                sel.selectNow();
                 int n = client.write(b);
                 written += n;
                 zeros = n == 0 ? zeros + 1 : 0;
@@ -75,14 +78,15 @@ class CloseAndHangTest {
                 // kernel takes none of it.
                 Batched batched = ((FlexSocketChannel) client).batched();
                 for (int i = 0; i < 1000 && !batched.hasQueued(); i++) {
-                    sel.selectNow();
                     b.clear().limit(512);
                     for (int j = 0; j < b.limit(); j++) {
                         b.put(j, pattern(written + j));
                     }
+                    sel.selectNow();
                     written += client.write(b);
                 }
-                assertTrue(batched.hasQueued(), "the scenario needs bytes in the write queue");
+                assertTrue(batched.hasQueued(), "the scenario needs bytes in the write queue (exiting="
+                        + Flusher.exiting() + ", flush period " + Flusher.PERIOD_NANOS / 1000 + " us)");
             }
         }
 

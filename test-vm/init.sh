@@ -37,6 +37,11 @@ mount -t devtmpfs devtmpfs /host/dev
 mkdir -p /host/dev/pts /host/dev/shm
 mount -t devpts devpts /host/dev/pts
 mount -t tmpfs -o mode=1777 tmpfs /host/dev/shm
+# what udev and systemd add on a normal system: devtmpfs has no /dev/fd or /dev/std* links
+ln -sfn /proc/self/fd /host/dev/fd
+ln -sfn /proc/self/fd/0 /host/dev/stdin
+ln -sfn /proc/self/fd/1 /host/dev/stdout
+ln -sfn /proc/self/fd/2 /host/dev/stderr
 mount -t tmpfs -o mode=1777 tmpfs /host/tmp
 mount -t tmpfs -o mode=755 tmpfs /host/run
 mount -t debugfs debugfs /host/sys/kernel/debug || say "no debugfs"

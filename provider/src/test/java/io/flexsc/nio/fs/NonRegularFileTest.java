@@ -630,12 +630,19 @@ class NonRegularFileTest {
                 throw new java.io.UncheckedIOException(e);
             }
         }, POOL);
+        IOException writeFailed = null;
         try (OutputStream in = p.getOutputStream()) {
             in.write(input);
+        } catch (IOException e) {
+            writeFailed = e; // the child left before reading it all: its output says why
         }
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
         String text = new String(out.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), text);
+        if (writeFailed != null) {
+            throw new AssertionError("the child " + String.join(" ", jvmArgs) + " stopped reading its stdin: "
+                    + writeFailed + "\n--- its output:\n" + text, writeFailed);
+        }
         return text;
     }
 

@@ -1,0 +1,203 @@
+package io.flexsc.nio.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flexsc.nio.engine.EngineUnderTest;
+import io.flexsc.nio.engine.TestEngines;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.Channel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The open file description of an inherited connected socket (fd 0, shared with the parent, as
+ * inetd's, and with System.in) keeps its blocking mode, as with the JDK's provider: a child JVM
+ * whose standard input is a connected socket (bash's /dev/tcp, which opens it blocking) gets
+ * System.inheritedChannel(), writes through it (gathering), reads from it in blocking mode
+ * (scattering), then blocks in a read that a close from another thread must end with
+ * AsynchronousCloseException (the blocking description must not make the read deaf to close);
+ * it prints fd 0's "flags:" from /proc/self/fdinfo/0 after getting the channel and at the end.
+ * Run on the JDK's provider and ours on every engine and the forced ring; O_NONBLOCK must stay clear
+ * and everything else printed must be the JDK's.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class InheritedBlockingDescriptionTest {
+    private static final java.util.concurrent.ExecutorService POOL = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "InheritedBlockingDescriptionTest-helper");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private static final int O_NONBLOCK = 04000;
+
+    /**
+     * The child; reports to the file {@code args[0]} (the JDK's close of an inherited channel puts
+     * /dev/null on fds 0 to 2).
+     */
+    public static void main(String[] args) throws Exception {
+        try (java.io.PrintStream report = new java.io.PrintStream(new java.io.FileOutputStream(args[0]), true, "UTF-8")) {
+            child(report);
+        }
+    }
+
+    private static void child(java.io.PrintStream report) throws Exception {
+        Channel inherited = System.inheritedChannel();
+        if (!(inherited instanceof SocketChannel)) {
+            report.println("not a socket channel: " + inherited);
+            return;
+        }
+        SocketChannel ch = (SocketChannel) inherited;
+        report.println("provider " + ch.provider().getClass().getName() + " blocking " + ch.isBlocking());
+        report.println("flags-inherited " + nonBlock());
+        ByteBuffer[] out = {ByteBuffer.wrap("hel".getBytes(StandardCharsets.US_ASCII)),
+                ByteBuffer.wrap("lo".getBytes(StandardCharsets.US_ASCII))};
+        long w = 0;
+        while (w < 5) {
+            w += ch.write(out);
+        }
+        report.println("wrote " + w);
+        ByteBuffer[] in = {ByteBuffer.allocate(2), ByteBuffer.allocate(2)};
+        long r = 0;
+        while (r < 4) {
+            long n = ch.read(in);
+            if (n < 0) {
+                break;
+            }
+            r += n;
+        }
+        report.println("read " + r + " " + new String(in[0].array(), StandardCharsets.US_ASCII)
+                + new String(in[1].array(), StandardCharsets.US_ASCII));
+        // a read that only a close ends: the peer sends nothing more
+        Thread reader = Thread.currentThread();
+        CompletableFuture<Void> closer = CompletableFuture.runAsync(() -> {
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!inRead(reader) && System.nanoTime() - deadline < 0) {
+                    Thread.onSpinWait();
+                }
+                ch.close();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try {
+            long n = ch.read(ByteBuffer.allocate(1));
+            report.println("last read " + n);
+        } catch (AsynchronousCloseException e) {
+            report.println("last read " + e.getClass().getName());
+        }
+        closer.get(60, TimeUnit.SECONDS);
+        report.println("flags-end " + nonBlock());
+    }
+
+    /** Whether {@code t} is in a native call under a read of a channel (blocked in the kernel). */
+    private static boolean inRead(Thread t) {
+        StackTraceElement[] st = t.getStackTrace();
+        if (st.length == 0 || !st[0].isNativeMethod()) {
+            return false;
+        }
+        for (StackTraceElement e : st) {
+            if (e.getMethodName().equals("read") && e.getClassName().contains("SocketChannel")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** "set" or "clear": fd 0's O_NONBLOCK flag, from /proc/self/fdinfo/0. */
+    private static String nonBlock() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/0"))) {
+            if (line.startsWith("flags:")) {
+                int flags = Integer.parseInt(line.substring(6).trim(), 8);
+                return (flags & O_NONBLOCK) != 0 ? "set" : "clear";
+            }
+        }
+        return "unknown";
+    }
+
+    @Test
+    void inheritedDescriptionKeepsItsBlockingModeAsWithTheJdk() throws Exception {
+        assertTrue(Files.isExecutable(Path.of("/bin/bash")), "bash opens the socket on the child's stdin");
+        String jdk = run(List.of());
+        assertTrue(jdk.contains("provider sun.nio.ch."), jdk);
+        String expected = jdk.lines().filter(l -> !l.startsWith("provider ")).reduce("", (a, b) -> a + b + "\n");
+        assertTrue(expected.contains("flags-inherited clear") && expected.contains("flags-end clear")
+                && expected.contains("read 4 ping") && expected.contains("last read " + AsynchronousCloseException.class.getName()),
+                "the JDK's child: " + jdk);
+        List<String> failures = new ArrayList<>();
+        for (EngineUnderTest e : TestEngines.available().toList()) { // every engine and the forced ring
+            List<String> cfg = new ArrayList<>();
+            cfg.add("-Djava.nio.channels.spi.SelectorProvider=" + FlexSelectorProvider.class.getName());
+            cfg.addAll(e.jvmOptions());
+            String ours = run(cfg);
+            String got = ours.lines().filter(l -> !l.startsWith("provider ")).reduce("", (a, b) -> a + b + "\n");
+            if (!ours.contains("provider " + FlexSelectorProvider.class.getName() + " blocking true") || !got.equals(expected)) {
+                failures.add(e.name() + ":\n" + ours + "\nexpected (the JDK's):\n" + expected);
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    /** Runs one child with a connected socket as its stdin; what it reported. */
+    private static String run(List<String> jvmArgs) throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            StringBuilder cmd = new StringBuilder("exec 3<>/dev/tcp/127.0.0.1/" + server.getLocalPort() + " && exec");
+            cmd.append(' ').append(quote(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            for (String a : jvmArgs) {
+                cmd.append(' ').append(quote(a));
+            }
+            cmd.append(" -cp ").append(quote(System.getProperty("java.class.path")));
+            Path report = Files.createTempFile("inherited-", ".txt");
+            cmd.append(' ').append(InheritedBlockingDescriptionTest.class.getName()).append(' ').append(quote(report.toString()))
+                    .append(" 0<&3 3<&-");
+            Process p = new ProcessBuilder("/bin/bash", "-c", cmd.toString()).start();
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()), POOL);
+            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()), POOL);
+            server.setSoTimeout(60_000);
+            try (Socket s = server.accept()) {
+                s.setSoTimeout(60_000);
+                InputStream in = s.getInputStream();
+                byte[] hello = in.readNBytes(5);
+                assertEquals("hello", new String(hello, StandardCharsets.US_ASCII));
+                OutputStream o = s.getOutputStream();
+                o.write("ping".getBytes(StandardCharsets.US_ASCII));
+                o.flush();
+                assertEquals(-1, in.read(), "nothing more from the child"); // its exit ends the connection
+            }
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child did not exit");
+            String text = out.get(10, TimeUnit.SECONDS) + err.get(10, TimeUnit.SECONDS);
+            String reported = Files.readString(report);
+            Files.delete(report);
+            assertEquals(0, p.exitValue(), reported + text);
+            return reported;
+        }
+    }
+
+    private static String read(InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+}

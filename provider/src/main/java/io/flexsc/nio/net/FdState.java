@@ -50,11 +50,14 @@ final class FdState {
      * The descriptor's open file description is in blocking mode: an inherited one (fd 0, see
      * {@link InheritedChannels}), shared with the parent and {@code System.in}, which, as with the
      * JDK, stays as it is until the application calls {@code configureBlocking(false)} (which sets
-     * O_NONBLOCK and clears this). Until then the channel's blocking calls wait for readiness in
-     * {@link #await} first and then use MSG_DONTWAIT, or, for calls without such a flag, run after
-     * the wait (and on the direct path: they may block).
+     * O_NONBLOCK and clears this; {@code configureBlocking(true)} clears O_NONBLOCK again and sets
+     * this). Meanwhile the channel's blocking calls wait for readiness in {@link #await} first and
+     * then use MSG_DONTWAIT, or, for calls without such a flag, run after the wait (and on the
+     * direct path: they may block).
      */
     volatile boolean blockingDescription;
+    /** The open file description is shared (inherited): its mode follows the channel's, as the JDK's does. */
+    volatile boolean sharedDescription;
     private boolean closing;     // guarded by stateLock
     private boolean fdClosed;    // guarded by stateLock
 
@@ -82,14 +85,14 @@ final class FdState {
     }
 
     /**
-     * Non-blocking mode asked for: a blocking description becomes non-blocking (as the JDK's
-     * configureBlocking(false) makes it). Before a blocking call that has no per-call non-blocking
+     * The channel's mode changes: a shared description follows it (as the JDK's configureBlocking
+     * sets or clears O_NONBLOCK); our own descriptors stay non-blocking. Before a blocking call that has no per-call non-blocking
      * flag: see {@link #blockingDescription}.
      */
     void configureBlocking(boolean block) throws IOException {
-        if (!block && blockingDescription) {
-            NetSys.setBlocking(fd, false);
-            blockingDescription = false;
+        if (sharedDescription && blockingDescription != block) {
+            NetSys.setBlocking(fd, block);
+            blockingDescription = block;
         }
     }
 

@@ -10,7 +10,9 @@ import java.nio.channels.spi.SelectorProvider;
  * {@link SelectorProvider#inheritedChannel()}: when standard input (fd 0) is a socket, a channel of
  * this provider over a duplicate of it, as the JDK does: a listening stream socket gives a server
  * socket channel, a connected stream socket a socket channel, a datagram socket a datagram channel;
- * anything else gives null. The result is computed once.
+ * anything else gives null. The result is computed once. The open file description, shared with
+ * the parent and {@code System.in}, keeps its mode, as with the JDK, until the application changes
+ * the channel's ({@link FdState#blockingDescription}).
  */
 final class InheritedChannels {
     private InheritedChannels() {}
@@ -29,6 +31,7 @@ final class InheritedChannels {
     /** {@code ch} over {@code fd}, marked if the description is in blocking mode. */
     private static <C extends FlexSelChannel> C described(C ch, int fd) throws IOException {
         long fl = NetSys.check(NetSys.call(SysNr.FCNTL, fd, 3 /* F_GETFL */, 0), "fcntl");
+        ch.fdState().sharedDescription = true;
         ch.fdState().blockingDescription = (fl & 04000 /* O_NONBLOCK */) == 0;
         return ch;
     }

@@ -30,11 +30,11 @@ import org.junit.jupiter.api.Timeout;
  * inetd's, and with System.in) keeps its blocking mode, as with the JDK's provider: a child JVM
  * whose standard input is a connected socket (bash's /dev/tcp, which opens it blocking) gets
  * System.inheritedChannel(), writes through it (gathering), reads from it in blocking mode
- * (scattering), then blocks in a read that a close from another thread must end with
+ * (scattering), switches to non-blocking mode and back, then blocks in a read that a close from another thread must end with
  * AsynchronousCloseException (the blocking description must not make the read deaf to close);
  * it prints fd 0's "flags:" from /proc/self/fdinfo/0 after getting the channel and at the end.
- * Run on the JDK's provider and ours on every engine and the forced ring; O_NONBLOCK must stay clear
- * and everything else printed must be the JDK's.
+ * Run on the JDK's provider and ours on every engine and the forced ring; O_NONBLOCK must be set only
+ * in non-blocking mode, and everything else printed must be the JDK's.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class InheritedBlockingDescriptionTest {
@@ -83,6 +83,11 @@ class InheritedBlockingDescriptionTest {
         }
         report.println("read " + r + " " + new String(in[0].array(), StandardCharsets.US_ASCII)
                 + new String(in[1].array(), StandardCharsets.US_ASCII));
+        // the description follows the channel's mode, as the JDK's does
+        ch.configureBlocking(false);
+        report.println("flags-non-blocking-mode " + nonBlock() + " read " + ch.read(ByteBuffer.allocate(1)));
+        ch.configureBlocking(true);
+        report.println("flags-blocking-mode " + nonBlock());
         // a read that only a close ends: the peer sends nothing more
         Thread reader = Thread.currentThread();
         CompletableFuture<Void> closer = CompletableFuture.runAsync(() -> {
@@ -138,6 +143,7 @@ class InheritedBlockingDescriptionTest {
         assertTrue(jdk.contains("provider sun.nio.ch."), jdk);
         String expected = jdk.lines().filter(l -> !l.startsWith("provider ")).reduce("", (a, b) -> a + b + "\n");
         assertTrue(expected.contains("flags-inherited clear") && expected.contains("flags-end clear")
+                && expected.contains("flags-non-blocking-mode set read 0") && expected.contains("flags-blocking-mode clear")
                 && expected.contains("read 4 ping") && expected.contains("last read " + AsynchronousCloseException.class.getName()),
                 "the JDK's child: " + jdk);
         List<String> failures = new ArrayList<>();

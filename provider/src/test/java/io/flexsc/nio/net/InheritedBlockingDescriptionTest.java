@@ -14,6 +14,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.Channel;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +34,8 @@ import org.junit.jupiter.api.Timeout;
  * (scattering), switches to non-blocking mode and back, then blocks in a read that a close from another thread must end with
  * AsynchronousCloseException (the blocking description must not make the read deaf to close);
  * it prints fd 0's "flags:" from /proc/self/fdinfo/0 after getting the channel and at the end.
+ * The same for an inherited listening socket (python3 puts it on the child's stdin): a blocking
+ * accept, non-blocking mode and back, and a blocked accept that a close ends.
  * Run on the JDK's provider and ours on every engine and the forced ring; O_NONBLOCK must be set only
  * in non-blocking mode, and everything else printed must be the JDK's.
  */
@@ -52,8 +55,55 @@ class InheritedBlockingDescriptionTest {
      */
     public static void main(String[] args) throws Exception {
         try (java.io.PrintStream report = new java.io.PrintStream(new java.io.FileOutputStream(args[0]), true, "UTF-8")) {
-            child(report);
+            if (args.length > 1 && args[1].equals("server")) {
+                serverChild(report);
+            } else {
+                child(report);
+            }
         }
+    }
+
+    /** The child over a listening socket: accepts, switches modes, and blocks in an accept that a close ends. */
+    private static void serverChild(java.io.PrintStream report) throws Exception {
+        Channel inherited = System.inheritedChannel();
+        if (!(inherited instanceof ServerSocketChannel)) {
+            report.println("not a server socket channel: " + inherited);
+            return;
+        }
+        ServerSocketChannel ch = (ServerSocketChannel) inherited;
+        report.println("provider " + ch.provider().getClass().getName() + " blocking " + ch.isBlocking());
+        report.println("flags-inherited " + nonBlock());
+        try (SocketChannel a = ch.accept()) {
+            report.println("accepted " + (a != null));
+        }
+        ch.configureBlocking(false);
+        report.println("flags-non-blocking-mode " + nonBlock() + " accept " + ch.accept());
+        ch.configureBlocking(true);
+        report.println("flags-blocking-mode " + nonBlock());
+        lastCall(report, ch, () -> ch.accept());
+    }
+
+    /** Blocks in {@code call}, which a close of {@code ch} from another thread must end; reports how it ended. */
+    private static void lastCall(java.io.PrintStream report, Channel ch, java.util.concurrent.Callable<Object> call) throws Exception {
+        Thread caller = Thread.currentThread();
+        CompletableFuture<Void> closer = CompletableFuture.runAsync(() -> {
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!inCall(caller) && System.nanoTime() - deadline < 0) {
+                    Thread.onSpinWait();
+                }
+                ch.close();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try {
+            report.println("last call " + call.call());
+        } catch (AsynchronousCloseException e) {
+            report.println("last call " + e.getClass().getName());
+        }
+        closer.get(60, TimeUnit.SECONDS);
+        report.println("flags-end " + nonBlock());
     }
 
     private static void child(java.io.PrintStream report) throws Exception {
@@ -89,36 +139,18 @@ class InheritedBlockingDescriptionTest {
         ch.configureBlocking(true);
         report.println("flags-blocking-mode " + nonBlock());
         // a read that only a close ends: the peer sends nothing more
-        Thread reader = Thread.currentThread();
-        CompletableFuture<Void> closer = CompletableFuture.runAsync(() -> {
-            try {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (!inRead(reader) && System.nanoTime() - deadline < 0) {
-                    Thread.onSpinWait();
-                }
-                ch.close();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        try {
-            long n = ch.read(ByteBuffer.allocate(1));
-            report.println("last read " + n);
-        } catch (AsynchronousCloseException e) {
-            report.println("last read " + e.getClass().getName());
-        }
-        closer.get(60, TimeUnit.SECONDS);
-        report.println("flags-end " + nonBlock());
+        lastCall(report, ch, () -> ch.read(ByteBuffer.allocate(1)));
     }
 
-    /** Whether {@code t} is in a native call under a read of a channel (blocked in the kernel). */
-    private static boolean inRead(Thread t) {
+    /** Whether {@code t} is in a native call under a read or accept of a channel (blocked in the kernel). */
+    private static boolean inCall(Thread t) {
         StackTraceElement[] st = t.getStackTrace();
         if (st.length == 0 || !st[0].isNativeMethod()) {
             return false;
         }
         for (StackTraceElement e : st) {
-            if (e.getMethodName().equals("read") && e.getClassName().contains("SocketChannel")) {
+            if ((e.getMethodName().equals("read") || e.getMethodName().equals("accept"))
+                    && e.getClassName().contains("SocketChannel")) {
                 return true;
             }
         }
@@ -144,7 +176,7 @@ class InheritedBlockingDescriptionTest {
         String expected = jdk.lines().filter(l -> !l.startsWith("provider ")).reduce("", (a, b) -> a + b + "\n");
         assertTrue(expected.contains("flags-inherited clear") && expected.contains("flags-end clear")
                 && expected.contains("flags-non-blocking-mode set read 0") && expected.contains("flags-blocking-mode clear")
-                && expected.contains("read 4 ping") && expected.contains("last read " + AsynchronousCloseException.class.getName()),
+                && expected.contains("read 4 ping") && expected.contains("last call " + AsynchronousCloseException.class.getName()),
                 "the JDK's child: " + jdk);
         List<String> failures = new ArrayList<>();
         for (EngineUnderTest e : TestEngines.available().toList()) { // every engine and the forced ring
@@ -160,6 +192,63 @@ class InheritedBlockingDescriptionTest {
         assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
 
+    @Test
+    void inheritedListeningDescriptionKeepsItsBlockingModeAsWithTheJdk() throws Exception {
+        assertTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 starts the child with a listening socket on stdin");
+        String jdk = runServer(List.of());
+        assertTrue(jdk.contains("provider sun.nio.ch."), jdk);
+        String expected = jdk.lines().filter(l -> !l.startsWith("provider ")).reduce("", (a, b) -> a + b + "\n");
+        assertTrue(expected.contains("flags-inherited clear") && expected.contains("accepted true")
+                && expected.contains("flags-non-blocking-mode set accept null") && expected.contains("flags-blocking-mode clear")
+                && expected.contains("last call " + AsynchronousCloseException.class.getName()) && expected.contains("flags-end clear"),
+                "the JDK's child: " + jdk);
+        List<String> failures = new ArrayList<>();
+        for (EngineUnderTest e : TestEngines.available().toList()) { // every engine and the forced ring
+            List<String> cfg = new ArrayList<>();
+            cfg.add("-Djava.nio.channels.spi.SelectorProvider=" + FlexSelectorProvider.class.getName());
+            cfg.addAll(e.jvmOptions());
+            String ours = runServer(cfg);
+            String got = ours.lines().filter(l -> !l.startsWith("provider ")).reduce("", (a, b) -> a + b + "\n");
+            if (!ours.contains("provider " + FlexSelectorProvider.class.getName() + " blocking true") || !got.equals(expected)) {
+                failures.add(e.name() + ":\n" + ours + "\nexpected (the JDK's):\n" + expected);
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    /** Runs one child with a (blocking) listening socket as its stdin, connects to it once; what it reported. */
+    private static String runServer(List<String> jvmArgs) throws Exception {
+        String script = String.join("\n",
+                "import socket, subprocess, sys",
+                "s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)",
+                "s.bind(('127.0.0.1', 0)); s.listen(5)",
+                "print('port', s.getsockname()[1], flush=True)",
+                "sys.exit(subprocess.run(sys.argv[1:], stdin=s.fileno()).returncode)");
+        Path report = Files.createTempFile("inherited-", ".txt");
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", "-c", script,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), InheritedBlockingDescriptionTest.class.getName(),
+                report.toString(), "server"));
+        Process p = new ProcessBuilder(cmd).start();
+        try {
+            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()), POOL);
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            assertTrue(line != null && line.startsWith("port "), "python3: " + line + err.getNow(""));
+            try (Socket c = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(line.substring(5).trim()))) {
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child did not exit");
+            }
+            assertEquals(0, p.exitValue(), Files.readString(report) + err.get(10, TimeUnit.SECONDS));
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly); // a hung child must not outlive the test
+            p.destroyForcibly();
+        }
+        String reported = Files.readString(report);
+        Files.delete(report);
+        return reported;
+    }
+
     /** Runs one child with a connected socket as its stdin; what it reported. */
     private static String run(List<String> jvmArgs) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -173,26 +262,35 @@ class InheritedBlockingDescriptionTest {
             cmd.append(' ').append(InheritedBlockingDescriptionTest.class.getName()).append(' ').append(quote(report.toString()))
                     .append(" 0<&3 3<&-");
             Process p = new ProcessBuilder("/bin/bash", "-c", cmd.toString()).start();
-            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()), POOL);
-            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()), POOL);
-            server.setSoTimeout(60_000);
-            try (Socket s = server.accept()) {
-                s.setSoTimeout(60_000);
-                InputStream in = s.getInputStream();
-                byte[] hello = in.readNBytes(5);
-                assertEquals("hello", new String(hello, StandardCharsets.US_ASCII));
-                OutputStream o = s.getOutputStream();
-                o.write("ping".getBytes(StandardCharsets.US_ASCII));
-                o.flush();
-                assertEquals(-1, in.read(), "nothing more from the child"); // its exit ends the connection
+            try {
+                return awaitChild(p, server, report);
+            } finally {
+                p.descendants().forEach(ProcessHandle::destroyForcibly); // a hung child must not outlive the test
+                p.destroyForcibly();
             }
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child did not exit");
-            String text = out.get(10, TimeUnit.SECONDS) + err.get(10, TimeUnit.SECONDS);
-            String reported = Files.readString(report);
-            Files.delete(report);
-            assertEquals(0, p.exitValue(), reported + text);
-            return reported;
         }
+    }
+
+    private static String awaitChild(Process p, ServerSocket server, Path report) throws Exception {
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()), POOL);
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()), POOL);
+        server.setSoTimeout(60_000);
+        try (Socket s = server.accept()) {
+            s.setSoTimeout(60_000);
+            InputStream in = s.getInputStream();
+            byte[] hello = in.readNBytes(5);
+            assertEquals("hello", new String(hello, StandardCharsets.US_ASCII));
+            OutputStream o = s.getOutputStream();
+            o.write("ping".getBytes(StandardCharsets.US_ASCII));
+            o.flush();
+            assertEquals(-1, in.read(), "nothing more from the child"); // its exit ends the connection
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child did not exit");
+        String text = out.get(10, TimeUnit.SECONDS) + err.get(10, TimeUnit.SECONDS);
+        String reported = Files.readString(report);
+        Files.delete(report);
+        assertEquals(0, p.exitValue(), reported + text);
+        return reported;
     }
 
     private static String read(InputStream in) {

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Timeout;
  * AsynchronousCloseException (the blocking description must not make the read deaf to close);
  * it prints fd 0's "flags:" from /proc/self/fdinfo/0 after getting the channel and at the end.
  * The same for an inherited listening socket (python3 puts it on the child's stdin): a blocking
- * accept, non-blocking mode and back, and a blocked accept that a close ends.
+ * accept, non-blocking mode and back, and a blocked accept that a close ends; and for an inherited
+ * bound datagram socket (receive, send, connected read and write, modes, a blocked read).
  * Run on the JDK's provider and ours on every engine and the forced ring; O_NONBLOCK must be set only
  * in non-blocking mode, and everything else printed must be the JDK's.
  */
@@ -57,6 +58,8 @@ class InheritedBlockingDescriptionTest {
         try (java.io.PrintStream report = new java.io.PrintStream(new java.io.FileOutputStream(args[0]), true, "UTF-8")) {
             if (args.length > 1 && args[1].equals("server")) {
                 serverChild(report);
+            } else if (args.length > 1 && args[1].equals("datagram")) {
+                datagramChild(report);
             } else {
                 child(report);
             }
@@ -81,6 +84,31 @@ class InheritedBlockingDescriptionTest {
         ch.configureBlocking(true);
         report.println("flags-blocking-mode " + nonBlock());
         lastCall(report, ch, () -> ch.accept());
+    }
+
+    /** The child over a bound datagram socket: receive, connect, send, read and write, modes, a blocked read. */
+    private static void datagramChild(java.io.PrintStream report) throws Exception {
+        Channel inherited = System.inheritedChannel();
+        if (!(inherited instanceof java.nio.channels.DatagramChannel)) {
+            report.println("not a datagram channel: " + inherited);
+            return;
+        }
+        java.nio.channels.DatagramChannel ch = (java.nio.channels.DatagramChannel) inherited;
+        report.println("provider " + ch.provider().getClass().getName() + " blocking " + ch.isBlocking());
+        report.println("flags-inherited " + nonBlock());
+        ByteBuffer b = ByteBuffer.allocate(16);
+        java.net.SocketAddress from = ch.receive(b);
+        report.println("received " + new String(b.array(), 0, b.position(), StandardCharsets.US_ASCII));
+        ch.connect(from); // before the peer's next datagram: the JDK's connect discards what is queued
+        report.println("sent " + ch.send(ByteBuffer.wrap("pong".getBytes(StandardCharsets.US_ASCII)), from));
+        b.clear();
+        report.println("read " + ch.read(b) + " " + new String(b.array(), 0, b.position(), StandardCharsets.US_ASCII));
+        report.println("wrote " + ch.write(ByteBuffer.wrap("bye".getBytes(StandardCharsets.US_ASCII))));
+        ch.configureBlocking(false);
+        report.println("flags-non-blocking-mode " + nonBlock() + " read " + ch.read(ByteBuffer.allocate(1)));
+        ch.configureBlocking(true);
+        report.println("flags-blocking-mode " + nonBlock());
+        lastCall(report, ch, () -> ch.read(ByteBuffer.allocate(1)));
     }
 
     /** Blocks in {@code call}, which a close of {@code ch} from another thread must end; reports how it ended. */
@@ -150,7 +178,7 @@ class InheritedBlockingDescriptionTest {
         }
         for (StackTraceElement e : st) {
             if ((e.getMethodName().equals("read") || e.getMethodName().equals("accept"))
-                    && e.getClassName().contains("SocketChannel")) {
+                    && e.getClassName().contains("Channel")) {
                 return true;
             }
         }
@@ -195,7 +223,7 @@ class InheritedBlockingDescriptionTest {
     @Test
     void inheritedListeningDescriptionKeepsItsBlockingModeAsWithTheJdk() throws Exception {
         assertTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 starts the child with a listening socket on stdin");
-        String jdk = runServer(List.of());
+        String jdk = runBound(List.of(), "server");
         assertTrue(jdk.contains("provider sun.nio.ch."), jdk);
         String expected = jdk.lines().filter(l -> !l.startsWith("provider ")).reduce("", (a, b) -> a + b + "\n");
         assertTrue(expected.contains("flags-inherited clear") && expected.contains("accepted true")
@@ -207,7 +235,7 @@ class InheritedBlockingDescriptionTest {
             List<String> cfg = new ArrayList<>();
             cfg.add("-Djava.nio.channels.spi.SelectorProvider=" + FlexSelectorProvider.class.getName());
             cfg.addAll(e.jvmOptions());
-            String ours = runServer(cfg);
+            String ours = runBound(cfg, "server");
             String got = ours.lines().filter(l -> !l.startsWith("provider ")).reduce("", (a, b) -> a + b + "\n");
             if (!ours.contains("provider " + FlexSelectorProvider.class.getName() + " blocking true") || !got.equals(expected)) {
                 failures.add(e.name() + ":\n" + ours + "\nexpected (the JDK's):\n" + expected);
@@ -216,12 +244,41 @@ class InheritedBlockingDescriptionTest {
         assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
 
-    /** Runs one child with a (blocking) listening socket as its stdin, connects to it once; what it reported. */
-    private static String runServer(List<String> jvmArgs) throws Exception {
+    @Test
+    void inheritedDatagramDescriptionKeepsItsBlockingModeAsWithTheJdk() throws Exception {
+        assertTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 starts the child with a datagram socket on stdin");
+        String jdk = runBound(List.of(), "datagram");
+        assertTrue(jdk.contains("provider sun.nio.ch."), jdk);
+        String expected = jdk.lines().filter(l -> !l.startsWith("provider ")).reduce("", (a, b) -> a + b + "\n");
+        assertTrue(expected.contains("flags-inherited clear") && expected.contains("received ping")
+                && expected.contains("read 5 again") && expected.contains("wrote 3")
+                && expected.contains("flags-non-blocking-mode set read 0") && expected.contains("flags-blocking-mode clear")
+                && expected.contains("last call " + AsynchronousCloseException.class.getName()) && expected.contains("flags-end clear"),
+                "the JDK's child: " + jdk);
+        List<String> failures = new ArrayList<>();
+        for (EngineUnderTest e : TestEngines.available().toList()) { // every engine and the forced ring
+            List<String> cfg = new ArrayList<>();
+            cfg.add("-Djava.nio.channels.spi.SelectorProvider=" + FlexSelectorProvider.class.getName());
+            cfg.addAll(e.jvmOptions());
+            String ours = runBound(cfg, "datagram");
+            String got = ours.lines().filter(l -> !l.startsWith("provider ")).reduce("", (a, b) -> a + b + "\n");
+            if (!ours.contains("provider " + FlexSelectorProvider.class.getName() + " blocking true") || !got.equals(expected)) {
+                failures.add(e.name() + ":\n" + ours + "\nexpected (the JDK's):\n" + expected);
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    /**
+     * Runs one child with a (blocking) listening ({@code mode} "server") or datagram ("datagram")
+     * socket as its stdin, and plays its peer; what it reported.
+     */
+    private static String runBound(List<String> jvmArgs, String mode) throws Exception {
+        boolean dgram = mode.equals("datagram");
         String script = String.join("\n",
                 "import socket, subprocess, sys",
-                "s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)",
-                "s.bind(('127.0.0.1', 0)); s.listen(5)",
+                "s = socket.socket(socket.AF_INET, socket." + (dgram ? "SOCK_DGRAM" : "SOCK_STREAM") + ")",
+                "s.bind(('127.0.0.1', 0))" + (dgram ? "" : "; s.listen(5)"),
                 "print('port', s.getsockname()[1], flush=True)",
                 "sys.exit(subprocess.run(sys.argv[1:], stdin=s.fileno()).returncode)");
         Path report = Files.createTempFile("inherited-", ".txt");
@@ -229,15 +286,31 @@ class InheritedBlockingDescriptionTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), InheritedBlockingDescriptionTest.class.getName(),
-                report.toString(), "server"));
+                report.toString(), mode));
         Process p = new ProcessBuilder(cmd).start();
         try {
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()), POOL);
             java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
             assertTrue(line != null && line.startsWith("port "), "python3: " + line + err.getNow(""));
-            try (Socket c = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(line.substring(5).trim()))) {
-                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child did not exit");
+            int port = Integer.parseInt(line.substring(5).trim());
+            if (dgram) {
+                try (java.net.DatagramSocket d = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                    d.setSoTimeout(60_000);
+                    java.net.InetSocketAddress to = new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+                    d.send(new java.net.DatagramPacket("ping".getBytes(StandardCharsets.US_ASCII), 4, to));
+                    java.net.DatagramPacket in = new java.net.DatagramPacket(new byte[16], 16);
+                    d.receive(in);
+                    assertEquals("pong", new String(in.getData(), 0, in.getLength(), StandardCharsets.US_ASCII));
+                    d.send(new java.net.DatagramPacket("again".getBytes(StandardCharsets.US_ASCII), 5, to));
+                    d.receive(in);
+                    assertEquals("bye", new String(in.getData(), 0, in.getLength(), StandardCharsets.US_ASCII));
+                    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child did not exit");
+                }
+            } else {
+                try (Socket c = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child did not exit");
+                }
             }
             assertEquals(0, p.exitValue(), Files.readString(report) + err.get(10, TimeUnit.SECONDS));
         } finally {

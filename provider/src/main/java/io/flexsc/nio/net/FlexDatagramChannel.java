@@ -310,6 +310,9 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                     }
                     int wait = FdState.millisUntil(deadline, "Receive timed out");
                     fds.await(NetSys.POLLIN, wait);
+                    if (!isOpen()) {
+                        return null; // closed while waiting: end() throws AsynchronousCloseException
+                    }
                 }
             } finally {
                 if (blocking) {
@@ -387,6 +390,9 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                         return 0;
                     }
                     fds.await(NetSys.POLLOUT, -1);
+                    if (!isOpen()) {
+                        return 0; // closed while waiting: end() throws AsynchronousCloseException
+                    }
                 }
             } finally {
                 if (blocking) {
@@ -458,6 +464,9 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                         return 0;
                     }
                     fds.await(NetSys.POLLIN, -1);
+                    if (!isOpen()) {
+                        return 0; // closed while waiting: end() throws AsynchronousCloseException
+                    }
                 }
             } finally {
                 if (blocking) {
@@ -524,6 +533,9 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                         return 0;
                     }
                     fds.await(NetSys.POLLOUT, -1);
+                    if (!isOpen()) {
+                        return 0; // closed while waiting: end() throws AsynchronousCloseException
+                    }
                 }
             } finally {
                 if (blocking) {

@@ -33,8 +33,9 @@ import java.util.List;
  * <p>Never blocks what it does not own: it only tries the channels' write locks, sends with
  * {@code MSG_DONTWAIT}, and waits in poll(2) on the descriptors and on a wake eventfd of its own,
  * at most {@link #RECHECK_MILLIS} at a time (an open channel's queue may also be sent by its
- * selector or a writer meanwhile). A process that exits, or is killed, before the kernel has taken
- * adopted bytes loses them, as the JDK's loses what its write did not accept.
+ * selector or a writer meanwhile). On a normal exit the exit hook ({@link Flusher#flushAtExit})
+ * waits, within its bound, for this thread to be done ({@link #awaitDone}); a process killed, or
+ * exiting after that bound, before the kernel has taken adopted bytes loses them.
  *
  * <p>Thread safety: {@link #watch} and {@link #adopt} may be called from any thread.
  */
@@ -108,6 +109,42 @@ final class Drainer {
         }
     }
 
+    /**
+     * At exit: waits until this thread is done with every entry (adopted bytes sent, watched queues
+     * empty, or given up) or {@code deadline} ({@link System#nanoTime}) passes; whether it is done.
+     * The thread goes on sending meanwhile (a daemon thread runs until the JVM halts).
+     */
+    static boolean awaitDone(long deadline) {
+        synchronized (LOCK) {
+            while (!ENTRIES.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    LOCK.wait(Math.max(1, left / 1_000_000L));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Adopted bytes not yet sent (for tests). */
+    static long adoptedBytes() {
+        synchronized (LOCK) {
+            long n = 0;
+            for (Entry e : ENTRIES) {
+                if (e.bytes != null) {
+                    n += e.bytes.remaining();
+                }
+            }
+            return n;
+        }
+    }
+
     private static boolean add(Entry e) {
         assert Thread.holdsLock(LOCK);
         if (wakeFd < 0) {
@@ -166,6 +203,9 @@ final class Drainer {
                 if (serve(e)) {
                     synchronized (LOCK) {
                         ENTRIES.remove(e);
+                        if (ENTRIES.isEmpty()) {
+                            LOCK.notifyAll(); // awaitDone
+                        }
                     }
                 }
             }
@@ -182,6 +222,7 @@ final class Drainer {
             dropped = new ArrayList<>(ENTRIES);
             ENTRIES.clear();
             wakeFd = -1;
+            LOCK.notifyAll(); // awaitDone
         }
         NetSys.close(wfd);
         for (Entry e : dropped) {

@@ -46,6 +46,18 @@ final class FdState {
     final ReentrantLock readLock = new ReentrantLock();
     final ReentrantLock writeLock = new ReentrantLock();
     private int wakeFd = -1;     // guarded by stateLock
+    /**
+     * The descriptor's open file description is in blocking mode: an inherited one (fd 0, see
+     * {@link InheritedChannels}), shared with the parent and {@code System.in}, which, as with the
+     * JDK, stays as it is until the application calls {@code configureBlocking(false)} (which sets
+     * O_NONBLOCK and clears this; {@code configureBlocking(true)} clears O_NONBLOCK again and sets
+     * this). Meanwhile the channel's blocking calls wait for readiness in {@link #await} first and
+     * then use MSG_DONTWAIT, or, for calls without such a flag, run after the wait (and on the
+     * direct path: they may block).
+     */
+    volatile boolean blockingDescription;
+    /** The open file description is shared (inherited): its mode follows the channel's, as the JDK's does. */
+    volatile boolean sharedDescription;
     private boolean closing;     // guarded by stateLock
     private boolean fdClosed;    // guarded by stateLock
 
@@ -70,6 +82,27 @@ final class FdState {
         }
         long r = NetIO.poll(fd, events, wfd, timeoutMillis);
         return (int) NetSys.check(r, "poll");
+    }
+
+    /**
+     * The channel's mode changes: a shared description follows it (as the JDK's configureBlocking
+     * sets or clears O_NONBLOCK); our own descriptors stay non-blocking. Before a blocking call that has no per-call non-blocking
+     * flag: see {@link #blockingDescription}.
+     */
+    void configureBlocking(boolean block) throws IOException {
+        if (sharedDescription && blockingDescription != block) {
+            NetSys.setBlocking(fd, block);
+            blockingDescription = block;
+        }
+    }
+
+    /**
+     * Before a blocking call that has no per-call non-blocking flag: true at once on a non-blocking
+     * description, else after {@link #await} saw one of {@code events}; false if it was woken (close)
+     * or timed out first.
+     */
+    boolean readyFor(short events, int timeoutMillis) throws IOException {
+        return !blockingDescription || await(events, timeoutMillis) != 0;
     }
 
     /** Marks the channel closing and wakes every thread blocked in {@link #await}. */

@@ -273,7 +273,8 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                     long base = NativeMemory.address(target) + (dst.isDirect() ? dst.position() : 0);
                     long r;
                     try {
-                        r = NetSys.call(SysNr.RECVFROM, fds.fd, base, rem, 0, addrAddr, addrAddr + SockAddrs.MAX_LEN);
+                        r = NetSys.call(SysNr.RECVFROM, fds.fd, base, rem, fds.blockingDescription ? NetSys.MSG_DONTWAIT : 0,
+                                addrAddr, addrAddr + SockAddrs.MAX_LEN);
                     } finally {
                         java.lang.ref.Reference.reachabilityFence(target); // the kernel wrote to it
                         java.lang.ref.Reference.reachabilityFence(addr);
@@ -309,6 +310,9 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                     }
                     int wait = FdState.millisUntil(deadline, "Receive timed out");
                     fds.await(NetSys.POLLIN, wait);
+                    if (!isOpen()) {
+                        return null; // closed while waiting: end() throws AsynchronousCloseException
+                    }
                 }
             } finally {
                 if (blocking) {
@@ -358,7 +362,8 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                 for (;;) {
                     long r;
                     try {
-                        r = NetSys.call(SysNr.SENDTO, fds.fd, base, rem, NetSys.MSG_NOSIGNAL,
+                        r = NetSys.call(SysNr.SENDTO, fds.fd, base, rem,
+                                NetSys.MSG_NOSIGNAL | (fds.blockingDescription ? NetSys.MSG_DONTWAIT : 0),
                                 remote == null ? addrAddr : 0, alen);
                     } finally {
                         java.lang.ref.Reference.reachabilityFence(from); // the kernel read from it
@@ -385,6 +390,9 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                         return 0;
                     }
                     fds.await(NetSys.POLLOUT, -1);
+                    if (!isOpen()) {
+                        return 0; // closed while waiting: end() throws AsynchronousCloseException
+                    }
                 }
             } finally {
                 if (blocking) {
@@ -427,6 +435,13 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                     }
                 }
                 for (;;) {
+                    // a blocking description (inherited): read(2) has no per-call non-blocking flag, so poll first
+                    if (!fds.readyFor(NetSys.POLLIN, -1)) {
+                        if (!isOpen()) {
+                            return 0;
+                        }
+                        continue;
+                    }
                     long r = length == 1 ? NetIO.read(fds.fd, dsts[offset]) : NetIO.readv(fds.fd, dsts, offset, length);
                     if (r >= 0) {
                         n = r;
@@ -449,6 +464,9 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                         return 0;
                     }
                     fds.await(NetSys.POLLIN, -1);
+                    if (!isOpen()) {
+                        return 0; // closed while waiting: end() throws AsynchronousCloseException
+                    }
                 }
             } finally {
                 if (blocking) {
@@ -486,6 +504,13 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                     }
                 }
                 for (;;) {
+                    // a blocking description (inherited): write(2) has no per-call non-blocking flag, so poll first
+                    if (!fds.readyFor(NetSys.POLLOUT, -1)) {
+                        if (!isOpen()) {
+                            return 0;
+                        }
+                        continue;
+                    }
                     long r = length == 1 ? NetIO.write(fds.fd, srcs[offset]) : NetIO.writev(fds.fd, srcs, offset, length);
                     if (r >= 0) {
                         n = r;
@@ -508,6 +533,9 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                         return 0;
                     }
                     fds.await(NetSys.POLLOUT, -1);
+                    if (!isOpen()) {
+                        return 0; // closed while waiting: end() throws AsynchronousCloseException
+                    }
                 }
             } finally {
                 if (blocking) {
@@ -626,6 +654,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
     protected void implConfigureBlocking(boolean block) throws IOException {
         synchronized (fds.stateLock) {
             ensureOpen();
+            fds.configureBlocking(block);
         }
     }
 

@@ -194,6 +194,13 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
         long deadline = timeout > 0 ? System.nanoTime() + timeout * 1_000_000L : 0;
         NetSys.Scratch s = NetSys.Scratch.get();
         for (;;) {
+            // a blocking description (inherited): accept4 has no per-call non-blocking flag, so poll first
+            if (!fds.readyFor(NetSys.POLLIN, FdState.millisUntil(deadline, "Accept timed out"))) {
+                if (!isOpen()) {
+                    return null;
+                }
+                continue;
+            }
             long r = accept4(s);
             if (r >= 0) {
                 return accepted(s, (int) r);
@@ -257,6 +264,7 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
     protected void implConfigureBlocking(boolean block) throws IOException {
         synchronized (fds.stateLock) {
             ensureOpen();
+            fds.configureBlocking(block);
         }
     }
 

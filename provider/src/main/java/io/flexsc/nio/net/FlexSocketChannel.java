@@ -692,7 +692,10 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
         }
         long deadline = timeout > 0 ? System.nanoTime() + timeout * 1_000_000L : 0;
         for (;;) {
-            long r = single ? NetIO.recv(fds.fd, dsts[offset]) : NetIO.readv(fds.fd, dsts, offset, length);
+            // a blocking description (inherited): recv with MSG_DONTWAIT also for a scattering read
+            long r = single ? NetIO.recv(fds.fd, dsts[offset])
+                    : fds.blockingDescription ? NetIO.recv(fds.fd, firstWithRemaining(dsts, offset, length))
+                    : NetIO.readv(fds.fd, dsts, offset, length);
             if (r >= 0) {
                 return r == 0 && hasRemaining(dsts, offset, length) ? -1 : r;
             }
@@ -791,7 +794,10 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
             batched.throwPendingError();
             batched.flushBlocking();
             for (;;) {
-                long r = single ? NetIO.send(fds.fd, srcs[offset]) : NetIO.writev(fds.fd, srcs, offset, length);
+                // a blocking description (inherited): send with MSG_DONTWAIT also for a gathering write
+                long r = single ? NetIO.send(fds.fd, srcs[offset])
+                        : fds.blockingDescription ? NetIO.send(fds.fd, firstWithRemaining(srcs, offset, length))
+                        : NetIO.writev(fds.fd, srcs, offset, length);
                 if (r >= 0) {
                     total += r;
                     if (!hasRemaining(srcs, offset, length)) {
@@ -812,6 +818,16 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
             end(total > 0);
         }
         return total;
+    }
+
+    /** The first of {@code bufs[off..off+len)} with bytes remaining, else {@code bufs[off]}. */
+    private static ByteBuffer firstWithRemaining(ByteBuffer[] bufs, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            if (bufs[i].hasRemaining()) {
+                return bufs[i];
+            }
+        }
+        return bufs[off];
     }
 
     /** Throws unless the channel is open and connected with its output not shut down. */
@@ -869,6 +885,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                     Drainer.watch(batched);
                 }
                 // the kernel descriptor stays non-blocking; blocking mode waits in poll(2)
+                fds.configureBlocking(block);
             } finally {
                 FdState.unlockIfHeld(fds.writeLock);
             }
@@ -967,7 +984,8 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
             s.view.put(0, b);
             long r;
             do {
-                r = NetSys.call(SysNr.SENDTO, fds.fd, s.address, 1, NetSys.MSG_OOB | NetSys.MSG_NOSIGNAL, 0, 0);
+                r = NetSys.call(SysNr.SENDTO, fds.fd, s.address, 1, NetSys.MSG_OOB | NetSys.MSG_NOSIGNAL
+                        | (fds.blockingDescription ? NetSys.MSG_DONTWAIT : 0), 0, 0);
             } while (r == -Errno.EINTR);
             if (r == -Errno.EAGAIN || r == 0) {
                 throw new java.net.SocketException("Socket buffer full");

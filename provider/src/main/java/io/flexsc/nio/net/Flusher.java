@@ -29,7 +29,8 @@ import java.util.concurrent.locks.LockSupport;
  * already have. The first batching selector registers a shutdown hook ({@link #flushAtExit}) that marks the
  * JVM as exiting, from which point no write is queued any more (it goes straight to the kernel,
  * {@link #exiting()}), and then sends every queue still holding bytes, under its channel's write
- * lock, waiting for a full socket buffer to drain for at most {@link #EXIT_FLUSH_MILLIS} in all. A
+ * lock, and waits for the {@link Drainer} to send what closed channels handed it, waiting for full
+ * socket buffers to drain for at most {@link #EXIT_FLUSH_MILLIS} in all. A
  * {@code kill -9} (or {@code Runtime.halt}) runs no hook: bytes queued since the selector's last
  * select are lost, see the README. Thread-safe.
  */
@@ -91,6 +92,7 @@ final class Flusher {
         }
     }
 
+    private static final System.Logger LOG = System.getLogger("io.flexsc.nio.net");
     private static boolean hookArmed;
 
     /**
@@ -116,7 +118,8 @@ final class Flusher {
     }
 
     /**
-     * The shutdown hook: stops queueing, then sends every queue that holds bytes, waiting (bounded by
+     * The shutdown hook: stops queueing, then sends every queue that holds bytes, and lets the
+     * {@link Drainer} finish with closed channels' bytes, waiting (bounded by
      * {@link #EXIT_FLUSH_MILLIS} in all) for the kernel to take them. A write that was queueing when
      * the flag was set holds its channel's write lock, which this takes before it flushes; a second
      * pass catches a selector that was being added to the watch list meanwhile.
@@ -134,8 +137,13 @@ final class Flusher {
                 }
             }
             if (pass >= 1 && (!left || System.nanoTime() - deadline >= 0)) {
-                return;
+                break;
             }
+        }
+        // what closed (or deregistered) channels handed to the drainer, within the same bound
+        if (!Drainer.awaitDone(deadline)) {
+            LOG.log(System.Logger.Level.DEBUG, "flexsc: exit after {0} ms with bytes of closed channels not yet taken by their peers",
+                    EXIT_FLUSH_MILLIS);
         }
     }
 

@@ -10,7 +10,9 @@ import java.nio.channels.spi.SelectorProvider;
  * {@link SelectorProvider#inheritedChannel()}: when standard input (fd 0) is a socket, a channel of
  * this provider over a duplicate of it, as the JDK does: a listening stream socket gives a server
  * socket channel, a connected stream socket a socket channel, a datagram socket a datagram channel;
- * anything else gives null. The result is computed once.
+ * anything else gives null. The result is computed once. The open file description, shared with
+ * the parent and {@code System.in}, keeps its mode, as with the JDK, until the application changes
+ * the channel's ({@link FdState#blockingDescription}).
  */
 final class InheritedChannels {
     private InheritedChannels() {}
@@ -24,6 +26,14 @@ final class InheritedChannels {
             done = true;
         }
         return channel;
+    }
+
+    /** {@code ch} over {@code fd}, marked if the description is in blocking mode. */
+    private static <C extends FlexSelChannel> C described(C ch, int fd) throws IOException {
+        long fl = NetSys.check(NetSys.call(SysNr.FCNTL, fd, 3 /* F_GETFL */, 0), "fcntl");
+        ch.fdState().sharedDescription = true;
+        ch.fdState().blockingDescription = (fl & 04000 /* O_NONBLOCK */) == 0;
+        return ch;
     }
 
     private static Channel make(SelectorProvider provider) throws IOException {
@@ -41,11 +51,12 @@ final class InheritedChannels {
             return null;
         }
         int fd = (int) NetSys.check(NetSys.call(SysNr.FCNTL, 0, 1030 /* F_DUPFD_CLOEXEC */, 3), "fcntl");
-        NetSys.setBlocking(fd, false);
+        // the description (shared with the parent and System.in) keeps its O_NONBLOCK flag, as with
+        // the JDK, until configureBlocking(false): see FdState.blockingDescription
         SocketAddress local = Binding.localAddress(fd, family);
         if (type == NetSys.SOCK_STREAM) {
             if (listening) {
-                return new FlexServerSocketChannel(provider, family, fd, local);
+                return described(new FlexServerSocketChannel(provider, family, fd, local), fd);
             }
             SocketAddress remote;
             try {
@@ -54,10 +65,10 @@ final class InheritedChannels {
                 NetSys.close(fd);
                 return null;
             }
-            return new FlexSocketChannel(provider, family, fd, local, remote);
+            return described(new FlexSocketChannel(provider, family, fd, local, remote), fd);
         }
         if (type == NetSys.SOCK_DGRAM && family != NetSys.AF_UNIX) {
-            return new FlexDatagramChannel(provider, family, fd, local);
+            return described(new FlexDatagramChannel(provider, family, fd, local), fd);
         }
         NetSys.close(fd);
         return null;

@@ -417,27 +417,13 @@ final class Batched {
      * Write lock held.
      */
     void flushBlocking() throws IOException {
-        flushBlocking(-1);
-    }
-
-    /** As {@link #flushBlocking()}, waiting at most {@code timeoutMillis} in all (-1: no limit). Write lock held. */
-    void flushBlocking(int timeoutMillis) throws IOException {
         assert writeLocked();
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (queued > 0) {
             flushDirect();
             if (queued == 0 || !ch.isOpen()) {
                 return;
             }
-            int wait = -1;
-            if (timeoutMillis >= 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                wait = (int) Math.max(1, left / 1_000_000L);
-            }
-            ch.fds.await(NetSys.POLLOUT, wait);
+            ch.fds.await(NetSys.POLLOUT, -1);
         }
     }
 

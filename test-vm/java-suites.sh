@@ -53,7 +53,7 @@ echo "== kmod engine probe"
 java -XX:ErrorFile=\$FLEXSC_RESULTS/hs_err_%p.log -Dflexsc.engine=kmod -jar "$REPO/provider/target/flexsc-nio-$version-all.jar" || exit 1
 echo "== Java suites on the kmod engine"
 # Everything on the JVM's own class path, so that tests starting child JVMs with java.class.path work.
-java -XX:ErrorFile=\$FLEXSC_RESULTS/hs_err_%p.log -Dflexsc.engine=kmod -Dflexsc.engine.only=kmod -Dflexsc.engine.require=kmod -Dflexsc.test.timeoutScale=10 -Djava.io.tmpdir=/tmp \\
+java -ea -XX:ErrorFile=\$FLEXSC_RESULTS/hs_err_%p.log -Dflexsc.engine=kmod -Dflexsc.engine.only=kmod -Dflexsc.engine.require=kmod -Dflexsc.test.timeoutScale=10 -Djava.io.tmpdir=/tmp \\
   -cp "$cp:$OUT/lib/junit-platform-console-standalone.jar" org.junit.platform.console.ConsoleLauncher execute \\
   ${selectors[*]} --include-classname '.*Test' --exclude-classname '.*HttpOnFlexTest' \\
   --details=summary --details-theme=ascii --disable-banner --fail-if-no-tests
@@ -63,7 +63,7 @@ echo "== selector-provider suite on the kmod engine"
 # and that must fail loudly rather than eat the whole guest's time.
 if [ -d "$REPO/provider/target/test-classes/io/flexsc/nio/net" ]; then
   timeout -s KILL \${FLEXSC_VM_NET_TIMEOUT:-1500} \
-  java -XX:ErrorFile=\$FLEXSC_RESULTS/hs_err_%p.log -Dflexsc.engine=kmod -Dflexsc.engine.only=kmod -Dflexsc.test.timeoutScale=10 -Djava.io.tmpdir=/tmp \\
+  java -ea -XX:ErrorFile=\$FLEXSC_RESULTS/hs_err_%p.log -Dflexsc.engine=kmod -Dflexsc.engine.only=kmod -Dflexsc.test.timeoutScale=10 -Djava.io.tmpdir=/tmp \\
     -Dflexsc.net.flushDelayMicros=200000 -cp "$cp:$OUT/lib/junit-platform-console-standalone.jar" org.junit.platform.console.ConsoleLauncher execute \\
     --select-package io.flexsc.nio.net --include-classname '.*Test' \\
     --exclude-classname '.*HttpOnFlexTest' --exclude-classname '.*NettySuiteProviderTest' \\

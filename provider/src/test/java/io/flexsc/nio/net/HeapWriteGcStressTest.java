@@ -91,20 +91,32 @@ class HeapWriteGcStressTest {
                     return e.toString();
                 }
             }, POOL);
-            server.setSoTimeout(60_000);
+            int scale = Integer.getInteger("flexsc.test.timeoutScale", 1); // stretched under TCG
+            server.setSoTimeout(1000);
+            long acceptDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60L * scale);
             List<CompletableFuture<long[]>> readers = new ArrayList<>();
-            for (int c = 0; c < CONNECTIONS; c++) {
-                Socket s = server.accept();
+            while (readers.size() < CONNECTIONS) {
+                Socket s;
+                try {
+                    s = server.accept();
+                } catch (java.net.SocketTimeoutException e) {
+                    if (p.isAlive() && System.nanoTime() < acceptDeadline) {
+                        continue;
+                    }
+                    p.destroyForcibly().waitFor();
+                    throw new AssertionError("the child connected " + readers.size() + " of " + CONNECTIONS + " times ("
+                            + String.join(" ", jvmArgs) + "): " + out.get(10, TimeUnit.SECONDS), e);
+                }
                 readers.add(CompletableFuture.supplyAsync(() -> verify(s), POOL));
             }
             long got = 0;
             long bad = 0;
             for (CompletableFuture<long[]> r : readers) {
-                long[] v = r.get(120, TimeUnit.SECONDS);
+                long[] v = r.get(120L * scale, TimeUnit.SECONDS);
                 got += v[0];
                 bad += v[1];
             }
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child did not exit");
+            assertTrue(p.waitFor(60L * scale, TimeUnit.SECONDS), "child did not exit");
             String text = out.get(10, TimeUnit.SECONDS);
             assertEquals(0, p.exitValue(), text);
             long wrote = text.lines().filter(l -> l.startsWith("wrote ")).mapToLong(l -> Long.parseLong(l.substring(6).trim())).sum();

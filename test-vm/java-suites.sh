@@ -60,13 +60,16 @@ java -ea -XX:ErrorFile=\$FLEXSC_RESULTS/hs_err_%p.log -Dflexsc.engine=kmod -Dfle
 rc=\$?
 echo "== selector-provider suite on the kmod engine"
 # A run of its own, bounded by a timeout: a socket call that blocked a syscall thread would hang it,
-# and that must fail loudly rather than eat the whole guest's time.
+# and that must fail loudly rather than eat the whole guest's time. HeapWriteGcStressTest (1 MiB
+# heap writes on four connections under forced GCs, in child JVMs) runs on the host only: under TCG it did not finish
+# within its 300 s.
 if [ -d "$REPO/provider/target/test-classes/io/flexsc/nio/net" ]; then
   timeout -s KILL \${FLEXSC_VM_NET_TIMEOUT:-1500} \
   java -ea -XX:ErrorFile=\$FLEXSC_RESULTS/hs_err_%p.log -Dflexsc.engine=kmod -Dflexsc.engine.only=kmod -Dflexsc.test.timeoutScale=10 -Djava.io.tmpdir=/tmp \\
     -Dflexsc.net.flushDelayMicros=200000 -cp "$cp:$OUT/lib/junit-platform-console-standalone.jar" org.junit.platform.console.ConsoleLauncher execute \\
     --select-package io.flexsc.nio.net --include-classname '.*Test' \\
     --exclude-classname '.*HttpOnFlexTest' --exclude-classname '.*NettySuiteProviderTest' \\
+    --exclude-classname '.*HeapWriteGcStressTest' \\
     --details=summary --details-theme=ascii --disable-banner --fail-if-no-tests
   nrc=\$?
   if [ \$nrc = 137 ]; then echo "java-suites: FAILURE: the selector-provider suite did not finish within \${FLEXSC_VM_NET_TIMEOUT:-1500}s (killed)"; fi

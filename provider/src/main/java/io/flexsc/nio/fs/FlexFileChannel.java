@@ -1,5 +1,7 @@
 package io.flexsc.nio.fs;
 
+import static io.flexsc.nio.ffi.Linux.*;
+
 import io.flexsc.nio.engine.Call;
 import io.flexsc.nio.engine.DirectEngine;
 import io.flexsc.nio.engine.EngineClosedException;
@@ -78,14 +80,6 @@ import java.util.concurrent.locks.LockSupport;
  * use the position are serialised on it, positional ones are not.
  */
 public final class FlexFileChannel extends VersionedFileChannel {
-    private static final int AT_FDCWD = -100;
-    private static final int F_OFD_SETLK = 37;
-    private static final int F_RDLCK = 0;
-    private static final int F_WRLCK = 1;
-    private static final int F_UNLCK = 2;
-    private static final int IOV_MAX = 1024;
-    private static final int STAT_SIZE = 144;
-    private static final int STAT_SIZE_OFFSET = 48;
     private static final int TRANSFER_SIZE = 8192;
     private static final Charset PATH_CHARSET = pathCharset();
 
@@ -106,13 +100,10 @@ public final class FlexFileChannel extends VersionedFileChannel {
     private final Object fdLock = new Object();
     private boolean fdClosed; // guarded by fdLock
 
-    private static final int S_IFMT = 0170000, S_IFREG = 0100000, S_IFBLK = 0060000, S_IFDIR = 0040000;
-    private static final int STAT_MODE_OFFSET = 24;
     /** {@link #kind}: not yet known; a regular file, block device or directory; anything else. */
     private static final int KIND_UNKNOWN = 0, KIND_FILE = 1, KIND_STREAM = 2;
     /** The position argument for "at the descriptor's own position" (relative I/O on a stream). */
     private static final long HERE = -1;
-    private static final short POLLIN = 0x1, POLLOUT = 0x4;
 
     /** What the descriptor is, from its first fstat ({@link #stream()}); never changes once known. */
     private volatile int kind;

@@ -1,5 +1,6 @@
 package io.flexsc.nio.net;
 
+import io.flexsc.nio.ffi.Linux;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -20,13 +21,13 @@ final class Binding {
     /** Binds and returns the address the socket is bound to. */
     static SocketAddress bind(int fd, int family, SocketAddress local) throws IOException {
         SocketAddress sa;
-        if (family == NetSys.AF_UNIX) {
+        if (family == Linux.AF_UNIX) {
             sa = local == null ? tempUnixAddress() : SockAddrs.checkUnix(local);
             if (((UnixDomainSocketAddress) sa).getPath().toString().isEmpty()) {
                 sa = tempUnixAddress();
             }
         } else if (local == null) {
-            sa = new InetSocketAddress(family == NetSys.AF_INET
+            sa = new InetSocketAddress(family == Linux.AF_INET
                     ? InetAddress.getByAddress(new byte[4]) : InetAddress.getByAddress(new byte[16]), 0);
         } else {
             sa = SockAddrs.checkInet(local, family);
@@ -34,7 +35,7 @@ final class Binding {
         NetSys.Scratch s = NetSys.Scratch.get();
         int len = SockAddrs.encode(s.view, family, sa);
         NetSys.check(NetSys.call(SysNr.BIND, fd, s.address, len), null);
-        return family == NetSys.AF_UNIX ? sa : localAddress(fd, family);
+        return family == Linux.AF_UNIX ? sa : localAddress(fd, family);
     }
 
     private static UnixDomainSocketAddress tempUnixAddress() {

@@ -1,5 +1,6 @@
 package io.flexsc.nio.net;
 
+import io.flexsc.nio.ffi.Linux;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -28,14 +29,14 @@ final class FdState {
 
         private static int makeDead() {
             NetSys.Scratch s = NetSys.Scratch.get();
-            long r = NetSys.call(SysNr.SOCKETPAIR, NetSys.AF_UNIX, NetSys.SOCK_STREAM | NetSys.SOCK_CLOEXEC, 0,
+            long r = NetSys.call(SysNr.SOCKETPAIR, Linux.AF_UNIX, Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC, 0,
                     s.address, 0, 0);
             if (r < 0) {
                 throw new IllegalStateException("socketpair for the pre-close descriptor failed: " + NetSys.message((int) -r));
             }
             int a = s.getInt(0);
             int b = s.getInt(4);
-            NetSys.shutdown(a, NetSys.SHUT_RDWR);
+            NetSys.shutdown(a, Linux.SHUT_RDWR);
             NetSys.close(b);
             return a;
         }

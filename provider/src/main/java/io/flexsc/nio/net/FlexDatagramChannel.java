@@ -1,6 +1,7 @@
 package io.flexsc.nio.net;
 
 import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.Linux;
 import io.flexsc.nio.ffi.NativeMemory;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
@@ -49,9 +50,9 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
     FlexDatagramChannel(SelectorProvider provider, int family) throws IOException {
         super(provider);
         this.family = family;
-        int fd = NetSys.socket(family, NetSys.SOCK_DGRAM);
+        int fd = NetSys.socket(family, Linux.SOCK_DGRAM);
         this.fds = new FdState(fd);
-        if (family == NetSys.AF_INET6) {
+        if (family == Linux.AF_INET6) {
             FlexSocketChannel.dualStack(fd);
         }
     }
@@ -183,7 +184,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                         s.putLong(i, 0);
                     }
                     s.putShort(0, (short) 0); // AF_UNSPEC dissolves the association
-                    NetSys.check(NetSys.call(SysNr.CONNECT, fds.fd, s.address, family == NetSys.AF_INET6 ? 28 : 16), null);
+                    NetSys.check(NetSys.call(SysNr.CONNECT, fds.fd, s.address, family == Linux.AF_INET6 ? 28 : 16), null);
                     remoteAddress = null;
                     SocketAddress was = localAddress;
                     SocketAddress now = Binding.localAddress(fds.fd, family);
@@ -273,7 +274,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                     long base = NativeMemory.address(target) + (dst.isDirect() ? dst.position() : 0);
                     long r;
                     try {
-                        r = NetSys.call(SysNr.RECVFROM, fds.fd, base, rem, fds.blockingDescription ? NetSys.MSG_DONTWAIT : 0,
+                        r = NetSys.call(SysNr.RECVFROM, fds.fd, base, rem, fds.blockingDescription ? Linux.MSG_DONTWAIT : 0,
                                 addrAddr, addrAddr + SockAddrs.MAX_LEN);
                     } finally {
                         java.lang.ref.Reference.reachabilityFence(target); // the kernel wrote to it
@@ -309,7 +310,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                         return null;
                     }
                     int wait = FdState.millisUntil(deadline, "Receive timed out");
-                    fds.await(NetSys.POLLIN, wait);
+                    fds.await(Linux.POLLIN, wait);
                     if (!isOpen()) {
                         return null; // closed while waiting: end() throws AsynchronousCloseException
                     }
@@ -363,7 +364,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                     long r;
                     try {
                         r = NetSys.call(SysNr.SENDTO, fds.fd, base, rem,
-                                NetSys.MSG_NOSIGNAL | (fds.blockingDescription ? NetSys.MSG_DONTWAIT : 0),
+                                Linux.MSG_NOSIGNAL | (fds.blockingDescription ? Linux.MSG_DONTWAIT : 0),
                                 remote == null ? addrAddr : 0, alen);
                     } finally {
                         java.lang.ref.Reference.reachabilityFence(from); // the kernel read from it
@@ -389,7 +390,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                     if (!blocking || !isOpen()) {
                         return 0;
                     }
-                    fds.await(NetSys.POLLOUT, -1);
+                    fds.await(Linux.POLLOUT, -1);
                     if (!isOpen()) {
                         return 0; // closed while waiting: end() throws AsynchronousCloseException
                     }
@@ -436,7 +437,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                 }
                 for (;;) {
                     // a blocking description (inherited): read(2) has no per-call non-blocking flag, so poll first
-                    if (!fds.readyFor(NetSys.POLLIN, -1)) {
+                    if (!fds.readyFor(Linux.POLLIN, -1)) {
                         if (!isOpen()) {
                             return 0;
                         }
@@ -463,7 +464,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                         n = 0;
                         return 0;
                     }
-                    fds.await(NetSys.POLLIN, -1);
+                    fds.await(Linux.POLLIN, -1);
                     if (!isOpen()) {
                         return 0; // closed while waiting: end() throws AsynchronousCloseException
                     }
@@ -505,7 +506,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                 }
                 for (;;) {
                     // a blocking description (inherited): write(2) has no per-call non-blocking flag, so poll first
-                    if (!fds.readyFor(NetSys.POLLOUT, -1)) {
+                    if (!fds.readyFor(Linux.POLLOUT, -1)) {
                         if (!isOpen()) {
                             return 0;
                         }
@@ -532,7 +533,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                         n = 0;
                         return 0;
                     }
-                    fds.await(NetSys.POLLOUT, -1);
+                    fds.await(Linux.POLLOUT, -1);
                     if (!isOpen()) {
                         return 0; // closed while waiting: end() throws AsynchronousCloseException
                     }
@@ -550,14 +551,14 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
 
     @Override
     public int toReadyOps(int events, int interestOps) {
-        if ((events & (NetSys.EPOLLERR | NetSys.EPOLLHUP)) != 0) {
+        if ((events & (Linux.EPOLLERR | Linux.EPOLLHUP)) != 0) {
             return interestOps;
         }
         int ready = 0;
-        if ((events & NetSys.EPOLLIN) != 0 && (interestOps & SelectionKey.OP_READ) != 0) {
+        if ((events & Linux.EPOLLIN) != 0 && (interestOps & SelectionKey.OP_READ) != 0) {
             ready |= SelectionKey.OP_READ;
         }
-        if ((events & NetSys.EPOLLOUT) != 0 && (interestOps & SelectionKey.OP_WRITE) != 0) {
+        if ((events & Linux.EPOLLOUT) != 0 && (interestOps & SelectionKey.OP_WRITE) != 0) {
             ready |= SelectionKey.OP_WRITE;
         }
         return ready;
@@ -577,7 +578,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
         if (!group.isMulticastAddress()) {
             throw new IllegalArgumentException("Group not a multicast address");
         }
-        if (family == NetSys.AF_INET && !(group instanceof Inet4Address)) {
+        if (family == Linux.AF_INET && !(group instanceof Inet4Address)) {
             throw new IllegalArgumentException("IPv6 group on IPv4 socket");
         }
         if (source != null) {
@@ -607,7 +608,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                 }
             }
             Membership m = new Membership(this, group, interf, source);
-            membershipOp(group, interf, source, null, source == null ? 42 /* MCAST_JOIN_GROUP */ : NetSys.MCAST_JOIN_SOURCE_GROUP);
+            membershipOp(group, interf, source, null, source == null ? 42 /* MCAST_JOIN_GROUP */ : Linux.MCAST_JOIN_SOURCE_GROUP);
             memberships.add(m);
             return m;
         }
@@ -620,7 +621,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
             s.putLong(i, 0);
         }
         s.putInt(0, interf.getIndex());
-        int gfam = group instanceof Inet4Address ? NetSys.AF_INET : NetSys.AF_INET6;
+        int gfam = group instanceof Inet4Address ? Linux.AF_INET : Linux.AF_INET6;
         ByteBuffer g = s.view.slice(8, 128).order(ByteOrder.nativeOrder());
         SockAddrs.encode(g, gfam, new InetSocketAddress(group, 0));
         InetAddress src = source != null ? source : block;
@@ -630,7 +631,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
             SockAddrs.encode(sb, gfam, new InetSocketAddress(src, 0));
             len = 8 + 256;
         }
-        int level = gfam == NetSys.AF_INET ? NetSys.IPPROTO_IP : NetSys.IPPROTO_IPV6;
+        int level = gfam == Linux.AF_INET ? Linux.IPPROTO_IP : Linux.IPPROTO_IPV6;
         NetSys.check(NetSys.call(SysNr.SETSOCKOPT, fds.fd, level, op, s.address, len, 0), null);
     }
 
@@ -642,7 +643,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
             if (isOpen()) {
                 try {
                     membershipOp(m.group(), m.networkInterface(), m.sourceAddress(), null,
-                            m.sourceAddress() == null ? 45 /* MCAST_LEAVE_GROUP */ : NetSys.MCAST_LEAVE_SOURCE_GROUP);
+                            m.sourceAddress() == null ? 45 /* MCAST_LEAVE_GROUP */ : Linux.MCAST_LEAVE_SOURCE_GROUP);
                 } catch (IOException ignored) {
                     // leaving a group the kernel already dropped
                 }
@@ -747,7 +748,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                 if (blocked.contains(src)) {
                     return this;
                 }
-                ch.membershipOp(group, interf, null, src, NetSys.MCAST_BLOCK_SOURCE);
+                ch.membershipOp(group, interf, null, src, Linux.MCAST_BLOCK_SOURCE);
                 blocked.add(src);
             }
             return this;
@@ -763,7 +764,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                     throw new IllegalStateException("not blocked");
                 }
                 try {
-                    ch.membershipOp(group, interf, null, src, NetSys.MCAST_UNBLOCK_SOURCE);
+                    ch.membershipOp(group, interf, null, src, Linux.MCAST_UNBLOCK_SOURCE);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }

@@ -1,6 +1,7 @@
 package io.flexsc.nio.net;
 
 import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.Linux;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -34,14 +35,14 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
     FlexServerSocketChannel(SelectorProvider provider, int family) throws IOException {
         super(provider);
         this.family = family;
-        int fd = NetSys.socket(family, NetSys.SOCK_STREAM);
+        int fd = NetSys.socket(family, Linux.SOCK_STREAM);
         this.fds = new FdState(fd);
-        if (family == NetSys.AF_INET6) {
+        if (family == Linux.AF_INET6) {
             FlexSocketChannel.dualStack(fd);
         }
-        if (family != NetSys.AF_UNIX) {
+        if (family != Linux.AF_UNIX) {
             try {
-                NetSys.setIntOpt(fd, NetSys.SOL_SOCKET, NetSys.SO_REUSEADDR, 1);
+                NetSys.setIntOpt(fd, Linux.SOL_SOCKET, Linux.SO_REUSEADDR, 1);
             } catch (IOException e) {
                 NetSys.close(fd);
                 throw e;
@@ -63,7 +64,7 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
     }
 
     private Set<SocketOption<?>> options() {
-        return family == NetSys.AF_UNIX ? SocketOpts.UNIX_SERVER : SocketOpts.TCP_SERVER;
+        return family == Linux.AF_UNIX ? SocketOpts.UNIX_SERVER : SocketOpts.TCP_SERVER;
     }
 
     private void ensureOpen() throws ClosedChannelException {
@@ -132,7 +133,7 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
     public ServerSocket socket() {
         synchronized (fds.stateLock) {
             if (adaptor == null) {
-                if (family == NetSys.AF_UNIX) {
+                if (family == Linux.AF_UNIX) {
                     throw new UnsupportedOperationException("Not supported");
                 }
                 adaptor = new ServerSocketAdaptor(this);
@@ -195,7 +196,7 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
         NetSys.Scratch s = NetSys.Scratch.get();
         for (;;) {
             // a blocking description (inherited): accept4 has no per-call non-blocking flag, so poll first
-            if (!fds.readyFor(NetSys.POLLIN, FdState.millisUntil(deadline, "Accept timed out"))) {
+            if (!fds.readyFor(Linux.POLLIN, FdState.millisUntil(deadline, "Accept timed out"))) {
                 if (!isOpen()) {
                     return null;
                 }
@@ -215,7 +216,7 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
                 return null;
             }
             int wait = FdState.millisUntil(deadline, "Accept timed out");
-            fds.await(NetSys.POLLIN, wait);
+            fds.await(Linux.POLLIN, wait);
         }
     }
 
@@ -232,7 +233,7 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
     private long accept4(NetSys.Scratch s) {
         s.putInt(SockAddrs.MAX_LEN, SockAddrs.MAX_LEN);
         return NetSys.call(SysNr.ACCEPT4, fds.fd, s.address, s.address + SockAddrs.MAX_LEN,
-                NetSys.SOCK_NONBLOCK | NetSys.SOCK_CLOEXEC, 0, 0);
+                Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC, 0, 0);
     }
 
     /** The channel of the connection {@link #accept4} returned as {@code fd}, its peer's address in {@code s}. */
@@ -251,10 +252,10 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
 
     @Override
     public int toReadyOps(int events, int interestOps) {
-        if ((events & (NetSys.EPOLLERR | NetSys.EPOLLHUP)) != 0) {
+        if ((events & (Linux.EPOLLERR | Linux.EPOLLHUP)) != 0) {
             return interestOps;
         }
-        if ((events & NetSys.EPOLLIN) != 0 && (interestOps & SelectionKey.OP_ACCEPT) != 0) {
+        if ((events & Linux.EPOLLIN) != 0 && (interestOps & SelectionKey.OP_ACCEPT) != 0) {
             return SelectionKey.OP_ACCEPT;
         }
         return 0;

@@ -1,6 +1,7 @@
 package io.flexsc.nio.net;
 
 import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.Linux;
 import io.flexsc.nio.ffi.NativeMemory;
 import io.flexsc.nio.ffi.SysNr;
 import java.lang.ref.Reference;
@@ -12,7 +13,7 @@ import java.nio.ByteOrder;
  *
  * <p>The kernel only sees native memory: a heap buffer is copied through a per-thread cached direct
  * buffer (one contiguous region for a whole gather, split per buffer for a scatter). At most
- * {@link NetSys#IOV_MAX} buffers and {@link #MAX_TRANSFER} bytes go into one call; a short transfer
+ * {@link Linux#IOV_MAX} buffers and {@link #MAX_TRANSFER} bytes go into one call; a short transfer
  * is always possible and callers loop where they must.
  *
  * <p>Native memory outlives the call: an engine hands the kernel a raw address (on the ring the SQE
@@ -36,7 +37,7 @@ final class NetIO {
     /** Per-thread temporary memory: a direct buffer for heap data, an iovec array. */
     private static final class Temp {
         ByteBuffer data = ByteBuffer.allocateDirect(16 << 10);
-        final ByteBuffer iov = ByteBuffer.allocateDirect(NetSys.IOV_MAX * 16).order(ByteOrder.nativeOrder());
+        final ByteBuffer iov = ByteBuffer.allocateDirect(Linux.IOV_MAX * 16).order(ByteOrder.nativeOrder());
         final long iovAddr = NativeMemory.address(iov);
 
         /**
@@ -103,7 +104,7 @@ final class NetIO {
         if (dst.isDirect()) {
             long r;
             try {
-                r = NetSys.call(SysNr.RECVFROM, fd, NativeMemory.address(dst) + dst.position(), rem, NetSys.MSG_DONTWAIT, 0, 0);
+                r = NetSys.call(SysNr.RECVFROM, fd, NativeMemory.address(dst) + dst.position(), rem, Linux.MSG_DONTWAIT, 0, 0);
             } finally {
                 Reference.reachabilityFence(dst);
             }
@@ -116,7 +117,7 @@ final class NetIO {
         ByteBuffer tmp = TEMP.get().data(n);
         long r;
         try {
-            r = NetSys.call(SysNr.RECVFROM, fd, NativeMemory.address(tmp), n, NetSys.MSG_DONTWAIT, 0, 0);
+            r = NetSys.call(SysNr.RECVFROM, fd, NativeMemory.address(tmp), n, Linux.MSG_DONTWAIT, 0, 0);
         } finally {
             Reference.reachabilityFence(tmp);
         }
@@ -141,7 +142,7 @@ final class NetIO {
         }
         long r;
         try {
-            r = NetSys.call(SysNr.SENDTO, fd, base, rem, NetSys.MSG_DONTWAIT | NetSys.MSG_NOSIGNAL, 0, 0);
+            r = NetSys.call(SysNr.SENDTO, fd, base, rem, Linux.MSG_DONTWAIT | Linux.MSG_NOSIGNAL, 0, 0);
         } finally {
             Reference.reachabilityFence(mem);
         }
@@ -193,7 +194,7 @@ final class NetIO {
         int n = 0;
         int tmpUsed = 0;
         long total = 0;
-        for (int i = off; i < off + len && n < NetSys.IOV_MAX; i++) {
+        for (int i = off; i < off + len && n < Linux.IOV_MAX; i++) {
             ByteBuffer b = dsts[i];
             int rem = b.remaining();
             if (rem == 0) {
@@ -267,7 +268,7 @@ final class NetIO {
         long tmpAddr = tmp != null ? NativeMemory.address(tmp) : 0;
         int n = 0;
         int tmpUsed = 0;
-        for (int i = off; i < off + len && n < NetSys.IOV_MAX; i++) {
+        for (int i = off; i < off + len && n < Linux.IOV_MAX; i++) {
             ByteBuffer b = srcs[i];
             int rem = b.remaining();
             if (rem == 0) {
@@ -340,7 +341,7 @@ final class NetIO {
         int nfds = 1;
         if (wakeFd >= 0) {
             s.putInt(8, wakeFd);
-            s.putShort(12, NetSys.POLLIN);
+            s.putShort(12, Linux.POLLIN);
             s.putShort(14, (short) 0);
             nfds = 2;
         }
@@ -356,7 +357,7 @@ final class NetIO {
 
     /** A new non-blocking, close-on-exec eventfd. */
     static int eventfd() throws java.io.IOException {
-        return (int) NetSys.check(NetSys.call(SysNr.EVENTFD2, 0, NetSys.EFD_NONBLOCK | NetSys.EFD_CLOEXEC, 0), "eventfd");
+        return (int) NetSys.check(NetSys.call(SysNr.EVENTFD2, 0, Linux.EFD_NONBLOCK | Linux.EFD_CLOEXEC, 0), "eventfd");
     }
 
     /** Adds one to an eventfd's counter (wakes its pollers). */

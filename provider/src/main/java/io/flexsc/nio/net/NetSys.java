@@ -116,49 +116,9 @@ final class NetSys {
         return raw;
     }
 
-    /** The C library's message for an errno, as the JDK's exceptions carry it. */
+    /** The text for a raw errno in log lines: {@link Errors#strerror}, or the engine being closed. */
     static String message(int errno) {
-        switch (errno) {
-            case Errno.EPERM: return "Operation not permitted";
-            case Errno.ENOENT: return "No such file or directory";
-            case Errno.EINTR: return "Interrupted system call";
-            case Errno.EIO: return "Input/output error";
-            case Errno.EBADF: return "Bad file descriptor";
-            case Errno.EAGAIN: return "Resource temporarily unavailable";
-            case Errno.ENOMEM: return "Cannot allocate memory";
-            case Errno.EACCES: return "Permission denied";
-            case Errno.EFAULT: return "Bad address";
-            case Errno.EINVAL: return "Invalid argument";
-            case Errno.ENFILE: return "Too many open files in system";
-            case Errno.EMFILE: return "Too many open files";
-            case Errno.EPIPE: return "Broken pipe";
-            case Errno.ENOTSOCK: return "Socket operation on non-socket";
-            case Errno.EDESTADDRREQ: return "Destination address required";
-            case Errno.EMSGSIZE: return "Message too long";
-            case Errno.EPROTOTYPE: return "Protocol wrong type for socket";
-            case Errno.ENOPROTOOPT: return "Protocol not available";
-            case Errno.EPROTONOSUPPORT: return "Protocol not supported";
-            case Errno.EOPNOTSUPP: return "Operation not supported";
-            case Errno.EAFNOSUPPORT: return "Address family not supported by protocol";
-            case Errno.EADDRINUSE: return "Address already in use";
-            case Errno.EADDRNOTAVAIL: return "Cannot assign requested address";
-            case Errno.ENETDOWN: return "Network is down";
-            case Errno.ENETUNREACH: return "Network is unreachable";
-            case Errno.ECONNABORTED: return "Software caused connection abort";
-            case Errno.ECONNRESET: return "Connection reset by peer";
-            case Errno.ENOBUFS: return "No buffer space available";
-            case Errno.EISCONN: return "Transport endpoint is already connected";
-            case Errno.ENOTCONN: return "Transport endpoint is not connected";
-            case Errno.ESHUTDOWN: return "Cannot send after transport endpoint shutdown";
-            case Errno.ETIMEDOUT: return "Connection timed out";
-            case Errno.ECONNREFUSED: return "Connection refused";
-            case Errno.EHOSTDOWN: return "Host is down";
-            case Errno.EHOSTUNREACH: return "No route to host";
-            case Errno.EALREADY: return "Operation already in progress";
-            case Errno.EINPROGRESS: return "Operation now in progress";
-            case ENGINE_CLOSED: return "flexsc engine closed";
-            default: return "errno " + errno;
-        }
+        return errno == ENGINE_CLOSED ? "flexsc engine closed" : Errors.strerror(errno);
     }
 
     /**

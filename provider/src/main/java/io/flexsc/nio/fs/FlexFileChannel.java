@@ -8,7 +8,9 @@ import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.engine.SyscallEngine;
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.Errors;
+import io.flexsc.nio.ffi.Iovecs;
 import io.flexsc.nio.ffi.NativeMemory;
+import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
 import java.lang.ref.Reference;
@@ -51,7 +53,7 @@ import java.util.concurrent.locks.LockSupport;
  * (and {@code preadv}/{@code pwritev} for scatter/gather) so that every transfer names its offset and
  * calls from many threads can be batched by the engine; APPEND mode uses {@code write}/{@code writev}
  * on the {@code O_APPEND} descriptor. Heap buffers are copied through per-thread native memory
- * ({@link TempBuffers}), in chunks of at most 1 MiB, looping so that a call transfers as much as the
+ * ({@link Scratch}), in chunks of at most 1 MiB, looping so that a call transfers as much as the
  * JDK's would. A write that has returned has been accepted by the kernel (durability is unchanged).
  * A caller's direct buffers are kept reachable until the call that uses their address has returned
  * ({@link Reference#reachabilityFence}); temporaries are held until released in {@code finally}.
@@ -154,7 +156,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
         }
         int oflags = flags.oflags();
         long r;
-        TempBuffers.Block b = TempBuffers.take(bytes.length + 1);
+        Scratch b = Scratch.acquire(Math.min(bytes.length + 1, Scratch.MAX));
         try {
             if (bytes.length + 1 > b.capacity()) {
                 throw new FileSystemException(name, null, Errors.strerror(Errno.ENAMETOOLONG));
@@ -392,7 +394,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
         int wake;
         synchronized (fdLock) {
             if (wakeFd < 0) {
-                long e = DirectEngine.run(SysNr.EVENTFD2, 0, 04000 | 02000000 /* EFD_NONBLOCK|EFD_CLOEXEC */, 0, 0, 0, 0);
+                long e = DirectEngine.run(SysNr.EVENTFD2, 0, EFD_NONBLOCK | EFD_CLOEXEC, 0, 0, 0, 0);
                 checkResult(e);
                 wakeFd = (int) e;
             }
@@ -401,7 +403,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
         if (!isOpen()) {
             return false;
         }
-        TempBuffers.Block b = TempBuffers.take(16);
+        Scratch b = Scratch.acquire(16);
         try {
             ByteBuffer v = b.buffer();
             for (;;) {
@@ -425,7 +427,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
 
     /** Adds one to an eventfd's counter. */
     private static void signal(int efd) {
-        TempBuffers.Block b = TempBuffers.take(8);
+        Scratch b = Scratch.acquire(8);
         try {
             b.buffer().putLong(0, 1);
             DirectEngine.run(SysNr.WRITE, efd, b.address(), 8, 0, 0, 0);
@@ -461,7 +463,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
             dst.position(dst.position() + (int) r);
             return (int) r;
         }
-        TempBuffers.Block b = TempBuffers.take(rem);
+        Scratch b = Scratch.acquire(Math.min(rem, Scratch.MAX));
         try {
             ByteBuffer v = b.buffer();
             int total = 0;
@@ -513,7 +515,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
             src.position(src.position() + (int) r);
             return (int) r;
         }
-        TempBuffers.Block b = TempBuffers.take(rem);
+        Scratch b = Scratch.acquire(Math.min(rem, Scratch.MAX));
         try {
             ByteBuffer v = b.buffer();
             int total = 0;
@@ -565,15 +567,6 @@ public final class FlexFileChannel extends VersionedFileChannel {
         return true;
     }
 
-    /** Advances buffers by {@code n} bytes in order. */
-    private static void advance(ByteBuffer[] bufs, int offset, int length, long n) {
-        for (int i = offset; i < offset + length && n > 0; i++) {
-            int step = (int) Math.min(bufs[i].remaining(), n);
-            bufs[i].position(bufs[i].position() + step);
-            n -= step;
-        }
-    }
-
     /** Scatter read at pos. Returns bytes read or -1 at EOF. */
     private long readvAt(ByteBuffer[] dsts, int offset, int length, long pos) throws IOException {
         long rem = remaining(dsts, offset, length);
@@ -581,17 +574,9 @@ public final class FlexFileChannel extends VersionedFileChannel {
             return 0;
         }
         if (allDirect(dsts, offset, length)) {
-            TempBuffers.Block b = TempBuffers.take(length * 16);
+            Scratch b = Scratch.acquire(Iovecs.arrayBytes(length));
             try {
-                ByteBuffer iov = b.buffer();
-                int cnt = 0;
-                for (int i = offset; i < offset + length; i++) {
-                    ByteBuffer d = dsts[i];
-                    if (d.hasRemaining()) {
-                        iov.putLong(NativeMemory.address(d) + d.position()).putLong(d.remaining());
-                        cnt++;
-                    }
-                }
+                int cnt = Iovecs.build(b, dsts, offset, length, null, 0, false);
                 long r;
                 try {
                     do {
@@ -608,13 +593,13 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 if (r == 0) {
                     return -1;
                 }
-                advance(dsts, offset, length, r);
+                Iovecs.advance(dsts, offset, length, r);
                 return r;
             } finally {
                 b.release();
             }
         }
-        TempBuffers.Block b = TempBuffers.take((int) Math.min(rem, TempBuffers.MAX));
+        Scratch b = Scratch.acquire((int) Math.min(rem, Scratch.MAX));
         try {
             ByteBuffer v = b.buffer();
             long total = 0;
@@ -665,17 +650,9 @@ public final class FlexFileChannel extends VersionedFileChannel {
             return 0;
         }
         if (allDirect(srcs, offset, length)) {
-            TempBuffers.Block b = TempBuffers.take(length * 16);
+            Scratch b = Scratch.acquire(Iovecs.arrayBytes(length));
             try {
-                ByteBuffer iov = b.buffer();
-                int cnt = 0;
-                for (int i = offset; i < offset + length; i++) {
-                    ByteBuffer s = srcs[i];
-                    if (s.hasRemaining()) {
-                        iov.putLong(NativeMemory.address(s) + s.position()).putLong(s.remaining());
-                        cnt++;
-                    }
-                }
+                int cnt = Iovecs.build(b, srcs, offset, length, null, 0, false);
                 long r;
                 try {
                     do {
@@ -689,13 +666,13 @@ public final class FlexFileChannel extends VersionedFileChannel {
                     Reference.reachabilityFence(srcs);
                 }
                 checkResult(r);
-                advance(srcs, offset, length, r);
+                Iovecs.advance(srcs, offset, length, r);
                 return r;
             } finally {
                 b.release();
             }
         }
-        TempBuffers.Block b = TempBuffers.take((int) Math.min(rem, TempBuffers.MAX));
+        Scratch b = Scratch.acquire((int) Math.min(rem, Scratch.MAX));
         try {
             ByteBuffer v = b.buffer();
             long total = 0;
@@ -720,7 +697,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
                     }
                     checkResult(r);
                 }
-                advance(srcs, offset, length, r);
+                Iovecs.advance(srcs, offset, length, r);
                 total += r;
                 if (r < chunk) {
                     break;
@@ -733,7 +710,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
     }
 
     private long fstatSize() throws IOException {
-        TempBuffers.Block b = TempBuffers.take(STAT_SIZE);
+        Scratch b = Scratch.acquire(STAT_SIZE);
         try {
             long r;
             do {
@@ -752,7 +729,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
     }
 
     private FileLockTable.FileKey fstatKey() throws IOException {
-        TempBuffers.Block b = TempBuffers.take(STAT_SIZE);
+        Scratch b = Scratch.acquire(STAT_SIZE);
         try {
             long r = sys(SysNr.FSTAT, fd, b.address(), 0);
             checkResult(r);
@@ -987,7 +964,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
             src.position(src.position() + (int) r);
             return (int) r;
         }
-        TempBuffers.Block b = TempBuffers.take(rem);
+        Scratch b = Scratch.acquire(Math.min(rem, Scratch.MAX));
         try {
             int chunk = Math.min(rem, b.capacity());
             ByteBuffer s = src.duplicate();
@@ -1210,7 +1187,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
         boolean dstAcquired = false;
         long total = 0;
         boolean completed = false;
-        TempBuffers.Block b = TempBuffers.take(16);
+        Scratch b = Scratch.acquire(16);
         try {
             beginBlocking();
             if (!(srcAcquired = src.acquire()) || !(dstAcquired = dst.acquire())) {
@@ -1426,7 +1403,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
 
     /** {@code F_OFD_SETLK}: 0 if taken, -EAGAIN/-EACCES if held elsewhere, or another -errno. */
     private long lockRange(long position, long size, boolean shared, int type) throws IOException {
-        TempBuffers.Block b = TempBuffers.take(32);
+        Scratch b = Scratch.acquire(32);
         try {
             ByteBuffer fl = b.buffer();
             fl.putShort(0, (short) (type >= 0 ? type : (shared ? F_RDLCK : F_WRLCK)));

@@ -1,6 +1,7 @@
 package io.flexsc.nio.net;
 
 import io.flexsc.nio.ffi.Linux;
+import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -32,9 +33,13 @@ final class Binding {
         } else {
             sa = SockAddrs.checkInet(local, family);
         }
-        NetSys.Scratch s = NetSys.Scratch.get();
-        int len = SockAddrs.encode(s.view, family, sa);
-        NetSys.check(NetSys.call(SysNr.BIND, fd, s.address, len), null);
+        Scratch s = Scratch.acquire(SockAddrs.MAX_LEN);
+        try {
+            int len = SockAddrs.encode(s.buffer(), family, sa);
+            NetSys.check(NetSys.call(SysNr.BIND, fd, s.address(), len), null);
+        } finally {
+            s.release();
+        }
         return family == Linux.AF_UNIX ? sa : localAddress(fd, family);
     }
 
@@ -57,9 +62,13 @@ final class Binding {
     }
 
     private static SocketAddress name(int nr, int fd) throws IOException {
-        NetSys.Scratch s = NetSys.Scratch.get();
-        s.putInt(SockAddrs.MAX_LEN, SockAddrs.MAX_LEN);
-        NetSys.check(NetSys.call(nr, fd, s.address, s.address + SockAddrs.MAX_LEN), null);
-        return SockAddrs.decode(s.view, s.getInt(SockAddrs.MAX_LEN));
+        Scratch s = Scratch.acquire(SockAddrs.MAX_LEN + 4);
+        try {
+            s.buffer().putInt(SockAddrs.MAX_LEN, SockAddrs.MAX_LEN);
+            NetSys.check(NetSys.call(nr, fd, s.address(), s.address() + SockAddrs.MAX_LEN), null);
+            return SockAddrs.decode(s.buffer(), s.buffer().getInt(SockAddrs.MAX_LEN));
+        } finally {
+            s.release();
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.flexsc.nio.net;
 
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.Linux;
+import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,12 +24,16 @@ final class FlexPipe extends Pipe {
     private final Sink sink;
 
     FlexPipe(SelectorProvider provider) throws IOException {
-        NetSys.Scratch s = NetSys.Scratch.get();
-        NetSys.check(NetSys.call(SysNr.PIPE2, s.address, Linux.O_NONBLOCK | Linux.O_CLOEXEC, 0), "pipe2");
-        int r = s.getInt(0);
-        int w = s.getInt(4);
-        source = new Source(provider, r);
-        sink = new Sink(provider, w);
+        Scratch s = Scratch.acquire(8);
+        try {
+            NetSys.check(NetSys.call(SysNr.PIPE2, s.address(), Linux.O_NONBLOCK | Linux.O_CLOEXEC, 0), "pipe2");
+            int r = s.buffer().getInt(0);
+            int w = s.buffer().getInt(4);
+            source = new Source(provider, r);
+            sink = new Sink(provider, w);
+        } finally {
+            s.release();
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.flexsc.nio.engine.SyscallEngine;
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.Linux;
 import io.flexsc.nio.ffi.NativeMemory;
+import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -130,10 +131,14 @@ final class FlexSelector extends AbstractSelector {
             throw e;
         }
         this.wakeFd = w;
-        NetSys.Scratch s = NetSys.Scratch.get();
-        s.putInt(0, Linux.EPOLLIN);
-        s.putLong(4, wakeFd);
-        long r = NetSys.call(SysNr.EPOLL_CTL, epfd, Linux.EPOLL_CTL_ADD, wakeFd, s.address, 0, 0);
+        long r;
+        Scratch s = Scratch.acquire(Linux.EPOLL_EVENT_SIZE);
+        try {
+            s.buffer().putInt(0, Linux.EPOLLIN).putLong(4, wakeFd);
+            r = NetSys.call(SysNr.EPOLL_CTL, epfd, Linux.EPOLL_CTL_ADD, wakeFd, s.address(), 0, 0);
+        } finally {
+            s.release();
+        }
         if (r < 0) {
             NetSys.close(epfd);
             NetSys.close(wakeFd);

@@ -2,6 +2,7 @@ package io.flexsc.nio.net;
 
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.Linux;
+import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -403,12 +404,16 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                         ensureOpen();
                         remoteAddress = sa;
                     }
-                    NetSys.Scratch s = NetSys.Scratch.get();
-                    int len = SockAddrs.encode(s.view, family, sa);
                     long r;
-                    do {
-                        r = NetSys.call(SysNr.CONNECT, fds.fd, s.address, len);
-                    } while (r == -Errno.EINTR);
+                    Scratch s = Scratch.acquire(SockAddrs.MAX_LEN);
+                    try {
+                        int len = SockAddrs.encode(s.buffer(), family, sa);
+                        do {
+                            r = NetSys.call(SysNr.CONNECT, fds.fd, s.address(), len);
+                        } while (r == -Errno.EINTR);
+                    } finally {
+                        s.release();
+                    }
                     if (r == 0) {
                         connected = true;
                     } else if (r == -Errno.EINPROGRESS || r == -Errno.EAGAIN) {
@@ -958,10 +963,14 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
             if (inputClosed) {
                 return 0;
             }
-            NetSys.Scratch s = NetSys.Scratch.get();
-            s.putInt(0, 0);
-            NetSys.check(NetSys.call(SysNr.IOCTL, fds.fd, Linux.FIONREAD, s.address), null);
-            return s.getInt(0) + batched.readAheadBytes();
+            Scratch s = Scratch.acquire(4);
+            try {
+                s.buffer().putInt(0, 0);
+                NetSys.check(NetSys.call(SysNr.IOCTL, fds.fd, Linux.FIONREAD, s.address()), null);
+                return s.buffer().getInt(0) + batched.readAheadBytes();
+            } finally {
+                s.release();
+            }
         } finally {
             FdState.unlockIfHeld(fds.readLock);
         }
@@ -981,17 +990,21 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                 }
             }
             batched.flushBlocking();
-            NetSys.Scratch s = NetSys.Scratch.get();
-            s.view.put(0, b);
-            long r;
-            do {
-                r = NetSys.call(SysNr.SENDTO, fds.fd, s.address, 1, Linux.MSG_OOB | Linux.MSG_NOSIGNAL
-                        | (fds.blockingDescription ? Linux.MSG_DONTWAIT : 0), 0, 0);
-            } while (r == -Errno.EINTR);
-            if (r == -Errno.EAGAIN || r == 0) {
-                throw new java.net.SocketException("Socket buffer full");
+            Scratch s = Scratch.acquire(1);
+            try {
+                s.buffer().put(0, b);
+                long r;
+                do {
+                    r = NetSys.call(SysNr.SENDTO, fds.fd, s.address(), 1, Linux.MSG_OOB | Linux.MSG_NOSIGNAL
+                            | (fds.blockingDescription ? Linux.MSG_DONTWAIT : 0), 0, 0);
+                } while (r == -Errno.EINTR);
+                if (r == -Errno.EAGAIN || r == 0) {
+                    throw new java.net.SocketException("Socket buffer full");
+                }
+                NetSys.check(r, null);
+            } finally {
+                s.release();
             }
-            NetSys.check(r, null);
         } finally {
             FdState.unlockIfHeld(fds.writeLock);
         }

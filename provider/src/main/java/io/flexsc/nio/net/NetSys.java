@@ -6,13 +6,14 @@ import io.flexsc.nio.engine.SyscallEngine;
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.Errors;
 import io.flexsc.nio.ffi.Linux;
-import io.flexsc.nio.ffi.NativeMemory;
+import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
 
 /**
  * The socket-level system calls this package makes and errno-to-exception mapping (the constants
@@ -87,20 +88,25 @@ final class NetSys {
 
     /** An int-valued getsockopt. */
     static int getIntOpt(int fd, int level, int opt) throws IOException {
-        Scratch s = Scratch.get();
-        s.putInt(0, 0);
-        s.putInt(8, 4);
-        long r = call(SysNr.GETSOCKOPT, fd, level, opt, s.address, s.address + 8, 0);
-        check(r, null);
-        return s.getInt(0);
+        Scratch s = Scratch.acquire(12);
+        try {
+            ByteBuffer v = s.buffer().putInt(0, 0).putInt(8, 4);
+            check(call(SysNr.GETSOCKOPT, fd, level, opt, s.address(), s.address() + 8, 0), null);
+            return v.getInt(0);
+        } finally {
+            s.release();
+        }
     }
 
     /** An int-valued setsockopt. */
     static void setIntOpt(int fd, int level, int opt, int value) throws IOException {
-        Scratch s = Scratch.get();
-        s.putInt(0, value);
-        long r = call(SysNr.SETSOCKOPT, fd, level, opt, s.address, 4, 0);
-        check(r, null);
+        Scratch s = Scratch.acquire(4);
+        try {
+            s.buffer().putInt(0, value);
+            check(call(SysNr.SETSOCKOPT, fd, level, opt, s.address(), 4, 0), null);
+        } finally {
+            s.release();
+        }
     }
 
     /** The pending socket error (SO_ERROR), cleared by reading it; 0 if none. */
@@ -140,25 +146,5 @@ final class NetSys {
     /** The JDK's read-side exception: a reset connection is a {@link SocketException} "Connection reset". */
     static IOException readException(int errno) {
         return errno == ENGINE_CLOSED ? engineClosed() : Errors.forSocketRead(errno);
-    }
-
-    /** Per-thread native scratch memory for the arguments of one synchronous call. */
-    static final class Scratch {
-        static final int SIZE = 512;
-        private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
-        /** A direct buffer, so the memory goes with the thread's last reference to it. */
-        final java.nio.ByteBuffer view = java.nio.ByteBuffer.allocateDirect(SIZE).order(java.nio.ByteOrder.nativeOrder());
-        final long address = NativeMemory.address(view);
-
-        static Scratch get() {
-            return LOCAL.get();
-        }
-
-        int getInt(int off) { return view.getInt(off); }
-        void putInt(int off, int v) { view.putInt(off, v); }
-        short getShort(int off) { return view.getShort(off); }
-        void putShort(int off, short v) { view.putShort(off, v); }
-        long getLong(int off) { return view.getLong(off); }
-        void putLong(int off, long v) { view.putLong(off, v); }
     }
 }

@@ -2,6 +2,7 @@ package io.flexsc.nio.net;
 
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.Linux;
+import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -108,11 +109,15 @@ final class SocketOpts {
     static void set(int fd, int family, SocketOption<?> name, Object value) throws IOException {
         if (name == StandardSocketOptions.SO_LINGER) {
             int v = (Integer) value;
-            NetSys.Scratch s = NetSys.Scratch.get();
-            s.putInt(0, v < 0 ? 0 : 1);
-            s.putInt(4, v < 0 ? 0 : Math.min(v, 65535));
-            NetSys.check(NetSys.call(SysNr.SETSOCKOPT, fd, Linux.SOL_SOCKET, Linux.SO_LINGER, s.address, 8, 0), null);
-            return;
+            Scratch s = Scratch.acquire(8);
+            try {
+                s.buffer().putInt(0, v < 0 ? 0 : 1);
+                s.buffer().putInt(4, v < 0 ? 0 : Math.min(v, 65535));
+                NetSys.check(NetSys.call(SysNr.SETSOCKOPT, fd, Linux.SOL_SOCKET, Linux.SO_LINGER, s.address(), 8, 0), null);
+                return;
+            } finally {
+                s.release();
+            }
         }
         if (name == StandardSocketOptions.SO_SNDBUF || name == StandardSocketOptions.SO_RCVBUF) {
             int v = (Integer) value;
@@ -166,13 +171,17 @@ final class SocketOpts {
             if (a == null) {
                 throw new SocketException("Network interface not configured for IPv4");
             }
-            NetSys.Scratch s = NetSys.Scratch.get();
-            byte[] b = a.getAddress();
-            for (int i = 0; i < 4; i++) {
-                s.view.put(i, b[i]);
+            Scratch s = Scratch.acquire(4);
+            try {
+                byte[] b = a.getAddress();
+                for (int i = 0; i < 4; i++) {
+                    s.buffer().put(i, b[i]);
+                }
+                NetSys.check(NetSys.call(SysNr.SETSOCKOPT, fd, Linux.IPPROTO_IP, Linux.IP_MULTICAST_IF, s.address(), 4, 0), null);
+                return;
+            } finally {
+                s.release();
             }
-            NetSys.check(NetSys.call(SysNr.SETSOCKOPT, fd, Linux.IPPROTO_IP, Linux.IP_MULTICAST_IF, s.address, 4, 0), null);
-            return;
         }
         if (name == ExtendedSocketOptions.SO_INCOMING_NAPI_ID) {
             throw new SocketException("Attempt to set read only option");
@@ -201,11 +210,15 @@ final class SocketOpts {
     @SuppressWarnings("unchecked")
     static <T> T get(int fd, int family, SocketOption<T> name) throws IOException {
         if (name == StandardSocketOptions.SO_LINGER) {
-            NetSys.Scratch s = NetSys.Scratch.get();
-            s.putLong(0, 0);
-            s.putInt(8, 8);
-            NetSys.check(NetSys.call(SysNr.GETSOCKOPT, fd, Linux.SOL_SOCKET, Linux.SO_LINGER, s.address, s.address + 8, 0), null);
-            return (T) Integer.valueOf(s.getInt(0) == 0 ? -1 : s.getInt(4));
+            Scratch s = Scratch.acquire(12);
+            try {
+                s.buffer().putLong(0, 0);
+                s.buffer().putInt(8, 8);
+                NetSys.check(NetSys.call(SysNr.GETSOCKOPT, fd, Linux.SOL_SOCKET, Linux.SO_LINGER, s.address(), s.address() + 8, 0), null);
+                return (T) Integer.valueOf(s.buffer().getInt(0) == 0 ? -1 : s.buffer().getInt(4));
+            } finally {
+                s.release();
+            }
         }
         if (name == StandardSocketOptions.IP_TOS) {
             if (family == Linux.AF_INET6) {
@@ -246,16 +259,20 @@ final class SocketOpts {
             int index = NetSys.getIntOpt(fd, Linux.IPPROTO_IPV6, Linux.IPV6_MULTICAST_IF);
             return index == 0 ? null : NetworkInterface.getByIndex(index);
         }
-        NetSys.Scratch s = NetSys.Scratch.get();
-        s.putLong(0, 0);
-        s.putInt(16, 12);
-        NetSys.check(NetSys.call(SysNr.GETSOCKOPT, fd, Linux.IPPROTO_IP, Linux.IP_MULTICAST_IF, s.address, s.address + 16, 0), null);
-        byte[] b = {s.view.get(0), s.view.get(1), s.view.get(2), s.view.get(3)};
-        InetAddress a = InetAddress.getByAddress(b);
-        if (a.isAnyLocalAddress()) {
-            return null;
+        Scratch s = Scratch.acquire(20);
+        try {
+            s.buffer().putLong(0, 0);
+            s.buffer().putInt(16, 12);
+            NetSys.check(NetSys.call(SysNr.GETSOCKOPT, fd, Linux.IPPROTO_IP, Linux.IP_MULTICAST_IF, s.address(), s.address() + 16, 0), null);
+            byte[] b = {s.buffer().get(0), s.buffer().get(1), s.buffer().get(2), s.buffer().get(3)};
+            InetAddress a = InetAddress.getByAddress(b);
+            if (a.isAnyLocalAddress()) {
+                return null;
+            }
+            return NetworkInterface.getByInetAddress(a);
+        } finally {
+            s.release();
         }
-        return NetworkInterface.getByInetAddress(a);
     }
 
     static Inet4Address firstInet4(NetworkInterface ni) {

@@ -31,9 +31,9 @@ final class InheritedChannels {
 
     /** {@code ch} over {@code fd}, marked if the description is in blocking mode. */
     private static <C extends FlexSelChannel> C described(C ch, int fd) throws IOException {
-        long fl = NetSys.check(NetSys.call(SysNr.FCNTL, fd, 3 /* F_GETFL */, 0), "fcntl");
+        long fl = NetSys.check(NetSys.call(SysNr.FCNTL, fd, Linux.F_GETFL, 0), "fcntl");
         ch.fdState().sharedDescription = true;
-        ch.fdState().blockingDescription = (fl & 04000 /* O_NONBLOCK */) == 0;
+        ch.fdState().blockingDescription = (fl & Linux.O_NONBLOCK) == 0;
         return ch;
     }
 
@@ -51,7 +51,7 @@ final class InheritedChannels {
         if (family != Linux.AF_INET && family != Linux.AF_INET6 && family != Linux.AF_UNIX) {
             return null;
         }
-        int fd = (int) NetSys.check(NetSys.call(SysNr.FCNTL, 0, 1030 /* F_DUPFD_CLOEXEC */, 3), "fcntl");
+        int fd = (int) NetSys.check(NetSys.call(SysNr.FCNTL, 0, Linux.F_DUPFD_CLOEXEC, 3), "fcntl");
         // the description (shared with the parent and System.in) keeps its O_NONBLOCK flag, as with
         // the JDK, until configureBlocking(false): see FdState.blockingDescription
         SocketAddress local = Binding.localAddress(fd, family);

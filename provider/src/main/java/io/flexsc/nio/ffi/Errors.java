@@ -48,8 +48,8 @@ import java.nio.file.NoSuchFileException;
  * <p>The error text is the C library's {@code strerror} text in the process's locale, which is
  * what the JDK's native code uses, so messages match the JDK running in the same process.
  *
- * <p>{@code EAGAIN} and {@code EINTR} are not errors for channels: see {@link IoStatus}, which turns
- * them into the JDK's {@code IOStatus} codes before any of these methods is reached.
+ * <p>{@code EAGAIN} and {@code EINTR} are not errors for channels: callers retry or report "no
+ * progress" before any of these methods is reached.
  *
  * <p>Stateless and thread safe.
  */
@@ -62,13 +62,22 @@ public final class Errors {
     private static final int MSG_CAPACITY = 256;
 
     /**
+     * {@code char *strerror_r(int errnum, char *buf, size_t len)}, the GNU form glibc exports under
+     * this name: the message's address, a static string or {@code buf}. Thread safe; cannot fail.
+     */
+    private static final class Libc {
+        static final CFunction STRERROR_R = CFunction.bind("strerror_r", 3);
+    }
+
+    /**
      * The C library's message for {@code errno} ({@code strerror_r}), e.g. "No such file or
-     * directory"; "Unknown error N" for a number it does not know.
+     * directory"; "Unknown error N" for a number it does not know. The one source of error text:
+     * every exception message and log line that names an errno takes it from here.
      */
     public static String strerror(int errno) {
         long buf = NativeMemory.allocate(MSG_CAPACITY);
         try {
-            long msg = Sys.libc().strerror_r(errno, buf, MSG_CAPACITY);
+            long msg = Libc.STRERROR_R.call3(errno, buf, MSG_CAPACITY);
             return msg == 0 ? "Unknown error " + errno : CString.get(msg);
         } finally {
             NativeMemory.free(buf);

@@ -1,8 +1,10 @@
 package io.flexsc.nio.ffi;
 
 /**
- * Linux x86_64 ABI constants that the bindings in {@link LibC} and {@link Sys} take: open flags,
- * socket families and options, fcntl commands, epoll, mmap and {@code *at} flags.
+ * The Linux x86_64 ABI constants the provider passes to system calls: open flags, fcntl commands and
+ * locks, {@code struct stat} layout, socket families, levels and options, message flags, poll,
+ * epoll, eventfd, mmap and {@code *at} flags. This is the one place they are written; every package
+ * refers to these fields (the system-call numbers themselves are {@link SysNr}'s).
  *
  * <p>Values are those of the kernel's uapi headers (and glibc's, which agree) for x86_64; like
  * {@link SysNr}, they are not valid on other architectures.
@@ -51,8 +53,28 @@ public final class Linux {
     public static final int F_SETFD = 2;
     public static final int F_GETFL = 3;
     public static final int F_SETFL = 4;
+    public static final int F_SETLKW = 7;
+    public static final int F_OFD_SETLK = 37;
+    public static final int F_OFD_SETLKW = 38;
     public static final int F_DUPFD_CLOEXEC = 1030;
     public static final int FD_CLOEXEC = 1;
+    /** {@code struct flock}'s {@code l_type}. */
+    public static final int F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
+    /** flock(2)'s "do not wait". */
+    public static final int LOCK_NB = 4;
+
+    // ---- ioctl(2) ----
+    /** The bytes readable on a socket or pipe. */
+    public static final int FIONREAD = 0x541B;
+
+    // ---- struct stat (fstat, newfstatat) ----
+    public static final int STAT_SIZE = 144;
+    public static final int STAT_MODE_OFFSET = 24;
+    public static final int STAT_SIZE_OFFSET = 48;
+    public static final int S_IFMT = 0170000;
+    public static final int S_IFREG = 0100000;
+    public static final int S_IFBLK = 0060000;
+    public static final int S_IFDIR = 0040000;
 
     // ---- sockets ----
     public static final int AF_UNSPEC = 0;
@@ -75,15 +97,43 @@ public final class Linux {
     public static final int SO_OOBINLINE = 10;
     public static final int SO_LINGER = 13;
     public static final int SO_REUSEPORT = 15;
+    public static final int SO_ACCEPTCONN = 30;
     public static final int SO_DOMAIN = 39;
+    public static final int SO_INCOMING_NAPI_ID = 56;
 
     public static final int IPPROTO_IP = 0;
     public static final int IPPROTO_TCP = 6;
     public static final int IPPROTO_UDP = 17;
     public static final int IPPROTO_IPV6 = 41;
     public static final int TCP_NODELAY = 1;
+    public static final int TCP_KEEPIDLE = 4;
+    public static final int TCP_KEEPINTVL = 5;
+    public static final int TCP_KEEPCNT = 6;
+    public static final int TCP_QUICKACK = 12;
+
     public static final int IP_TOS = 1;
+    public static final int IP_MULTICAST_IF = 32;
+    public static final int IP_MULTICAST_TTL = 33;
+    public static final int IP_MULTICAST_LOOP = 34;
+    public static final int IP_ADD_MEMBERSHIP = 35;
+    public static final int IP_DROP_MEMBERSHIP = 36;
+    public static final int IP_UNBLOCK_SOURCE = 37;
+    public static final int IP_BLOCK_SOURCE = 38;
+    public static final int IP_ADD_SOURCE_MEMBERSHIP = 39;
+    public static final int IP_DROP_SOURCE_MEMBERSHIP = 40;
+
+    public static final int IPV6_MULTICAST_IF = 17;
+    public static final int IPV6_MULTICAST_HOPS = 18;
+    public static final int IPV6_MULTICAST_LOOP = 19;
+    public static final int IPV6_ADD_MEMBERSHIP = 20;
+    public static final int IPV6_DROP_MEMBERSHIP = 21;
     public static final int IPV6_V6ONLY = 26;
+    public static final int IPV6_TCLASS = 67;
+
+    public static final int MCAST_BLOCK_SOURCE = 43;
+    public static final int MCAST_UNBLOCK_SOURCE = 44;
+    public static final int MCAST_JOIN_SOURCE_GROUP = 46;
+    public static final int MCAST_LEAVE_SOURCE_GROUP = 47;
 
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
@@ -109,6 +159,8 @@ public final class Linux {
     public static final int EPOLLRDHUP = 0x2000;
     public static final int EPOLLONESHOT = 1 << 30;
     public static final int EPOLLET = 1 << 31;
+    /** {@code struct epoll_event} on x86_64 (packed: u32 events, u64 data). */
+    public static final int EPOLL_EVENT_SIZE = 12;
 
     public static final int EFD_SEMAPHORE = 1;
     public static final int EFD_NONBLOCK = O_NONBLOCK;

@@ -1,12 +1,16 @@
 package io.flexsc.nio.fs;
 
+import static io.flexsc.nio.ffi.Linux.*;
+
 import io.flexsc.nio.engine.Call;
 import io.flexsc.nio.engine.DirectEngine;
 import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.engine.SyscallEngine;
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.Errors;
+import io.flexsc.nio.ffi.Iovecs;
 import io.flexsc.nio.ffi.NativeMemory;
+import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
 import java.lang.ref.Reference;
@@ -49,7 +53,7 @@ import java.util.concurrent.locks.LockSupport;
  * (and {@code preadv}/{@code pwritev} for scatter/gather) so that every transfer names its offset and
  * calls from many threads can be batched by the engine; APPEND mode uses {@code write}/{@code writev}
  * on the {@code O_APPEND} descriptor. Heap buffers are copied through per-thread native memory
- * ({@link TempBuffers}), in chunks of at most 1 MiB, looping so that a call transfers as much as the
+ * ({@link Scratch}), in chunks of at most 1 MiB, looping so that a call transfers as much as the
  * JDK's would. A write that has returned has been accepted by the kernel (durability is unchanged).
  * A caller's direct buffers are kept reachable until the call that uses their address has returned
  * ({@link Reference#reachabilityFence}); temporaries are held until released in {@code finally}.
@@ -78,14 +82,6 @@ import java.util.concurrent.locks.LockSupport;
  * use the position are serialised on it, positional ones are not.
  */
 public final class FlexFileChannel extends VersionedFileChannel {
-    private static final int AT_FDCWD = -100;
-    private static final int F_OFD_SETLK = 37;
-    private static final int F_RDLCK = 0;
-    private static final int F_WRLCK = 1;
-    private static final int F_UNLCK = 2;
-    private static final int IOV_MAX = 1024;
-    private static final int STAT_SIZE = 144;
-    private static final int STAT_SIZE_OFFSET = 48;
     private static final int TRANSFER_SIZE = 8192;
     private static final Charset PATH_CHARSET = pathCharset();
 
@@ -106,13 +102,10 @@ public final class FlexFileChannel extends VersionedFileChannel {
     private final Object fdLock = new Object();
     private boolean fdClosed; // guarded by fdLock
 
-    private static final int S_IFMT = 0170000, S_IFREG = 0100000, S_IFBLK = 0060000, S_IFDIR = 0040000;
-    private static final int STAT_MODE_OFFSET = 24;
     /** {@link #kind}: not yet known; a regular file, block device or directory; anything else. */
     private static final int KIND_UNKNOWN = 0, KIND_FILE = 1, KIND_STREAM = 2;
     /** The position argument for "at the descriptor's own position" (relative I/O on a stream). */
     private static final long HERE = -1;
-    private static final short POLLIN = 0x1, POLLOUT = 0x4;
 
     /** What the descriptor is, from its first fstat ({@link #stream()}); never changes once known. */
     private volatile int kind;
@@ -163,7 +156,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
         }
         int oflags = flags.oflags();
         long r;
-        TempBuffers.Block b = TempBuffers.take(bytes.length + 1);
+        Scratch b = Scratch.acquire(Math.min(bytes.length + 1, Scratch.MAX));
         try {
             if (bytes.length + 1 > b.capacity()) {
                 throw new FileSystemException(name, null, Errors.strerror(Errno.ENAMETOOLONG));
@@ -401,7 +394,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
         int wake;
         synchronized (fdLock) {
             if (wakeFd < 0) {
-                long e = DirectEngine.run(SysNr.EVENTFD2, 0, 04000 | 02000000 /* EFD_NONBLOCK|EFD_CLOEXEC */, 0, 0, 0, 0);
+                long e = DirectEngine.run(SysNr.EVENTFD2, 0, EFD_NONBLOCK | EFD_CLOEXEC, 0, 0, 0, 0);
                 checkResult(e);
                 wakeFd = (int) e;
             }
@@ -410,7 +403,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
         if (!isOpen()) {
             return false;
         }
-        TempBuffers.Block b = TempBuffers.take(16);
+        Scratch b = Scratch.acquire(16);
         try {
             ByteBuffer v = b.buffer();
             for (;;) {
@@ -434,7 +427,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
 
     /** Adds one to an eventfd's counter. */
     private static void signal(int efd) {
-        TempBuffers.Block b = TempBuffers.take(8);
+        Scratch b = Scratch.acquire(8);
         try {
             b.buffer().putLong(0, 1);
             DirectEngine.run(SysNr.WRITE, efd, b.address(), 8, 0, 0, 0);
@@ -470,7 +463,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
             dst.position(dst.position() + (int) r);
             return (int) r;
         }
-        TempBuffers.Block b = TempBuffers.take(rem);
+        Scratch b = Scratch.acquire(Math.min(rem, Scratch.MAX));
         try {
             ByteBuffer v = b.buffer();
             int total = 0;
@@ -522,7 +515,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
             src.position(src.position() + (int) r);
             return (int) r;
         }
-        TempBuffers.Block b = TempBuffers.take(rem);
+        Scratch b = Scratch.acquire(Math.min(rem, Scratch.MAX));
         try {
             ByteBuffer v = b.buffer();
             int total = 0;
@@ -574,15 +567,6 @@ public final class FlexFileChannel extends VersionedFileChannel {
         return true;
     }
 
-    /** Advances buffers by {@code n} bytes in order. */
-    private static void advance(ByteBuffer[] bufs, int offset, int length, long n) {
-        for (int i = offset; i < offset + length && n > 0; i++) {
-            int step = (int) Math.min(bufs[i].remaining(), n);
-            bufs[i].position(bufs[i].position() + step);
-            n -= step;
-        }
-    }
-
     /** Scatter read at pos. Returns bytes read or -1 at EOF. */
     private long readvAt(ByteBuffer[] dsts, int offset, int length, long pos) throws IOException {
         long rem = remaining(dsts, offset, length);
@@ -590,17 +574,9 @@ public final class FlexFileChannel extends VersionedFileChannel {
             return 0;
         }
         if (allDirect(dsts, offset, length)) {
-            TempBuffers.Block b = TempBuffers.take(length * 16);
+            Scratch b = Scratch.acquire(Iovecs.arrayBytes(length));
             try {
-                ByteBuffer iov = b.buffer();
-                int cnt = 0;
-                for (int i = offset; i < offset + length; i++) {
-                    ByteBuffer d = dsts[i];
-                    if (d.hasRemaining()) {
-                        iov.putLong(NativeMemory.address(d) + d.position()).putLong(d.remaining());
-                        cnt++;
-                    }
-                }
+                int cnt = Iovecs.build(b, dsts, offset, length, null, 0, false);
                 long r;
                 try {
                     do {
@@ -617,13 +593,13 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 if (r == 0) {
                     return -1;
                 }
-                advance(dsts, offset, length, r);
+                Iovecs.advance(dsts, offset, length, r);
                 return r;
             } finally {
                 b.release();
             }
         }
-        TempBuffers.Block b = TempBuffers.take((int) Math.min(rem, TempBuffers.MAX));
+        Scratch b = Scratch.acquire((int) Math.min(rem, Scratch.MAX));
         try {
             ByteBuffer v = b.buffer();
             long total = 0;
@@ -674,17 +650,9 @@ public final class FlexFileChannel extends VersionedFileChannel {
             return 0;
         }
         if (allDirect(srcs, offset, length)) {
-            TempBuffers.Block b = TempBuffers.take(length * 16);
+            Scratch b = Scratch.acquire(Iovecs.arrayBytes(length));
             try {
-                ByteBuffer iov = b.buffer();
-                int cnt = 0;
-                for (int i = offset; i < offset + length; i++) {
-                    ByteBuffer s = srcs[i];
-                    if (s.hasRemaining()) {
-                        iov.putLong(NativeMemory.address(s) + s.position()).putLong(s.remaining());
-                        cnt++;
-                    }
-                }
+                int cnt = Iovecs.build(b, srcs, offset, length, null, 0, false);
                 long r;
                 try {
                     do {
@@ -698,13 +666,13 @@ public final class FlexFileChannel extends VersionedFileChannel {
                     Reference.reachabilityFence(srcs);
                 }
                 checkResult(r);
-                advance(srcs, offset, length, r);
+                Iovecs.advance(srcs, offset, length, r);
                 return r;
             } finally {
                 b.release();
             }
         }
-        TempBuffers.Block b = TempBuffers.take((int) Math.min(rem, TempBuffers.MAX));
+        Scratch b = Scratch.acquire((int) Math.min(rem, Scratch.MAX));
         try {
             ByteBuffer v = b.buffer();
             long total = 0;
@@ -729,7 +697,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
                     }
                     checkResult(r);
                 }
-                advance(srcs, offset, length, r);
+                Iovecs.advance(srcs, offset, length, r);
                 total += r;
                 if (r < chunk) {
                     break;
@@ -742,7 +710,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
     }
 
     private long fstatSize() throws IOException {
-        TempBuffers.Block b = TempBuffers.take(STAT_SIZE);
+        Scratch b = Scratch.acquire(STAT_SIZE);
         try {
             long r;
             do {
@@ -761,7 +729,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
     }
 
     private FileLockTable.FileKey fstatKey() throws IOException {
-        TempBuffers.Block b = TempBuffers.take(STAT_SIZE);
+        Scratch b = Scratch.acquire(STAT_SIZE);
         try {
             long r = sys(SysNr.FSTAT, fd, b.address(), 0);
             checkResult(r);
@@ -996,7 +964,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
             src.position(src.position() + (int) r);
             return (int) r;
         }
-        TempBuffers.Block b = TempBuffers.take(rem);
+        Scratch b = Scratch.acquire(Math.min(rem, Scratch.MAX));
         try {
             int chunk = Math.min(rem, b.capacity());
             ByteBuffer s = src.duplicate();
@@ -1219,7 +1187,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
         boolean dstAcquired = false;
         long total = 0;
         boolean completed = false;
-        TempBuffers.Block b = TempBuffers.take(16);
+        Scratch b = Scratch.acquire(16);
         try {
             beginBlocking();
             if (!(srcAcquired = src.acquire()) || !(dstAcquired = dst.acquire())) {
@@ -1435,7 +1403,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
 
     /** {@code F_OFD_SETLK}: 0 if taken, -EAGAIN/-EACCES if held elsewhere, or another -errno. */
     private long lockRange(long position, long size, boolean shared, int type) throws IOException {
-        TempBuffers.Block b = TempBuffers.take(32);
+        Scratch b = Scratch.acquire(32);
         try {
             ByteBuffer fl = b.buffer();
             fl.putShort(0, (short) (type >= 0 ? type : (shared ? F_RDLCK : F_WRLCK)));

@@ -1,5 +1,7 @@
 package io.flexsc.nio.fs;
 
+import static io.flexsc.nio.ffi.Linux.*;
+
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
@@ -22,18 +24,6 @@ import java.util.Set;
  * <p>Immutable once built; not shared.
  */
 final class OpenFlags {
-    static final int O_RDONLY = 0;
-    static final int O_WRONLY = 1;
-    static final int O_RDWR = 2;
-    static final int O_CREAT = 0100;
-    static final int O_EXCL = 0200;
-    static final int O_TRUNC = 01000;
-    static final int O_APPEND = 02000;
-    static final int O_DSYNC = 010000;
-    static final int O_NOFOLLOW = 0400000;
-    static final int O_CLOEXEC = 02000000;
-    static final int O_SYNC = 04010000;
-
     boolean read;
     boolean write;
     boolean append;

@@ -2,6 +2,7 @@ package io.flexsc.nio.net;
 
 import io.flexsc.nio.engine.Call;
 import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.Linux;
 import io.flexsc.nio.ffi.NativeMemory;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
@@ -202,10 +203,10 @@ final class Batched {
         }
         int ev = plain;
         if ((interestOps & SelectionKey.OP_WRITE) != 0 && (interestOps & SelectionKey.OP_CONNECT) == 0) {
-            ev &= ~NetSys.EPOLLOUT;
+            ev &= ~Linux.EPOLLOUT;
         }
         if (congestedFlag) {
-            ev |= NetSys.EPOLLOUT;
+            ev |= Linux.EPOLLOUT;
         }
         return ev;
     }
@@ -395,7 +396,7 @@ final class Batched {
     void sendQueuedNow() {
         assert writeLocked();
         while (queued > 0) {
-            long r = NetSys.call(SysNr.SENDTO, ch.fds.fd, queueAddr, queued, NetSys.MSG_DONTWAIT | NetSys.MSG_NOSIGNAL, 0, 0);
+            long r = NetSys.call(SysNr.SENDTO, ch.fds.fd, queueAddr, queued, Linux.MSG_DONTWAIT | Linux.MSG_NOSIGNAL, 0, 0);
             if (r == -Errno.EINTR) {
                 continue;
             }
@@ -423,7 +424,7 @@ final class Batched {
             if (queued == 0 || !ch.isOpen()) {
                 return;
             }
-            ch.fds.await(NetSys.POLLOUT, -1);
+            ch.fds.await(Linux.POLLOUT, -1);
         }
     }
 
@@ -439,7 +440,7 @@ final class Batched {
             if (queued == 0 || !ch.isOpen() || left <= 0) {
                 return;
             }
-            ch.fds.await(NetSys.POLLOUT, (int) Math.max(1, left / 1_000_000L));
+            ch.fds.await(Linux.POLLOUT, (int) Math.max(1, left / 1_000_000L));
         }
     }
 
@@ -483,7 +484,7 @@ final class Batched {
                     if (left <= 0) {
                         break;
                     }
-                    NetIO.poll(ch.fds.fd, NetSys.POLLOUT, -1, (int) Math.max(1, left / 1_000_000L));
+                    NetIO.poll(ch.fds.fd, Linux.POLLOUT, -1, (int) Math.max(1, left / 1_000_000L));
                     sendQueuedNow();
                 }
             }
@@ -499,7 +500,7 @@ final class Batched {
 
     /** Gives the queued bytes, with a duplicate of the descriptor, to the {@link Drainer}. Write lock held. */
     private void handOver() {
-        long dup = NetSys.call(SysNr.FCNTL, ch.fds.fd, F_DUPFD_CLOEXEC, 0);
+        long dup = NetSys.call(SysNr.FCNTL, ch.fds.fd, Linux.F_DUPFD_CLOEXEC, 0);
         if (dup < 0) {
             LOG.log(System.Logger.Level.WARNING, "flexsc: {0} bytes queued before close() are dropped: no descriptor to send them on ({1})",
                     queued, NetSys.message((int) -dup));
@@ -512,7 +513,6 @@ final class Batched {
         }
     }
 
-    private static final int F_DUPFD_CLOEXEC = 1030;
     private static final System.Logger LOG = System.getLogger("io.flexsc.nio.net");
 
     /** Applies a raw write result to the queue; returns true if everything queued was sent. */
@@ -550,7 +550,7 @@ final class Batched {
         }
         // send(2) with MSG_DONTWAIT: non-blocking by the call itself, so an engine need not ask the
         // descriptor (io_uring ignores O_NONBLOCK on sockets); MSG_NOSIGNAL: EPIPE, never SIGPIPE
-        return reuse.set(SysNr.SENDTO, ch.fds.fd, queueAddr, queued, NetSys.MSG_DONTWAIT | NetSys.MSG_NOSIGNAL, 0, 0);
+        return reuse.set(SysNr.SENDTO, ch.fds.fd, queueAddr, queued, Linux.MSG_DONTWAIT | Linux.MSG_NOSIGNAL, 0, 0);
     }
 
     /** Selector side: applies the flush call's result. Write lock held. */
@@ -645,7 +645,7 @@ final class Batched {
             budget.charge(size);
             aheadBudget = budget;
         }
-        return reuse.set(SysNr.RECVFROM, ch.fds.fd, aheadAddr, ahead.capacity(), NetSys.MSG_DONTWAIT, 0, 0);
+        return reuse.set(SysNr.RECVFROM, ch.fds.fd, aheadAddr, ahead.capacity(), Linux.MSG_DONTWAIT, 0, 0);
     }
 
     /** Selector side: applies the read-ahead call's result. Read lock held. */

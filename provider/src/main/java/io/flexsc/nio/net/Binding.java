@@ -1,5 +1,7 @@
 package io.flexsc.nio.net;
 
+import io.flexsc.nio.ffi.Linux;
+import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -20,21 +22,25 @@ final class Binding {
     /** Binds and returns the address the socket is bound to. */
     static SocketAddress bind(int fd, int family, SocketAddress local) throws IOException {
         SocketAddress sa;
-        if (family == NetSys.AF_UNIX) {
+        if (family == Linux.AF_UNIX) {
             sa = local == null ? tempUnixAddress() : SockAddrs.checkUnix(local);
             if (((UnixDomainSocketAddress) sa).getPath().toString().isEmpty()) {
                 sa = tempUnixAddress();
             }
         } else if (local == null) {
-            sa = new InetSocketAddress(family == NetSys.AF_INET
+            sa = new InetSocketAddress(family == Linux.AF_INET
                     ? InetAddress.getByAddress(new byte[4]) : InetAddress.getByAddress(new byte[16]), 0);
         } else {
             sa = SockAddrs.checkInet(local, family);
         }
-        NetSys.Scratch s = NetSys.Scratch.get();
-        int len = SockAddrs.encode(s.view, family, sa);
-        NetSys.check(NetSys.call(SysNr.BIND, fd, s.address, len), null);
-        return family == NetSys.AF_UNIX ? sa : localAddress(fd, family);
+        Scratch s = Scratch.acquire(SockAddrs.MAX_LEN);
+        try {
+            int len = SockAddrs.encode(s.buffer(), family, sa);
+            NetSys.check(NetSys.call(SysNr.BIND, fd, s.address(), len), null);
+        } finally {
+            s.release();
+        }
+        return family == Linux.AF_UNIX ? sa : localAddress(fd, family);
     }
 
     private static UnixDomainSocketAddress tempUnixAddress() {
@@ -56,9 +62,13 @@ final class Binding {
     }
 
     private static SocketAddress name(int nr, int fd) throws IOException {
-        NetSys.Scratch s = NetSys.Scratch.get();
-        s.putInt(SockAddrs.MAX_LEN, SockAddrs.MAX_LEN);
-        NetSys.check(NetSys.call(nr, fd, s.address, s.address + SockAddrs.MAX_LEN), null);
-        return SockAddrs.decode(s.view, s.getInt(SockAddrs.MAX_LEN));
+        Scratch s = Scratch.acquire(SockAddrs.MAX_LEN + 4);
+        try {
+            s.buffer().putInt(SockAddrs.MAX_LEN, SockAddrs.MAX_LEN);
+            NetSys.check(NetSys.call(nr, fd, s.address(), s.address() + SockAddrs.MAX_LEN), null);
+            return SockAddrs.decode(s.buffer(), s.buffer().getInt(SockAddrs.MAX_LEN));
+        } finally {
+            s.release();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.flexsc.nio.net;
 
 import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.Linux;
 import io.flexsc.nio.ffi.NativeMemory;
 import io.flexsc.nio.ffi.SysNr;
 import java.nio.ByteBuffer;
@@ -181,13 +182,13 @@ final class Drainer {
                 pollfds = ByteBuffer.allocateDirect(16 * n).order(ByteOrder.nativeOrder());
             }
             pollfds.putInt(0, wfd);
-            pollfds.putShort(4, NetSys.POLLIN);
+            pollfds.putShort(4, Linux.POLLIN);
             pollfds.putShort(6, (short) 0);
             int timeout = round.isEmpty() ? -1 : RECHECK_MILLIS;
             for (int i = 0; i < round.size(); i++) {
                 Entry e = round.get(i);
                 pollfds.putInt(8 * (i + 1), e.skipPoll ? -1 : e.fd());
-                pollfds.putShort(8 * (i + 1) + 4, NetSys.POLLOUT);
+                pollfds.putShort(8 * (i + 1) + 4, Linux.POLLOUT);
                 pollfds.putShort(8 * (i + 1) + 6, (short) 0);
                 e.skipPoll = false;
             }
@@ -241,7 +242,7 @@ final class Drainer {
         }
         while (e.bytes.hasRemaining()) {
             long r = NetSys.call(SysNr.SENDTO, e.dupFd, NativeMemory.address(e.bytes) + e.bytes.position(),
-                    e.bytes.remaining(), NetSys.MSG_DONTWAIT | NetSys.MSG_NOSIGNAL, 0, 0);
+                    e.bytes.remaining(), Linux.MSG_DONTWAIT | Linux.MSG_NOSIGNAL, 0, 0);
             if (r == -Errno.EINTR) {
                 continue;
             }

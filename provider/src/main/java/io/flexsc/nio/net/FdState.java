@@ -1,5 +1,7 @@
 package io.flexsc.nio.net;
 
+import io.flexsc.nio.ffi.Linux;
+import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -27,17 +29,21 @@ final class FdState {
         static final int FD = makeDead();
 
         private static int makeDead() {
-            NetSys.Scratch s = NetSys.Scratch.get();
-            long r = NetSys.call(SysNr.SOCKETPAIR, NetSys.AF_UNIX, NetSys.SOCK_STREAM | NetSys.SOCK_CLOEXEC, 0,
-                    s.address, 0, 0);
-            if (r < 0) {
-                throw new IllegalStateException("socketpair for the pre-close descriptor failed: " + NetSys.message((int) -r));
+            Scratch s = Scratch.acquire(8);
+            try {
+                long r = NetSys.call(SysNr.SOCKETPAIR, Linux.AF_UNIX, Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC, 0,
+                        s.address(), 0, 0);
+                if (r < 0) {
+                    throw new IllegalStateException("socketpair for the pre-close descriptor failed: " + NetSys.message((int) -r));
+                }
+                int a = s.buffer().getInt(0);
+                int b = s.buffer().getInt(4);
+                NetSys.shutdown(a, Linux.SHUT_RDWR);
+                NetSys.close(b);
+                return a;
+            } finally {
+                s.release();
             }
-            int a = s.getInt(0);
-            int b = s.getInt(4);
-            NetSys.shutdown(a, NetSys.SHUT_RDWR);
-            NetSys.close(b);
-            return a;
         }
     }
 

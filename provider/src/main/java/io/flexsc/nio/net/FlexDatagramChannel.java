@@ -1,7 +1,9 @@
 package io.flexsc.nio.net;
 
 import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.Linux;
 import io.flexsc.nio.ffi.NativeMemory;
+import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -49,9 +51,9 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
     FlexDatagramChannel(SelectorProvider provider, int family) throws IOException {
         super(provider);
         this.family = family;
-        int fd = NetSys.socket(family, NetSys.SOCK_DGRAM);
+        int fd = NetSys.socket(family, Linux.SOCK_DGRAM);
         this.fds = new FdState(fd);
-        if (family == NetSys.AF_INET6) {
+        if (family == Linux.AF_INET6) {
             FlexSocketChannel.dualStack(fd);
         }
     }
@@ -153,9 +155,13 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                     if (remoteAddress != null) {
                         throw new AlreadyConnectedException();
                     }
-                    NetSys.Scratch s = NetSys.Scratch.get();
-                    int len = SockAddrs.encode(s.view, family, isa);
-                    NetSys.check(NetSys.call(SysNr.CONNECT, fds.fd, s.address, len), null);
+                    Scratch s = Scratch.acquire(SockAddrs.MAX_LEN);
+                    try {
+                        int len = SockAddrs.encode(s.buffer(), family, isa);
+                        NetSys.check(NetSys.call(SysNr.CONNECT, fds.fd, s.address(), len), null);
+                    } finally {
+                        s.release();
+                    }
                     remoteAddress = isa;
                     localAddress = Binding.localAddress(fds.fd, family);
                 }
@@ -178,12 +184,16 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                     if (!isOpen() || remoteAddress == null) {
                         return this;
                     }
-                    NetSys.Scratch s = NetSys.Scratch.get();
-                    for (int i = 0; i < 32; i += 8) {
-                        s.putLong(i, 0);
+                    Scratch s = Scratch.acquire(32);
+                    try {
+                        for (int i = 0; i < 32; i += 8) {
+                            s.buffer().putLong(i, 0);
+                        }
+                        s.buffer().putShort(0, (short) 0); // AF_UNSPEC dissolves the association
+                        NetSys.check(NetSys.call(SysNr.CONNECT, fds.fd, s.address(), family == Linux.AF_INET6 ? 28 : 16), null);
+                    } finally {
+                        s.release();
                     }
-                    s.putShort(0, (short) 0); // AF_UNSPEC dissolves the association
-                    NetSys.check(NetSys.call(SysNr.CONNECT, fds.fd, s.address, family == NetSys.AF_INET6 ? 28 : 16), null);
                     remoteAddress = null;
                     SocketAddress was = localAddress;
                     SocketAddress now = Binding.localAddress(fds.fd, family);
@@ -241,9 +251,11 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
 
     // ---- I/O ----
 
-    /** Per-thread scratch for recvfrom/sendto into a temporary direct buffer. */
-    private static final ThreadLocal<ByteBuffer> ADDR = ThreadLocal.withInitial(
-            () -> ByteBuffer.allocateDirect(SockAddrs.MAX_LEN + 8).order(ByteOrder.nativeOrder()));
+    /**
+     * recvfrom/sendto's scratch memory: the address (and, after it, its length), then a heap
+     * buffer's bytes.
+     */
+    private static final int ADDR_BYTES = SockAddrs.MAX_LEN + 8;
 
     @Override
     public SocketAddress receive(ByteBuffer dst) throws IOException {
@@ -255,6 +267,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
         try {
             boolean blocking = isBlocking();
             SocketAddress sender = null;
+            Scratch mem = null;
             ensureOpen(); // before begin(): a closed channel is not an asynchronous close
             try {
                 if (blocking) {
@@ -264,29 +277,26 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                 bindIfNeeded();
                 int timeout = blocking ? receiveTimeout : 0;
                 long deadline = timeout > 0 ? System.nanoTime() + timeout * 1_000_000L : 0;
-                ByteBuffer addr = ADDR.get();
-                long addrAddr = NativeMemory.address(addr);
+                int rem = dst.remaining();
+                mem = Scratch.acquire(ADDR_BYTES + (dst.isDirect() ? 0 : rem));
+                ByteBuffer addr = mem.buffer();
+                long addrAddr = mem.address();
                 for (;;) {
                     addr.putInt(SockAddrs.MAX_LEN, SockAddrs.MAX_LEN);
-                    int rem = dst.remaining();
-                    ByteBuffer target = dst.isDirect() ? dst : NetIO.temp(Math.max(1, rem));
-                    long base = NativeMemory.address(target) + (dst.isDirect() ? dst.position() : 0);
+                    long base = dst.isDirect() ? NativeMemory.address(dst) + dst.position() : addrAddr + ADDR_BYTES;
                     long r;
                     try {
-                        r = NetSys.call(SysNr.RECVFROM, fds.fd, base, rem, fds.blockingDescription ? NetSys.MSG_DONTWAIT : 0,
+                        r = NetSys.call(SysNr.RECVFROM, fds.fd, base, rem, fds.blockingDescription ? Linux.MSG_DONTWAIT : 0,
                                 addrAddr, addrAddr + SockAddrs.MAX_LEN);
                     } finally {
-                        java.lang.ref.Reference.reachabilityFence(target); // the kernel wrote to it
-                        java.lang.ref.Reference.reachabilityFence(addr);
+                        java.lang.ref.Reference.reachabilityFence(dst); // the kernel wrote to it
                     }
                     if (r >= 0) {
                         int n = (int) r;
-                        if (dst.isDirect()) {
-                            dst.position(dst.position() + n);
-                        } else {
-                            dst.put(dst.position(), target, 0, n);
-                            dst.position(dst.position() + n);
+                        if (!dst.isDirect()) {
+                            dst.put(dst.position(), addr, ADDR_BYTES, n);
                         }
+                        dst.position(dst.position() + n);
                         sender = SockAddrs.decode(addr, addr.getInt(SockAddrs.MAX_LEN));
                         return sender;
                     }
@@ -309,12 +319,15 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                         return null;
                     }
                     int wait = FdState.millisUntil(deadline, "Receive timed out");
-                    fds.await(NetSys.POLLIN, wait);
+                    fds.await(Linux.POLLIN, wait);
                     if (!isOpen()) {
                         return null; // closed while waiting: end() throws AsynchronousCloseException
                     }
                 }
             } finally {
+                if (mem != null) {
+                    mem.release();
+                }
                 if (blocking) {
                     fds.releaseBeforeEnd();
                     end(sender != null);
@@ -333,6 +346,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
         try {
             boolean blocking = isBlocking();
             int n = 0;
+            Scratch mem = null;
             ensureOpen(); // before begin(): a closed channel is not an asynchronous close
             try {
                 if (blocking) {
@@ -349,25 +363,23 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                 if (remote == null) {
                     bindIfNeeded();
                 }
-                ByteBuffer addr = ADDR.get();
-                long addrAddr = NativeMemory.address(addr);
-                int alen = remote == null ? SockAddrs.encode(addr, family, isa) : 0;
                 int rem = src.remaining();
-                ByteBuffer from = src;
+                mem = Scratch.acquire(ADDR_BYTES + (src.isDirect() ? 0 : rem));
+                ByteBuffer addr = mem.buffer();
+                long addrAddr = mem.address();
+                int alen = remote == null ? SockAddrs.encode(addr, family, isa) : 0;
+                long base = src.isDirect() ? NativeMemory.address(src) + src.position() : addrAddr + ADDR_BYTES;
                 if (!src.isDirect()) {
-                    from = NetIO.temp(Math.max(1, rem));
-                    from.put(0, src, src.position(), rem);
+                    addr.put(ADDR_BYTES, src, src.position(), rem);
                 }
-                long base = NativeMemory.address(from) + (src.isDirect() ? src.position() : 0);
                 for (;;) {
                     long r;
                     try {
                         r = NetSys.call(SysNr.SENDTO, fds.fd, base, rem,
-                                NetSys.MSG_NOSIGNAL | (fds.blockingDescription ? NetSys.MSG_DONTWAIT : 0),
+                                Linux.MSG_NOSIGNAL | (fds.blockingDescription ? Linux.MSG_DONTWAIT : 0),
                                 remote == null ? addrAddr : 0, alen);
                     } finally {
-                        java.lang.ref.Reference.reachabilityFence(from); // the kernel read from it
-                        java.lang.ref.Reference.reachabilityFence(addr);
+                        java.lang.ref.Reference.reachabilityFence(src); // the kernel read from it
                     }
                     if (r >= 0) {
                         n = (int) r;
@@ -389,12 +401,15 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                     if (!blocking || !isOpen()) {
                         return 0;
                     }
-                    fds.await(NetSys.POLLOUT, -1);
+                    fds.await(Linux.POLLOUT, -1);
                     if (!isOpen()) {
                         return 0; // closed while waiting: end() throws AsynchronousCloseException
                     }
                 }
             } finally {
+                if (mem != null) {
+                    mem.release();
+                }
                 if (blocking) {
                     fds.releaseBeforeEnd();
                     end(n > 0);
@@ -436,7 +451,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                 }
                 for (;;) {
                     // a blocking description (inherited): read(2) has no per-call non-blocking flag, so poll first
-                    if (!fds.readyFor(NetSys.POLLIN, -1)) {
+                    if (!fds.readyFor(Linux.POLLIN, -1)) {
                         if (!isOpen()) {
                             return 0;
                         }
@@ -463,7 +478,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                         n = 0;
                         return 0;
                     }
-                    fds.await(NetSys.POLLIN, -1);
+                    fds.await(Linux.POLLIN, -1);
                     if (!isOpen()) {
                         return 0; // closed while waiting: end() throws AsynchronousCloseException
                     }
@@ -505,7 +520,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                 }
                 for (;;) {
                     // a blocking description (inherited): write(2) has no per-call non-blocking flag, so poll first
-                    if (!fds.readyFor(NetSys.POLLOUT, -1)) {
+                    if (!fds.readyFor(Linux.POLLOUT, -1)) {
                         if (!isOpen()) {
                             return 0;
                         }
@@ -532,7 +547,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                         n = 0;
                         return 0;
                     }
-                    fds.await(NetSys.POLLOUT, -1);
+                    fds.await(Linux.POLLOUT, -1);
                     if (!isOpen()) {
                         return 0; // closed while waiting: end() throws AsynchronousCloseException
                     }
@@ -550,14 +565,14 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
 
     @Override
     public int toReadyOps(int events, int interestOps) {
-        if ((events & (NetSys.EPOLLERR | NetSys.EPOLLHUP)) != 0) {
+        if ((events & (Linux.EPOLLERR | Linux.EPOLLHUP)) != 0) {
             return interestOps;
         }
         int ready = 0;
-        if ((events & NetSys.EPOLLIN) != 0 && (interestOps & SelectionKey.OP_READ) != 0) {
+        if ((events & Linux.EPOLLIN) != 0 && (interestOps & SelectionKey.OP_READ) != 0) {
             ready |= SelectionKey.OP_READ;
         }
-        if ((events & NetSys.EPOLLOUT) != 0 && (interestOps & SelectionKey.OP_WRITE) != 0) {
+        if ((events & Linux.EPOLLOUT) != 0 && (interestOps & SelectionKey.OP_WRITE) != 0) {
             ready |= SelectionKey.OP_WRITE;
         }
         return ready;
@@ -577,7 +592,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
         if (!group.isMulticastAddress()) {
             throw new IllegalArgumentException("Group not a multicast address");
         }
-        if (family == NetSys.AF_INET && !(group instanceof Inet4Address)) {
+        if (family == Linux.AF_INET && !(group instanceof Inet4Address)) {
             throw new IllegalArgumentException("IPv6 group on IPv4 socket");
         }
         if (source != null) {
@@ -607,7 +622,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                 }
             }
             Membership m = new Membership(this, group, interf, source);
-            membershipOp(group, interf, source, null, source == null ? 42 /* MCAST_JOIN_GROUP */ : NetSys.MCAST_JOIN_SOURCE_GROUP);
+            membershipOp(group, interf, source, null, source == null ? 42 /* MCAST_JOIN_GROUP */ : Linux.MCAST_JOIN_SOURCE_GROUP);
             memberships.add(m);
             return m;
         }
@@ -615,23 +630,27 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
 
     /** One MCAST_* setsockopt with a group_req or group_source_req. */
     void membershipOp(InetAddress group, NetworkInterface interf, InetAddress source, InetAddress block, int op) throws IOException {
-        NetSys.Scratch s = NetSys.Scratch.get();
-        for (int i = 0; i < 272; i += 8) {
-            s.putLong(i, 0);
+        Scratch s = Scratch.acquire(272);
+        try {
+            for (int i = 0; i < 272; i += 8) {
+                s.buffer().putLong(i, 0);
+            }
+            s.buffer().putInt(0, interf.getIndex());
+            int gfam = group instanceof Inet4Address ? Linux.AF_INET : Linux.AF_INET6;
+            ByteBuffer g = s.buffer().slice(8, 128).order(ByteOrder.nativeOrder());
+            SockAddrs.encode(g, gfam, new InetSocketAddress(group, 0));
+            InetAddress src = source != null ? source : block;
+            int len = 8 + 128;
+            if (src != null) {
+                ByteBuffer sb = s.buffer().slice(136, 128).order(ByteOrder.nativeOrder());
+                SockAddrs.encode(sb, gfam, new InetSocketAddress(src, 0));
+                len = 8 + 256;
+            }
+            int level = gfam == Linux.AF_INET ? Linux.IPPROTO_IP : Linux.IPPROTO_IPV6;
+            NetSys.check(NetSys.call(SysNr.SETSOCKOPT, fds.fd, level, op, s.address(), len, 0), null);
+        } finally {
+            s.release();
         }
-        s.putInt(0, interf.getIndex());
-        int gfam = group instanceof Inet4Address ? NetSys.AF_INET : NetSys.AF_INET6;
-        ByteBuffer g = s.view.slice(8, 128).order(ByteOrder.nativeOrder());
-        SockAddrs.encode(g, gfam, new InetSocketAddress(group, 0));
-        InetAddress src = source != null ? source : block;
-        int len = 8 + 128;
-        if (src != null) {
-            ByteBuffer sb = s.view.slice(136, 128).order(ByteOrder.nativeOrder());
-            SockAddrs.encode(sb, gfam, new InetSocketAddress(src, 0));
-            len = 8 + 256;
-        }
-        int level = gfam == NetSys.AF_INET ? NetSys.IPPROTO_IP : NetSys.IPPROTO_IPV6;
-        NetSys.check(NetSys.call(SysNr.SETSOCKOPT, fds.fd, level, op, s.address, len, 0), null);
     }
 
     void dropMembership(Membership m) {
@@ -642,7 +661,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
             if (isOpen()) {
                 try {
                     membershipOp(m.group(), m.networkInterface(), m.sourceAddress(), null,
-                            m.sourceAddress() == null ? 45 /* MCAST_LEAVE_GROUP */ : NetSys.MCAST_LEAVE_SOURCE_GROUP);
+                            m.sourceAddress() == null ? 45 /* MCAST_LEAVE_GROUP */ : Linux.MCAST_LEAVE_SOURCE_GROUP);
                 } catch (IOException ignored) {
                     // leaving a group the kernel already dropped
                 }
@@ -747,7 +766,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                 if (blocked.contains(src)) {
                     return this;
                 }
-                ch.membershipOp(group, interf, null, src, NetSys.MCAST_BLOCK_SOURCE);
+                ch.membershipOp(group, interf, null, src, Linux.MCAST_BLOCK_SOURCE);
                 blocked.add(src);
             }
             return this;
@@ -763,7 +782,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                     throw new IllegalStateException("not blocked");
                 }
                 try {
-                    ch.membershipOp(group, interf, null, src, NetSys.MCAST_UNBLOCK_SOURCE);
+                    ch.membershipOp(group, interf, null, src, Linux.MCAST_UNBLOCK_SOURCE);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }

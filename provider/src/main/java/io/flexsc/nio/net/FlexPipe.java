@@ -1,6 +1,8 @@
 package io.flexsc.nio.net;
 
 import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.Linux;
+import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,12 +24,16 @@ final class FlexPipe extends Pipe {
     private final Sink sink;
 
     FlexPipe(SelectorProvider provider) throws IOException {
-        NetSys.Scratch s = NetSys.Scratch.get();
-        NetSys.check(NetSys.call(SysNr.PIPE2, s.address, NetSys.O_NONBLOCK | NetSys.O_CLOEXEC, 0), "pipe2");
-        int r = s.getInt(0);
-        int w = s.getInt(4);
-        source = new Source(provider, r);
-        sink = new Sink(provider, w);
+        Scratch s = Scratch.acquire(8);
+        try {
+            NetSys.check(NetSys.call(SysNr.PIPE2, s.address(), Linux.O_NONBLOCK | Linux.O_CLOEXEC, 0), "pipe2");
+            int r = s.buffer().getInt(0);
+            int w = s.buffer().getInt(4);
+            source = new Source(provider, r);
+            sink = new Sink(provider, w);
+        } finally {
+            s.release();
+        }
     }
 
     @Override
@@ -90,7 +96,7 @@ final class FlexPipe extends Pipe {
                     if (!blocking || !ch.isOpen()) {
                         return total;
                     }
-                    fds.await(read ? NetSys.POLLIN : NetSys.POLLOUT, -1);
+                    fds.await(read ? Linux.POLLIN : Linux.POLLOUT, -1);
                 }
             } finally {
                 if (blocking) {
@@ -169,7 +175,7 @@ final class FlexPipe extends Pipe {
 
         @Override
         public int toReadyOps(int events, int interestOps) {
-            if ((events & (NetSys.EPOLLIN | NetSys.EPOLLERR | NetSys.EPOLLHUP)) != 0) {
+            if ((events & (Linux.EPOLLIN | Linux.EPOLLERR | Linux.EPOLLHUP)) != 0) {
                 return interestOps & SelectionKey.OP_READ;
             }
             return 0;
@@ -231,7 +237,7 @@ final class FlexPipe extends Pipe {
 
         @Override
         public int toReadyOps(int events, int interestOps) {
-            if ((events & (NetSys.EPOLLOUT | NetSys.EPOLLERR | NetSys.EPOLLHUP)) != 0) {
+            if ((events & (Linux.EPOLLOUT | Linux.EPOLLERR | Linux.EPOLLHUP)) != 0) {
                 return interestOps & SelectionKey.OP_WRITE;
             }
             return 0;

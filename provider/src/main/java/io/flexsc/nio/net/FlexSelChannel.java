@@ -1,5 +1,6 @@
 package io.flexsc.nio.net;
 
+import io.flexsc.nio.ffi.Linux;
 import java.nio.channels.SelectionKey;
 
 /**
@@ -19,10 +20,10 @@ interface FlexSelChannel {
     static int plainEpoll(int interestOps) {
         int ev = 0;
         if ((interestOps & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
-            ev |= NetSys.EPOLLIN;
+            ev |= Linux.EPOLLIN;
         }
         if ((interestOps & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) {
-            ev |= NetSys.EPOLLOUT;
+            ev |= Linux.EPOLLOUT;
         }
         return ev;
     }

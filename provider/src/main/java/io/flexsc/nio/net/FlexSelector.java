@@ -4,7 +4,9 @@ import io.flexsc.nio.engine.Call;
 import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.engine.SyscallEngine;
 import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.Linux;
 import io.flexsc.nio.ffi.NativeMemory;
+import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -45,10 +47,10 @@ final class FlexSelector extends AbstractSelector {
     private final boolean batching;
     private final int epfd;
     private final int wakeFd;
-    private final ByteBuffer events = ByteBuffer.allocateDirect(MAX_EVENTS * NetSys.EPOLL_EVENT_SIZE).order(ByteOrder.nativeOrder());
+    private final ByteBuffer events = ByteBuffer.allocateDirect(MAX_EVENTS * Linux.EPOLL_EVENT_SIZE).order(ByteOrder.nativeOrder());
     private final long eventsAddr = NativeMemory.address(events);
     /** One epoll_event per pending epoll_ctl of a batch. */
-    private ByteBuffer ctlArea = ByteBuffer.allocateDirect(64 * NetSys.EPOLL_EVENT_SIZE).order(ByteOrder.nativeOrder());
+    private ByteBuffer ctlArea = ByteBuffer.allocateDirect(64 * Linux.EPOLL_EVENT_SIZE).order(ByteOrder.nativeOrder());
 
     /**
      * Whether a batching selector gets an engine of its own ({@link SyscallEngine#openSibling}: a
@@ -119,7 +121,7 @@ final class FlexSelector extends AbstractSelector {
         }
         SyscallEngine shared = NetSys.engine();
         this.engine = batching && OWN_RING ? shared.openSibling() : shared;
-        this.epfd = (int) NetSys.check(NetSys.call(SysNr.EPOLL_CREATE1, NetSys.O_CLOEXEC, 0, 0), "epoll_create1");
+        this.epfd = (int) NetSys.check(NetSys.call(SysNr.EPOLL_CREATE1, Linux.O_CLOEXEC, 0, 0), "epoll_create1");
         int w;
         try {
             w = NetIO.eventfd();
@@ -129,10 +131,14 @@ final class FlexSelector extends AbstractSelector {
             throw e;
         }
         this.wakeFd = w;
-        NetSys.Scratch s = NetSys.Scratch.get();
-        s.putInt(0, NetSys.EPOLLIN);
-        s.putLong(4, wakeFd);
-        long r = NetSys.call(SysNr.EPOLL_CTL, epfd, NetSys.EPOLL_CTL_ADD, wakeFd, s.address, 0, 0);
+        long r;
+        Scratch s = Scratch.acquire(Linux.EPOLL_EVENT_SIZE);
+        try {
+            s.buffer().putInt(0, Linux.EPOLLIN).putLong(4, wakeFd);
+            r = NetSys.call(SysNr.EPOLL_CTL, epfd, Linux.EPOLL_CTL_ADD, wakeFd, s.address(), 0, 0);
+        } finally {
+            s.release();
+        }
         if (r < 0) {
             NetSys.close(epfd);
             NetSys.close(wakeFd);
@@ -681,7 +687,7 @@ final class FlexSelector extends AbstractSelector {
         }
         int nc = start;
         int slot = 0;
-        int need = q.size() * NetSys.EPOLL_EVENT_SIZE;
+        int need = q.size() * Linux.EPOLL_EVENT_SIZE;
         if (ctlArea.capacity() < need) {
             ctlArea = ByteBuffer.allocateDirect(need * 2).order(ByteOrder.nativeOrder());
         }
@@ -711,20 +717,20 @@ final class FlexSelector extends AbstractSelector {
                 if (!k.inEpoll) {
                     continue;
                 }
-                op = NetSys.EPOLL_CTL_DEL;
+                op = Linux.EPOLL_CTL_DEL;
                 k.inEpoll = false;
                 fdToKey.remove(fd);
             } else if (!k.inEpoll) {
-                op = NetSys.EPOLL_CTL_ADD;
+                op = Linux.EPOLL_CTL_ADD;
                 k.inEpoll = true;
                 fdToKey.put(fd, k);
             } else {
-                op = NetSys.EPOLL_CTL_MOD;
+                op = Linux.EPOLL_CTL_MOD;
             }
             k.registeredEvents = ev;
-            long ea = ctlAddr + (long) slot * NetSys.EPOLL_EVENT_SIZE;
-            ctlArea.putInt(slot * NetSys.EPOLL_EVENT_SIZE, ev);
-            ctlArea.putLong(slot * NetSys.EPOLL_EVENT_SIZE + 4, fd);
+            long ea = ctlAddr + (long) slot * Linux.EPOLL_EVENT_SIZE;
+            ctlArea.putInt(slot * Linux.EPOLL_EVENT_SIZE, ev);
+            ctlArea.putLong(slot * Linux.EPOLL_EVENT_SIZE + 4, fd);
             slot++;
             call(nc).set(SysNr.EPOLL_CTL, epfd, op, fd, ea, 0, 0);
             nc++;
@@ -768,9 +774,9 @@ final class FlexSelector extends AbstractSelector {
             Call c = calls[i];
             if (c.nr() == SysNr.EPOLL_CTL) {
                 long r = c.result();
-                if (r == -Errno.EEXIST && c.a1() == NetSys.EPOLL_CTL_ADD) {
+                if (r == -Errno.EEXIST && c.a1() == Linux.EPOLL_CTL_ADD) {
                     // the descriptor is still registered (a cancelled key of the same channel): modify instead
-                    NetSys.call(SysNr.EPOLL_CTL, epfd, NetSys.EPOLL_CTL_MOD, c.a2(), c.a3(), 0, 0);
+                    NetSys.call(SysNr.EPOLL_CTL, epfd, Linux.EPOLL_CTL_MOD, c.a2(), c.a3(), 0, 0);
                 }
                 // ENOENT/EBADF: the channel was closed under us; its key is cancelled and goes away
             }
@@ -828,7 +834,7 @@ final class FlexSelector extends AbstractSelector {
         readingKeys.clear();
         int nc = 0;
         for (int i = 0; i < n; i++) {
-            int off = i * NetSys.EPOLL_EVENT_SIZE;
+            int off = i * Linux.EPOLL_EVENT_SIZE;
             int fd = (int) events.getLong(off + 4);
             if (fd == wakeFd) {
                 continue;
@@ -843,10 +849,10 @@ final class FlexSelector extends AbstractSelector {
             if (b.selector != this) {
                 continue;
             }
-            if ((ev & NetSys.EPOLLOUT) != 0) {
+            if ((ev & Linux.EPOLLOUT) != 0) {
                 writable(b, k);
             }
-            if ((ev & (NetSys.EPOLLIN | NetSys.EPOLLERR | NetSys.EPOLLHUP)) != 0
+            if ((ev & (Linux.EPOLLIN | Linux.EPOLLERR | Linux.EPOLLHUP)) != 0
                     && (k.interestOpsRaw() & SelectionKey.OP_READ) != 0 && ch.isConnected()
                     && !ch.isInputClosed() && ch.fds.readLock.tryLock()) {
                 Call c = b.readAheadCall(call(nc), aheadBudget);
@@ -927,7 +933,7 @@ final class FlexSelector extends AbstractSelector {
     private int reportEvents(int n, long pass, Consumer<SelectionKey> action) {
         int count = 0;
         for (int i = 0; i < n; i++) {
-            int off = i * NetSys.EPOLL_EVENT_SIZE;
+            int off = i * Linux.EPOLL_EVENT_SIZE;
             int fd = (int) events.getLong(off + 4);
             if (fd == wakeFd) {
                 clearWakeup();
@@ -943,7 +949,7 @@ final class FlexSelector extends AbstractSelector {
             if (batching && k.channel() instanceof FlexSocketChannel) {
                 Batched b = ((FlexSocketChannel) k.channel()).batched();
                 if (b.selector == this) {
-                    if ((ev & (NetSys.EPOLLERR | NetSys.EPOLLHUP)) == 0) {
+                    if ((ev & (Linux.EPOLLERR | Linux.EPOLLHUP)) == 0) {
                         // OP_WRITE is the queue's; OP_READ comes from the read-ahead when it was taken
                         ready &= ~SelectionKey.OP_WRITE;
                         if (b.taken) {
@@ -1034,7 +1040,7 @@ final class FlexSelector extends AbstractSelector {
             if (fdToKey.get(fd) == k) {
                 fdToKey.remove(fd);
             }
-            NetSys.call(SysNr.EPOLL_CTL, epfd, NetSys.EPOLL_CTL_DEL, fd, 0, 0, 0); // ENOENT if pre-closed
+            NetSys.call(SysNr.EPOLL_CTL, epfd, Linux.EPOLL_CTL_DEL, fd, 0, 0, 0); // ENOENT if pre-closed
             k.inEpoll = false;
         }
         selectedKeys.remove(k);

@@ -2,6 +2,7 @@ package io.flexsc.nio.net;
 
 import io.flexsc.nio.engine.EngineUnavailableException;
 import io.flexsc.nio.engine.Engines;
+import io.flexsc.nio.ffi.Linux;
 import java.io.IOException;
 import java.net.ProtocolFamily;
 import java.nio.channels.Channel;
@@ -41,7 +42,7 @@ public final class FlexSelectorProvider extends SelectorProvider {
                 return false;
             }
             try {
-                int fd = NetSys.socket(NetSys.AF_INET6, NetSys.SOCK_STREAM);
+                int fd = NetSys.socket(Linux.AF_INET6, Linux.SOCK_STREAM);
                 NetSys.close(fd);
                 return true;
             } catch (IOException e) {
@@ -75,7 +76,7 @@ public final class FlexSelectorProvider extends SelectorProvider {
     }
 
     static int defaultFamily() {
-        return ipv6Available() ? NetSys.AF_INET6 : NetSys.AF_INET;
+        return ipv6Available() ? Linux.AF_INET6 : Linux.AF_INET;
     }
 
     @Override
@@ -94,7 +95,7 @@ public final class FlexSelectorProvider extends SelectorProvider {
             return jdk.openDatagramChannel(family);
         }
         int f = FlexSocketChannel.familyOf(family);
-        if (f == NetSys.AF_UNIX) {
+        if (f == Linux.AF_UNIX) {
             throw new UnsupportedOperationException("Protocol family not supported");
         }
         return new FlexDatagramChannel(this, f);

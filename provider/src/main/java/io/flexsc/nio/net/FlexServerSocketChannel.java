@@ -1,6 +1,8 @@
 package io.flexsc.nio.net;
 
 import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.Linux;
+import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -34,14 +36,14 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
     FlexServerSocketChannel(SelectorProvider provider, int family) throws IOException {
         super(provider);
         this.family = family;
-        int fd = NetSys.socket(family, NetSys.SOCK_STREAM);
+        int fd = NetSys.socket(family, Linux.SOCK_STREAM);
         this.fds = new FdState(fd);
-        if (family == NetSys.AF_INET6) {
+        if (family == Linux.AF_INET6) {
             FlexSocketChannel.dualStack(fd);
         }
-        if (family != NetSys.AF_UNIX) {
+        if (family != Linux.AF_UNIX) {
             try {
-                NetSys.setIntOpt(fd, NetSys.SOL_SOCKET, NetSys.SO_REUSEADDR, 1);
+                NetSys.setIntOpt(fd, Linux.SOL_SOCKET, Linux.SO_REUSEADDR, 1);
             } catch (IOException e) {
                 NetSys.close(fd);
                 throw e;
@@ -63,7 +65,7 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
     }
 
     private Set<SocketOption<?>> options() {
-        return family == NetSys.AF_UNIX ? SocketOpts.UNIX_SERVER : SocketOpts.TCP_SERVER;
+        return family == Linux.AF_UNIX ? SocketOpts.UNIX_SERVER : SocketOpts.TCP_SERVER;
     }
 
     private void ensureOpen() throws ClosedChannelException {
@@ -132,7 +134,7 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
     public ServerSocket socket() {
         synchronized (fds.stateLock) {
             if (adaptor == null) {
-                if (family == NetSys.AF_UNIX) {
+                if (family == Linux.AF_UNIX) {
                     throw new UnsupportedOperationException("Not supported");
                 }
                 adaptor = new ServerSocketAdaptor(this);
@@ -155,15 +157,19 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
     /** Read lock held, non-blocking mode: a pending connection, or null if there is none. */
     private SocketChannel nonBlockingAccept() throws IOException {
         ensureBound();
-        NetSys.Scratch s = NetSys.Scratch.get();
-        long r;
-        do {
-            r = accept4(s);
-        } while (r == -Errno.EINTR || r == -Errno.ECONNABORTED);
-        if (r >= 0) {
-            return accepted(s, (int) r);
+        Scratch s = Scratch.acquire(SockAddrs.MAX_LEN + 4);
+        try {
+            long r;
+            do {
+                r = accept4(s);
+            } while (r == -Errno.EINTR || r == -Errno.ECONNABORTED);
+            if (r >= 0) {
+                return accepted(s, (int) r);
+            }
+            return r == -Errno.EAGAIN ? null : acceptFailed(r);
+        } finally {
+            s.release();
         }
-        return r == -Errno.EAGAIN ? null : acceptFailed(r);
     }
 
     /**
@@ -192,30 +198,34 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
         ensureBound();
         int timeout = acceptTimeout;
         long deadline = timeout > 0 ? System.nanoTime() + timeout * 1_000_000L : 0;
-        NetSys.Scratch s = NetSys.Scratch.get();
-        for (;;) {
-            // a blocking description (inherited): accept4 has no per-call non-blocking flag, so poll first
-            if (!fds.readyFor(NetSys.POLLIN, FdState.millisUntil(deadline, "Accept timed out"))) {
+        Scratch s = Scratch.acquire(SockAddrs.MAX_LEN + 4);
+        try {
+            for (;;) {
+                // a blocking description (inherited): accept4 has no per-call non-blocking flag, so poll first
+                if (!fds.readyFor(Linux.POLLIN, FdState.millisUntil(deadline, "Accept timed out"))) {
+                    if (!isOpen()) {
+                        return null;
+                    }
+                    continue;
+                }
+                long r = accept4(s);
+                if (r >= 0) {
+                    return accepted(s, (int) r);
+                }
+                if (r == -Errno.EINTR || r == -Errno.ECONNABORTED) {
+                    continue;
+                }
+                if (r != -Errno.EAGAIN) {
+                    return acceptFailed(r);
+                }
                 if (!isOpen()) {
                     return null;
                 }
-                continue;
+                int wait = FdState.millisUntil(deadline, "Accept timed out");
+                fds.await(Linux.POLLIN, wait);
             }
-            long r = accept4(s);
-            if (r >= 0) {
-                return accepted(s, (int) r);
-            }
-            if (r == -Errno.EINTR || r == -Errno.ECONNABORTED) {
-                continue;
-            }
-            if (r != -Errno.EAGAIN) {
-                return acceptFailed(r);
-            }
-            if (!isOpen()) {
-                return null;
-            }
-            int wait = FdState.millisUntil(deadline, "Accept timed out");
-            fds.await(NetSys.POLLIN, wait);
+        } finally {
+            s.release();
         }
     }
 
@@ -229,15 +239,15 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
     }
 
     /** accept4(2) into the scratch area {@code s} (the peer's address, then its length). */
-    private long accept4(NetSys.Scratch s) {
-        s.putInt(SockAddrs.MAX_LEN, SockAddrs.MAX_LEN);
-        return NetSys.call(SysNr.ACCEPT4, fds.fd, s.address, s.address + SockAddrs.MAX_LEN,
-                NetSys.SOCK_NONBLOCK | NetSys.SOCK_CLOEXEC, 0, 0);
+    private long accept4(Scratch s) {
+        s.buffer().putInt(SockAddrs.MAX_LEN, SockAddrs.MAX_LEN);
+        return NetSys.call(SysNr.ACCEPT4, fds.fd, s.address(), s.address() + SockAddrs.MAX_LEN,
+                Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC, 0, 0);
     }
 
     /** The channel of the connection {@link #accept4} returned as {@code fd}, its peer's address in {@code s}. */
-    private SocketChannel accepted(NetSys.Scratch s, int fd) {
-        SocketAddress remote = SockAddrs.decode(s.view, s.getInt(SockAddrs.MAX_LEN));
+    private SocketChannel accepted(Scratch s, int fd) {
+        SocketAddress remote = SockAddrs.decode(s.buffer(), s.buffer().getInt(SockAddrs.MAX_LEN));
         return new FlexSocketChannel(provider(), family, fd, null, remote);
     }
 
@@ -251,10 +261,10 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
 
     @Override
     public int toReadyOps(int events, int interestOps) {
-        if ((events & (NetSys.EPOLLERR | NetSys.EPOLLHUP)) != 0) {
+        if ((events & (Linux.EPOLLERR | Linux.EPOLLHUP)) != 0) {
             return interestOps;
         }
-        if ((events & NetSys.EPOLLIN) != 0 && (interestOps & SelectionKey.OP_ACCEPT) != 0) {
+        if ((events & Linux.EPOLLIN) != 0 && (interestOps & SelectionKey.OP_ACCEPT) != 0) {
             return SelectionKey.OP_ACCEPT;
         }
         return 0;

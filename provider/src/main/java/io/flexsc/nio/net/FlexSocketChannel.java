@@ -1,6 +1,8 @@
 package io.flexsc.nio.net;
 
 import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.Linux;
+import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -65,9 +67,9 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
     FlexSocketChannel(SelectorProvider provider, int family) throws IOException {
         super(provider);
         this.family = family;
-        int fd = NetSys.socket(family, NetSys.SOCK_STREAM);
+        int fd = NetSys.socket(family, Linux.SOCK_STREAM);
         this.fds = new FdState(fd);
-        if (family == NetSys.AF_INET6) {
+        if (family == Linux.AF_INET6) {
             dualStack(fd);
         }
         this.batched = new Batched(this);
@@ -86,7 +88,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
 
     static void dualStack(int fd) {
         try {
-            NetSys.setIntOpt(fd, NetSys.IPPROTO_IPV6, NetSys.IPV6_V6ONLY, 0);
+            NetSys.setIntOpt(fd, Linux.IPPROTO_IPV6, Linux.IPV6_V6ONLY, 0);
         } catch (IOException ignored) {
             // kernels that cannot do dual-stack keep their default
         }
@@ -95,16 +97,16 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
     static int familyOf(ProtocolFamily pf) {
         Objects.requireNonNull(pf, "'family' is null");
         if (pf == StandardProtocolFamily.INET) {
-            return NetSys.AF_INET;
+            return Linux.AF_INET;
         }
         if (pf == StandardProtocolFamily.INET6) {
             if (!FlexSelectorProvider.ipv6Available()) {
                 throw new UnsupportedOperationException("IPv6 not available");
             }
-            return NetSys.AF_INET6;
+            return Linux.AF_INET6;
         }
         if (pf == StandardProtocolFamily.UNIX) {
-            return NetSys.AF_UNIX;
+            return Linux.AF_UNIX;
         }
         throw new UnsupportedOperationException("Protocol family not supported");
     }
@@ -119,7 +121,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
     }
 
     private boolean isUnix() {
-        return family == NetSys.AF_UNIX;
+        return family == Linux.AF_UNIX;
     }
 
     private Set<SocketOption<?>> options() {
@@ -257,7 +259,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                 throw new NotYetConnectedException();
             }
             if (!inputClosed) {
-                long r = NetSys.shutdown(fds.fd, NetSys.SHUT_RD);
+                long r = NetSys.shutdown(fds.fd, Linux.SHUT_RD);
                 if (r < 0 && r != -Errno.ENOTCONN) {
                     NetSys.check(r, null);
                 }
@@ -306,7 +308,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
     private void shutdownNow() throws IOException {
         synchronized (fds.stateLock) {
             if (isOpen()) {
-                long r = NetSys.shutdown(fds.fd, NetSys.SHUT_WR);
+                long r = NetSys.shutdown(fds.fd, Linux.SHUT_WR);
                 if (r < 0 && r != -Errno.ENOTCONN) {
                     NetSys.check(r, null);
                 }
@@ -402,12 +404,16 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                         ensureOpen();
                         remoteAddress = sa;
                     }
-                    NetSys.Scratch s = NetSys.Scratch.get();
-                    int len = SockAddrs.encode(s.view, family, sa);
                     long r;
-                    do {
-                        r = NetSys.call(SysNr.CONNECT, fds.fd, s.address, len);
-                    } while (r == -Errno.EINTR);
+                    Scratch s = Scratch.acquire(SockAddrs.MAX_LEN);
+                    try {
+                        int len = SockAddrs.encode(s.buffer(), family, sa);
+                        do {
+                            r = NetSys.call(SysNr.CONNECT, fds.fd, s.address(), len);
+                        } while (r == -Errno.EINTR);
+                    } finally {
+                        s.release();
+                    }
                     if (r == 0) {
                         connected = true;
                     } else if (r == -Errno.EINPROGRESS || r == -Errno.EAGAIN) {
@@ -446,7 +452,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                 return false; // end() turns this into AsynchronousCloseException / ClosedByInterruptException
             }
             int wait = FdState.millisUntil(deadline, "Connect timed out");
-            int rev = fds.await(NetSys.POLLOUT, wait);
+            int rev = fds.await(Linux.POLLOUT, wait);
             if (rev != 0) {
                 int err = NetSys.socketError(fds.fd);
                 if (err != 0) {
@@ -496,7 +502,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                         begin();
                         connected = awaitConnect(0);
                     } else {
-                        long rev = NetIO.poll(fds.fd, NetSys.POLLOUT, -1, 0);
+                        long rev = NetIO.poll(fds.fd, Linux.POLLOUT, -1, 0);
                         NetSys.check(rev, "poll");
                         if (rev != 0) {
                             int err = NetSys.socketError(fds.fd);
@@ -709,7 +715,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                 return 0;
             }
             int wait = FdState.millisUntil(deadline, "Read timed out");
-            fds.await(NetSys.POLLIN, wait);
+            fds.await(Linux.POLLIN, wait);
             if (inputClosed) {
                 return -1;
             }
@@ -810,7 +816,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                     if (r != -Errno.EAGAIN) {
                         throw NetSys.ioException(Errno.of(r));
                     }
-                    fds.await(NetSys.POLLOUT, -1);
+                    fds.await(Linux.POLLOUT, -1);
                 }
             }
         } finally {
@@ -853,17 +859,17 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
     @Override
     public int toReadyOps(int events, int interestOps) {
         int ready = 0;
-        if ((events & (NetSys.EPOLLERR | NetSys.EPOLLHUP)) != 0) {
+        if ((events & (Linux.EPOLLERR | Linux.EPOLLHUP)) != 0) {
             return interestOps; // every interest is ready: the operation will report the error or EOF
         }
         boolean connected = isConnected();
-        if ((events & NetSys.EPOLLIN) != 0 && (interestOps & SelectionKey.OP_READ) != 0 && connected) {
+        if ((events & Linux.EPOLLIN) != 0 && (interestOps & SelectionKey.OP_READ) != 0 && connected) {
             ready |= SelectionKey.OP_READ;
         }
-        if ((events & NetSys.EPOLLOUT) != 0 && (interestOps & SelectionKey.OP_CONNECT) != 0 && isConnectionPending()) {
+        if ((events & Linux.EPOLLOUT) != 0 && (interestOps & SelectionKey.OP_CONNECT) != 0 && isConnectionPending()) {
             ready |= SelectionKey.OP_CONNECT;
         }
-        if ((events & NetSys.EPOLLOUT) != 0 && (interestOps & SelectionKey.OP_WRITE) != 0 && connected) {
+        if ((events & Linux.EPOLLOUT) != 0 && (interestOps & SelectionKey.OP_WRITE) != 0 && connected) {
             ready |= SelectionKey.OP_WRITE;
         }
         return ready;
@@ -957,10 +963,14 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
             if (inputClosed) {
                 return 0;
             }
-            NetSys.Scratch s = NetSys.Scratch.get();
-            s.putInt(0, 0);
-            NetSys.check(NetSys.call(SysNr.IOCTL, fds.fd, 0x541B /* FIONREAD */, s.address), null);
-            return s.getInt(0) + batched.readAheadBytes();
+            Scratch s = Scratch.acquire(4);
+            try {
+                s.buffer().putInt(0, 0);
+                NetSys.check(NetSys.call(SysNr.IOCTL, fds.fd, Linux.FIONREAD, s.address()), null);
+                return s.buffer().getInt(0) + batched.readAheadBytes();
+            } finally {
+                s.release();
+            }
         } finally {
             FdState.unlockIfHeld(fds.readLock);
         }
@@ -980,17 +990,21 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
                 }
             }
             batched.flushBlocking();
-            NetSys.Scratch s = NetSys.Scratch.get();
-            s.view.put(0, b);
-            long r;
-            do {
-                r = NetSys.call(SysNr.SENDTO, fds.fd, s.address, 1, NetSys.MSG_OOB | NetSys.MSG_NOSIGNAL
-                        | (fds.blockingDescription ? NetSys.MSG_DONTWAIT : 0), 0, 0);
-            } while (r == -Errno.EINTR);
-            if (r == -Errno.EAGAIN || r == 0) {
-                throw new java.net.SocketException("Socket buffer full");
+            Scratch s = Scratch.acquire(1);
+            try {
+                s.buffer().put(0, b);
+                long r;
+                do {
+                    r = NetSys.call(SysNr.SENDTO, fds.fd, s.address(), 1, Linux.MSG_OOB | Linux.MSG_NOSIGNAL
+                            | (fds.blockingDescription ? Linux.MSG_DONTWAIT : 0), 0, 0);
+                } while (r == -Errno.EINTR);
+                if (r == -Errno.EAGAIN || r == 0) {
+                    throw new java.net.SocketException("Socket buffer full");
+                }
+                NetSys.check(r, null);
+            } finally {
+                s.release();
             }
-            NetSys.check(r, null);
         } finally {
             FdState.unlockIfHeld(fds.writeLock);
         }

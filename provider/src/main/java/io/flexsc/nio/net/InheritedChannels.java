@@ -1,5 +1,6 @@
 package io.flexsc.nio.net;
 
+import io.flexsc.nio.ffi.Linux;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -30,9 +31,9 @@ final class InheritedChannels {
 
     /** {@code ch} over {@code fd}, marked if the description is in blocking mode. */
     private static <C extends FlexSelChannel> C described(C ch, int fd) throws IOException {
-        long fl = NetSys.check(NetSys.call(SysNr.FCNTL, fd, 3 /* F_GETFL */, 0), "fcntl");
+        long fl = NetSys.check(NetSys.call(SysNr.FCNTL, fd, Linux.F_GETFL, 0), "fcntl");
         ch.fdState().sharedDescription = true;
-        ch.fdState().blockingDescription = (fl & 04000 /* O_NONBLOCK */) == 0;
+        ch.fdState().blockingDescription = (fl & Linux.O_NONBLOCK) == 0;
         return ch;
     }
 
@@ -41,20 +42,20 @@ final class InheritedChannels {
         int family;
         boolean listening;
         try {
-            type = NetSys.getIntOpt(0, NetSys.SOL_SOCKET, NetSys.SO_TYPE);
-            family = NetSys.getIntOpt(0, NetSys.SOL_SOCKET, NetSys.SO_DOMAIN);
-            listening = NetSys.getIntOpt(0, NetSys.SOL_SOCKET, NetSys.SO_ACCEPTCONN) != 0;
+            type = NetSys.getIntOpt(0, Linux.SOL_SOCKET, Linux.SO_TYPE);
+            family = NetSys.getIntOpt(0, Linux.SOL_SOCKET, Linux.SO_DOMAIN);
+            listening = NetSys.getIntOpt(0, Linux.SOL_SOCKET, Linux.SO_ACCEPTCONN) != 0;
         } catch (IOException notASocket) {
             return null;
         }
-        if (family != NetSys.AF_INET && family != NetSys.AF_INET6 && family != NetSys.AF_UNIX) {
+        if (family != Linux.AF_INET && family != Linux.AF_INET6 && family != Linux.AF_UNIX) {
             return null;
         }
-        int fd = (int) NetSys.check(NetSys.call(SysNr.FCNTL, 0, 1030 /* F_DUPFD_CLOEXEC */, 3), "fcntl");
+        int fd = (int) NetSys.check(NetSys.call(SysNr.FCNTL, 0, Linux.F_DUPFD_CLOEXEC, 3), "fcntl");
         // the description (shared with the parent and System.in) keeps its O_NONBLOCK flag, as with
         // the JDK, until configureBlocking(false): see FdState.blockingDescription
         SocketAddress local = Binding.localAddress(fd, family);
-        if (type == NetSys.SOCK_STREAM) {
+        if (type == Linux.SOCK_STREAM) {
             if (listening) {
                 return described(new FlexServerSocketChannel(provider, family, fd, local), fd);
             }
@@ -67,7 +68,7 @@ final class InheritedChannels {
             }
             return described(new FlexSocketChannel(provider, family, fd, local, remote), fd);
         }
-        if (type == NetSys.SOCK_DGRAM && family != NetSys.AF_UNIX) {
+        if (type == Linux.SOCK_DGRAM && family != Linux.AF_UNIX) {
             return described(new FlexDatagramChannel(provider, family, fd, local), fd);
         }
         NetSys.close(fd);

@@ -1,5 +1,6 @@
 package io.flexsc.nio.net;
 
+import io.flexsc.nio.ffi.Linux;
 import io.flexsc.nio.ffi.NativeMemory;
 import io.flexsc.nio.ffi.SockAddr;
 import java.net.Inet4Address;
@@ -38,7 +39,7 @@ final class SockAddrs {
         if (isa.isUnresolved()) {
             throw new UnresolvedAddressException();
         }
-        if (family == NetSys.AF_INET && !(isa.getAddress() instanceof Inet4Address)) {
+        if (family == Linux.AF_INET && !(isa.getAddress() instanceof Inet4Address)) {
             throw new UnsupportedAddressTypeException(); // an IPv6 address on an IPv4 socket
         }
         return isa;
@@ -62,7 +63,7 @@ final class SockAddrs {
      * "0.0.0.0" accepts both families, as the JDK's does.
      */
     static int encode(ByteBuffer buf, int family, SocketAddress sa) throws java.net.SocketException {
-        if (family == NetSys.AF_INET6 && sa instanceof InetSocketAddress) {
+        if (family == Linux.AF_INET6 && sa instanceof InetSocketAddress) {
             InetSocketAddress isa = (InetSocketAddress) sa;
             if (!isa.isUnresolved() && isa.getAddress() instanceof Inet4Address && isa.getAddress().isAnyLocalAddress()) {
                 try {

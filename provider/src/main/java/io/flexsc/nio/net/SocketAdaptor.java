@@ -1,5 +1,6 @@
 package io.flexsc.nio.net;
 
+import io.flexsc.nio.ffi.Linux;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -171,7 +172,7 @@ final class SocketAdaptor extends Socket {
             if (!sc.isOpen()) {
                 throw new SocketException("Socket is closed");
             }
-            NetSys.setIntOpt(sc.fds.fd, NetSys.SOL_SOCKET, NetSys.SO_OOBINLINE, on ? 1 : 0);
+            NetSys.setIntOpt(sc.fds.fd, Linux.SOL_SOCKET, Linux.SO_OOBINLINE, on ? 1 : 0);
         } catch (IOException e) {
             throw se(e);
         }
@@ -183,7 +184,7 @@ final class SocketAdaptor extends Socket {
             if (!sc.isOpen()) {
                 throw new SocketException("Socket is closed");
             }
-            return NetSys.getIntOpt(sc.fds.fd, NetSys.SOL_SOCKET, NetSys.SO_OOBINLINE) != 0;
+            return NetSys.getIntOpt(sc.fds.fd, Linux.SOL_SOCKET, Linux.SO_OOBINLINE) != 0;
         } catch (IOException e) {
             throw se(e);
         }

@@ -1,6 +1,8 @@
 package io.flexsc.nio.net;
 
 import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.Linux;
+import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -107,11 +109,15 @@ final class SocketOpts {
     static void set(int fd, int family, SocketOption<?> name, Object value) throws IOException {
         if (name == StandardSocketOptions.SO_LINGER) {
             int v = (Integer) value;
-            NetSys.Scratch s = NetSys.Scratch.get();
-            s.putInt(0, v < 0 ? 0 : 1);
-            s.putInt(4, v < 0 ? 0 : Math.min(v, 65535));
-            NetSys.check(NetSys.call(SysNr.SETSOCKOPT, fd, NetSys.SOL_SOCKET, NetSys.SO_LINGER, s.address, 8, 0), null);
-            return;
+            Scratch s = Scratch.acquire(8);
+            try {
+                s.buffer().putInt(0, v < 0 ? 0 : 1);
+                s.buffer().putInt(4, v < 0 ? 0 : Math.min(v, 65535));
+                NetSys.check(NetSys.call(SysNr.SETSOCKOPT, fd, Linux.SOL_SOCKET, Linux.SO_LINGER, s.address(), 8, 0), null);
+                return;
+            } finally {
+                s.release();
+            }
         }
         if (name == StandardSocketOptions.SO_SNDBUF || name == StandardSocketOptions.SO_RCVBUF) {
             int v = (Integer) value;
@@ -124,11 +130,11 @@ final class SocketOpts {
             if (v < 0 || v > 255) {
                 throw new IllegalArgumentException("Invalid IP_TOS value");
             }
-            if (family == NetSys.AF_INET6) {
-                NetSys.setIntOpt(fd, NetSys.IPPROTO_IPV6, NetSys.IPV6_TCLASS, v);
-                setIgnoring(fd, NetSys.IPPROTO_IP, NetSys.IP_TOS, v); // for IPv4-mapped traffic
+            if (family == Linux.AF_INET6) {
+                NetSys.setIntOpt(fd, Linux.IPPROTO_IPV6, Linux.IPV6_TCLASS, v);
+                setIgnoring(fd, Linux.IPPROTO_IP, Linux.IP_TOS, v); // for IPv4-mapped traffic
             } else {
-                NetSys.setIntOpt(fd, NetSys.IPPROTO_IP, NetSys.IP_TOS, v);
+                NetSys.setIntOpt(fd, Linux.IPPROTO_IP, Linux.IP_TOS, v);
             }
             return;
         }
@@ -137,41 +143,45 @@ final class SocketOpts {
             if (v < 0 || v > 255) {
                 throw new IllegalArgumentException("Invalid TTL/hop value");
             }
-            if (family == NetSys.AF_INET6) {
-                NetSys.setIntOpt(fd, NetSys.IPPROTO_IPV6, NetSys.IPV6_MULTICAST_HOPS, v);
-                setIgnoring(fd, NetSys.IPPROTO_IP, NetSys.IP_MULTICAST_TTL, v);
+            if (family == Linux.AF_INET6) {
+                NetSys.setIntOpt(fd, Linux.IPPROTO_IPV6, Linux.IPV6_MULTICAST_HOPS, v);
+                setIgnoring(fd, Linux.IPPROTO_IP, Linux.IP_MULTICAST_TTL, v);
             } else {
-                NetSys.setIntOpt(fd, NetSys.IPPROTO_IP, NetSys.IP_MULTICAST_TTL, v);
+                NetSys.setIntOpt(fd, Linux.IPPROTO_IP, Linux.IP_MULTICAST_TTL, v);
             }
             return;
         }
         if (name == StandardSocketOptions.IP_MULTICAST_LOOP) {
             int v = ((Boolean) value) ? 1 : 0;
-            if (family == NetSys.AF_INET6) {
-                NetSys.setIntOpt(fd, NetSys.IPPROTO_IPV6, NetSys.IPV6_MULTICAST_LOOP, v);
-                setIgnoring(fd, NetSys.IPPROTO_IP, NetSys.IP_MULTICAST_LOOP, v);
+            if (family == Linux.AF_INET6) {
+                NetSys.setIntOpt(fd, Linux.IPPROTO_IPV6, Linux.IPV6_MULTICAST_LOOP, v);
+                setIgnoring(fd, Linux.IPPROTO_IP, Linux.IP_MULTICAST_LOOP, v);
             } else {
-                NetSys.setIntOpt(fd, NetSys.IPPROTO_IP, NetSys.IP_MULTICAST_LOOP, v);
+                NetSys.setIntOpt(fd, Linux.IPPROTO_IP, Linux.IP_MULTICAST_LOOP, v);
             }
             return;
         }
         if (name == StandardSocketOptions.IP_MULTICAST_IF) {
             NetworkInterface ni = (NetworkInterface) value;
-            if (family == NetSys.AF_INET6) {
-                NetSys.setIntOpt(fd, NetSys.IPPROTO_IPV6, NetSys.IPV6_MULTICAST_IF, ni.getIndex());
+            if (family == Linux.AF_INET6) {
+                NetSys.setIntOpt(fd, Linux.IPPROTO_IPV6, Linux.IPV6_MULTICAST_IF, ni.getIndex());
                 return;
             }
             Inet4Address a = firstInet4(ni);
             if (a == null) {
                 throw new SocketException("Network interface not configured for IPv4");
             }
-            NetSys.Scratch s = NetSys.Scratch.get();
-            byte[] b = a.getAddress();
-            for (int i = 0; i < 4; i++) {
-                s.view.put(i, b[i]);
+            Scratch s = Scratch.acquire(4);
+            try {
+                byte[] b = a.getAddress();
+                for (int i = 0; i < 4; i++) {
+                    s.buffer().put(i, b[i]);
+                }
+                NetSys.check(NetSys.call(SysNr.SETSOCKOPT, fd, Linux.IPPROTO_IP, Linux.IP_MULTICAST_IF, s.address(), 4, 0), null);
+                return;
+            } finally {
+                s.release();
             }
-            NetSys.check(NetSys.call(SysNr.SETSOCKOPT, fd, NetSys.IPPROTO_IP, NetSys.IP_MULTICAST_IF, s.address, 4, 0), null);
-            return;
         }
         if (name == ExtendedSocketOptions.SO_INCOMING_NAPI_ID) {
             throw new SocketException("Attempt to set read only option");
@@ -200,29 +210,33 @@ final class SocketOpts {
     @SuppressWarnings("unchecked")
     static <T> T get(int fd, int family, SocketOption<T> name) throws IOException {
         if (name == StandardSocketOptions.SO_LINGER) {
-            NetSys.Scratch s = NetSys.Scratch.get();
-            s.putLong(0, 0);
-            s.putInt(8, 8);
-            NetSys.check(NetSys.call(SysNr.GETSOCKOPT, fd, NetSys.SOL_SOCKET, NetSys.SO_LINGER, s.address, s.address + 8, 0), null);
-            return (T) Integer.valueOf(s.getInt(0) == 0 ? -1 : s.getInt(4));
+            Scratch s = Scratch.acquire(12);
+            try {
+                s.buffer().putLong(0, 0);
+                s.buffer().putInt(8, 8);
+                NetSys.check(NetSys.call(SysNr.GETSOCKOPT, fd, Linux.SOL_SOCKET, Linux.SO_LINGER, s.address(), s.address() + 8, 0), null);
+                return (T) Integer.valueOf(s.buffer().getInt(0) == 0 ? -1 : s.buffer().getInt(4));
+            } finally {
+                s.release();
+            }
         }
         if (name == StandardSocketOptions.IP_TOS) {
-            if (family == NetSys.AF_INET6) {
-                return (T) Integer.valueOf(NetSys.getIntOpt(fd, NetSys.IPPROTO_IPV6, NetSys.IPV6_TCLASS));
+            if (family == Linux.AF_INET6) {
+                return (T) Integer.valueOf(NetSys.getIntOpt(fd, Linux.IPPROTO_IPV6, Linux.IPV6_TCLASS));
             }
-            return (T) Integer.valueOf(NetSys.getIntOpt(fd, NetSys.IPPROTO_IP, NetSys.IP_TOS) & 0xff);
+            return (T) Integer.valueOf(NetSys.getIntOpt(fd, Linux.IPPROTO_IP, Linux.IP_TOS) & 0xff);
         }
         if (name == StandardSocketOptions.IP_MULTICAST_TTL) {
-            if (family == NetSys.AF_INET6) {
-                return (T) Integer.valueOf(NetSys.getIntOpt(fd, NetSys.IPPROTO_IPV6, NetSys.IPV6_MULTICAST_HOPS));
+            if (family == Linux.AF_INET6) {
+                return (T) Integer.valueOf(NetSys.getIntOpt(fd, Linux.IPPROTO_IPV6, Linux.IPV6_MULTICAST_HOPS));
             }
-            return (T) Integer.valueOf(NetSys.getIntOpt(fd, NetSys.IPPROTO_IP, NetSys.IP_MULTICAST_TTL) & 0xff);
+            return (T) Integer.valueOf(NetSys.getIntOpt(fd, Linux.IPPROTO_IP, Linux.IP_MULTICAST_TTL) & 0xff);
         }
         if (name == StandardSocketOptions.IP_MULTICAST_LOOP) {
-            if (family == NetSys.AF_INET6) {
-                return (T) Boolean.valueOf(NetSys.getIntOpt(fd, NetSys.IPPROTO_IPV6, NetSys.IPV6_MULTICAST_LOOP) != 0);
+            if (family == Linux.AF_INET6) {
+                return (T) Boolean.valueOf(NetSys.getIntOpt(fd, Linux.IPPROTO_IPV6, Linux.IPV6_MULTICAST_LOOP) != 0);
             }
-            return (T) Boolean.valueOf((NetSys.getIntOpt(fd, NetSys.IPPROTO_IP, NetSys.IP_MULTICAST_LOOP) & 0xff) != 0);
+            return (T) Boolean.valueOf((NetSys.getIntOpt(fd, Linux.IPPROTO_IP, Linux.IP_MULTICAST_LOOP) & 0xff) != 0);
         }
         if (name == StandardSocketOptions.IP_MULTICAST_IF) {
             return (T) multicastInterface(fd, family);
@@ -241,20 +255,24 @@ final class SocketOpts {
     }
 
     private static NetworkInterface multicastInterface(int fd, int family) throws IOException {
-        if (family == NetSys.AF_INET6) {
-            int index = NetSys.getIntOpt(fd, NetSys.IPPROTO_IPV6, NetSys.IPV6_MULTICAST_IF);
+        if (family == Linux.AF_INET6) {
+            int index = NetSys.getIntOpt(fd, Linux.IPPROTO_IPV6, Linux.IPV6_MULTICAST_IF);
             return index == 0 ? null : NetworkInterface.getByIndex(index);
         }
-        NetSys.Scratch s = NetSys.Scratch.get();
-        s.putLong(0, 0);
-        s.putInt(16, 12);
-        NetSys.check(NetSys.call(SysNr.GETSOCKOPT, fd, NetSys.IPPROTO_IP, NetSys.IP_MULTICAST_IF, s.address, s.address + 16, 0), null);
-        byte[] b = {s.view.get(0), s.view.get(1), s.view.get(2), s.view.get(3)};
-        InetAddress a = InetAddress.getByAddress(b);
-        if (a.isAnyLocalAddress()) {
-            return null;
+        Scratch s = Scratch.acquire(20);
+        try {
+            s.buffer().putLong(0, 0);
+            s.buffer().putInt(16, 12);
+            NetSys.check(NetSys.call(SysNr.GETSOCKOPT, fd, Linux.IPPROTO_IP, Linux.IP_MULTICAST_IF, s.address(), s.address() + 16, 0), null);
+            byte[] b = {s.buffer().get(0), s.buffer().get(1), s.buffer().get(2), s.buffer().get(3)};
+            InetAddress a = InetAddress.getByAddress(b);
+            if (a.isAnyLocalAddress()) {
+                return null;
+            }
+            return NetworkInterface.getByInetAddress(a);
+        } finally {
+            s.release();
         }
-        return NetworkInterface.getByInetAddress(a);
     }
 
     static Inet4Address firstInet4(NetworkInterface ni) {
@@ -268,18 +286,18 @@ final class SocketOpts {
     }
 
     private static int[] levelAndName(SocketOption<?> name) {
-        if (name == StandardSocketOptions.SO_SNDBUF) return new int[] {NetSys.SOL_SOCKET, NetSys.SO_SNDBUF};
-        if (name == StandardSocketOptions.SO_RCVBUF) return new int[] {NetSys.SOL_SOCKET, NetSys.SO_RCVBUF};
-        if (name == StandardSocketOptions.SO_KEEPALIVE) return new int[] {NetSys.SOL_SOCKET, NetSys.SO_KEEPALIVE};
-        if (name == StandardSocketOptions.SO_REUSEADDR) return new int[] {NetSys.SOL_SOCKET, NetSys.SO_REUSEADDR};
-        if (name == StandardSocketOptions.SO_REUSEPORT) return new int[] {NetSys.SOL_SOCKET, NetSys.SO_REUSEPORT};
-        if (name == StandardSocketOptions.SO_BROADCAST) return new int[] {NetSys.SOL_SOCKET, NetSys.SO_BROADCAST};
-        if (name == StandardSocketOptions.TCP_NODELAY) return new int[] {NetSys.IPPROTO_TCP, NetSys.TCP_NODELAY};
-        if (name == ExtendedSocketOptions.TCP_QUICKACK) return new int[] {NetSys.IPPROTO_TCP, NetSys.TCP_QUICKACK};
-        if (name == ExtendedSocketOptions.TCP_KEEPIDLE) return new int[] {NetSys.IPPROTO_TCP, NetSys.TCP_KEEPIDLE};
-        if (name == ExtendedSocketOptions.TCP_KEEPINTERVAL) return new int[] {NetSys.IPPROTO_TCP, NetSys.TCP_KEEPINTVL};
-        if (name == ExtendedSocketOptions.TCP_KEEPCOUNT) return new int[] {NetSys.IPPROTO_TCP, NetSys.TCP_KEEPCNT};
-        if (name == ExtendedSocketOptions.SO_INCOMING_NAPI_ID) return new int[] {NetSys.SOL_SOCKET, NetSys.SO_INCOMING_NAPI_ID};
+        if (name == StandardSocketOptions.SO_SNDBUF) return new int[] {Linux.SOL_SOCKET, Linux.SO_SNDBUF};
+        if (name == StandardSocketOptions.SO_RCVBUF) return new int[] {Linux.SOL_SOCKET, Linux.SO_RCVBUF};
+        if (name == StandardSocketOptions.SO_KEEPALIVE) return new int[] {Linux.SOL_SOCKET, Linux.SO_KEEPALIVE};
+        if (name == StandardSocketOptions.SO_REUSEADDR) return new int[] {Linux.SOL_SOCKET, Linux.SO_REUSEADDR};
+        if (name == StandardSocketOptions.SO_REUSEPORT) return new int[] {Linux.SOL_SOCKET, Linux.SO_REUSEPORT};
+        if (name == StandardSocketOptions.SO_BROADCAST) return new int[] {Linux.SOL_SOCKET, Linux.SO_BROADCAST};
+        if (name == StandardSocketOptions.TCP_NODELAY) return new int[] {Linux.IPPROTO_TCP, Linux.TCP_NODELAY};
+        if (name == ExtendedSocketOptions.TCP_QUICKACK) return new int[] {Linux.IPPROTO_TCP, Linux.TCP_QUICKACK};
+        if (name == ExtendedSocketOptions.TCP_KEEPIDLE) return new int[] {Linux.IPPROTO_TCP, Linux.TCP_KEEPIDLE};
+        if (name == ExtendedSocketOptions.TCP_KEEPINTERVAL) return new int[] {Linux.IPPROTO_TCP, Linux.TCP_KEEPINTVL};
+        if (name == ExtendedSocketOptions.TCP_KEEPCOUNT) return new int[] {Linux.IPPROTO_TCP, Linux.TCP_KEEPCNT};
+        if (name == ExtendedSocketOptions.SO_INCOMING_NAPI_ID) return new int[] {Linux.SOL_SOCKET, Linux.SO_INCOMING_NAPI_ID};
         throw new UnsupportedOperationException("'" + name + "' not supported");
     }
 

@@ -201,7 +201,7 @@ public final class UringEngine implements SyscallEngine {
         this.slots = new AtomicReferenceArray<>(capacity);
         this.submitters = new AtomicReferenceArray<>(capacity);
         this.nowaitSlots = new boolean[capacity];
-        this.statBuf = NativeMemory.allocate(STAT_SIZE);
+        this.statBuf = NativeMemory.allocate(io.flexsc.nio.ffi.Linux.STAT_SIZE);
         this.extArg = r.hasFeature(Uring.FEAT_EXT_ARG);
         this.waitArg = NativeMemory.allocate(Uring.GETEVENTS_ARG_SIZE + 16);
         ByteBuffer a = NativeMemory.wrap(waitArg, Uring.GETEVENTS_ARG_SIZE + 16);
@@ -887,14 +887,6 @@ public final class UringEngine implements SyscallEngine {
     /** Longest park of a waiter between checks of its calls and of the reaper role. */
     private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    private static final int F_GETFL = 3;
-    private static final int O_NONBLOCK = 04000;
-    private static final int STAT_SIZE = 144;
-    private static final int ST_MODE = 24;
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFREG = 0100000;
-    private static final int S_IFBLK = 060000;
-
     /**
      * Completion lock held: whether the call's descriptor makes EAGAIN the system call's answer: it is
      * O_NONBLOCK and, for the read/write family, not a regular file or block device (where the
@@ -902,21 +894,21 @@ public final class UringEngine implements SyscallEngine {
      */
     private boolean nonBlocking(Call c) {
         int fd = (int) c.a0();
-        long fl = io.flexsc.nio.ffi.RawSyscall.invoke3(io.flexsc.nio.ffi.SysNr.FCNTL, fd, F_GETFL, 0);
-        if (Errno.isError(fl) || (fl & O_NONBLOCK) == 0) {
+        long fl = io.flexsc.nio.ffi.RawSyscall.invoke3(io.flexsc.nio.ffi.SysNr.FCNTL, fd, io.flexsc.nio.ffi.Linux.F_GETFL, 0);
+        if (Errno.isError(fl) || (fl & io.flexsc.nio.ffi.Linux.O_NONBLOCK) == 0) {
             return false;
         }
         if (!OpcodeMap.isReadWrite(c)) {
             return true;
         }
         int type = fileType(fd);
-        return type >= 0 && type != S_IFREG && type != S_IFBLK;
+        return type >= 0 && type != io.flexsc.nio.ffi.Linux.S_IFREG && type != io.flexsc.nio.ffi.Linux.S_IFBLK;
     }
 
     /** Completion lock held: whether {@code fd} is a regular file or a block device. */
     private boolean isFileOrBlockDevice(int fd) {
         int type = fileType(fd);
-        return type == S_IFREG || type == S_IFBLK;
+        return type == io.flexsc.nio.ffi.Linux.S_IFREG || type == io.flexsc.nio.ffi.Linux.S_IFBLK;
     }
 
     /** Completion lock held: the S_IFMT bits of {@code fd}'s mode, or -1 if fstat fails. */
@@ -925,7 +917,8 @@ public final class UringEngine implements SyscallEngine {
         if (Errno.isError(r)) {
             return -1;
         }
-        return NativeMemory.wrap(statBuf, STAT_SIZE).getInt(ST_MODE) & S_IFMT;
+        ByteBuffer stat = NativeMemory.wrap(statBuf, io.flexsc.nio.ffi.Linux.STAT_SIZE);
+        return stat.getInt(io.flexsc.nio.ffi.Linux.STAT_MODE_OFFSET) & io.flexsc.nio.ffi.Linux.S_IFMT;
     }
 
     private static void completeAndWake(Call c, long res) {

@@ -2,6 +2,13 @@ package io.flexsc.nio.net;
 
 import io.flexsc.nio.engine.EngineUnavailableException;
 import io.flexsc.nio.engine.Engines;
+import io.flexsc.nio.net.batch.Batched;
+import io.flexsc.nio.net.channels.FlexDatagramChannel;
+import io.flexsc.nio.net.channels.FlexPipe;
+import io.flexsc.nio.net.channels.FlexServerSocketChannel;
+import io.flexsc.nio.net.channels.FlexSocketChannel;
+import io.flexsc.nio.net.select.FlexSelector;
+import io.flexsc.nio.net.sys.NetSys;
 import java.io.IOException;
 import java.net.ProtocolFamily;
 import java.nio.channels.Channel;

@@ -1,6 +1,13 @@
 package io.flexsc.nio.net;
 
 import io.flexsc.nio.ffi.SysNr;
+import io.flexsc.nio.net.channels.Binding;
+import io.flexsc.nio.net.channels.FdState;
+import io.flexsc.nio.net.channels.FlexDatagramChannel;
+import io.flexsc.nio.net.channels.FlexSelChannel;
+import io.flexsc.nio.net.channels.FlexServerSocketChannel;
+import io.flexsc.nio.net.channels.FlexSocketChannel;
+import io.flexsc.nio.net.sys.NetSys;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.Channel;

@@ -77,7 +77,7 @@ public final class FlexSelectorProvider extends SelectorProvider {
     }
 
     /** True when IPv6 sockets can be made and IPv4 is not preferred: channels are then dual-stack IPv6. */
-    static boolean ipv6Available() {
+    public static boolean ipv6Available() {
         return Ipv6.AVAILABLE;
     }
 

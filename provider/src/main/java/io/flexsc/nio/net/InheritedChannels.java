@@ -38,8 +38,7 @@ final class InheritedChannels {
     /** {@code ch} over {@code fd}, marked if the description is in blocking mode. */
     private static <C extends FlexSelChannel> C described(C ch, int fd) throws IOException {
         long fl = NetSys.check(NetSys.call(SysNr.FCNTL, fd, 3 /* F_GETFL */, 0), "fcntl");
-        ch.fdState().sharedDescription = true;
-        ch.fdState().blockingDescription = (fl & 04000 /* O_NONBLOCK */) == 0;
+        ch.fdState().inherited((fl & 04000 /* O_NONBLOCK */) == 0);
         return ch;
     }
 

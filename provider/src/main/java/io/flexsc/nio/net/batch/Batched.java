@@ -5,7 +5,6 @@ import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.NativeMemory;
 import io.flexsc.nio.ffi.SysNr;
 import io.flexsc.nio.net.channels.FlexSocketChannel;
-import io.flexsc.nio.net.channels.SocketOpts;
 import io.flexsc.nio.net.select.FlexSelectionKey;
 import io.flexsc.nio.net.select.FlexSelector;
 import io.flexsc.nio.net.sys.NetIO;
@@ -59,7 +58,7 @@ import java.nio.channels.SelectionKey;
  * <p>Thread safety: the write side is guarded by the channel's write lock, the read side by its
  * read lock; the selector takes them with {@code tryLock} and skips a channel that is busy.
  */
-final class Batched {
+public final class Batched {
     static final int QUEUE_CAPACITY = Math.max(1024, Integer.getInteger("flexsc.net.writeQueue", 64 << 10));
     static final int READ_AHEAD = Math.max(1024, Integer.getInteger("flexsc.net.readAhead", 16 << 10));
     /** The default read-ahead budget: 128 connections' full {@link #READ_AHEAD}. */
@@ -68,12 +67,12 @@ final class Batched {
     static final int DEFAULT_QUEUE_BUDGET = 4 << 20;
 
     /** A new selector's budget for its channels' read-ahead buffers: {@code -Dflexsc.net.readAheadBudget}. */
-    static ByteBudget readAheadBudget() {
+    public static ByteBudget readAheadBudget() {
         return new ByteBudget(Math.max(0, Integer.getInteger("flexsc.net.readAheadBudget", DEFAULT_READ_AHEAD_BUDGET)));
     }
 
     /** A new selector's budget for its channels' write queues: {@code -Dflexsc.net.writeQueueBudget}. */
-    static ByteBudget writeQueueBudget() {
+    public static ByteBudget writeQueueBudget() {
         return new ByteBudget(Math.max(0, Integer.getInteger("flexsc.net.writeQueueBudget", DEFAULT_QUEUE_BUDGET)));
     }
 
@@ -83,7 +82,7 @@ final class Batched {
      * that engine runs a batch as one system call per call, so batching would save no crossing and
      * the speculative reads would add some.
      */
-    static boolean enabled() {
+    public static boolean enabled() {
         String v = System.getProperty("flexsc.net.batch", "auto").trim();
         if ("auto".equalsIgnoreCase(v)) {
             return !"direct".equals(NetSys.engine().name());
@@ -92,7 +91,7 @@ final class Batched {
     }
 
     /** {@link #readAhead} result: nothing buffered, ask the kernel. */
-    static final long NOTHING = Long.MIN_VALUE;
+    public static final long NOTHING = Long.MIN_VALUE;
 
     /**
      * Native buffers for queues and read-aheads, pooled by size while unused (bounded). Most
@@ -118,10 +117,10 @@ final class Batched {
      * The batching selector the channel is registered with, or null, and its key. Set by
      * {@link #claim} and cleared by {@link #unclaim}, under the write lock.
      */
-    volatile FlexSelector selector;
-    volatile FlexSelectionKey key;
+    private volatile FlexSelector selector;
+    private volatile FlexSelectionKey key;
 
-    // ---- write side, guarded by ch.fds.writeLock ----
+    // ---- write side, guarded by ch.fdState().writeLock ----
     private ByteBuffer queue;      // direct; bytes [0, queued)
     private long queueAddr;
     /** The budget the queue buffer is charged to (its selector's when it was taken), or null. */
@@ -132,9 +131,9 @@ final class Batched {
     /** A write error found by a flush, thrown by the next operation (0: none). */
     private volatile int pendingErrno;
     /** In the selector's list of channels to flush; guarded by that list's monitor. */
-    boolean listed;
+    public boolean listed;
 
-    // ---- read side, guarded by ch.fds.readLock ----
+    // ---- read side, guarded by ch.fdState().readLock ----
     private ByteBuffer ahead;
     private long aheadAddr;
     /** The budget the read-ahead buffer is charged to, or null. */
@@ -146,51 +145,58 @@ final class Batched {
     private int aheadErrno;
     private boolean drained;
 
-    /** Taken into the selector's current read-ahead batch; selector thread only. */
-    boolean taken;
-
-    Batched(FlexSocketChannel ch) {
+    public Batched(FlexSocketChannel ch) {
         this.ch = ch;
     }
 
-    FlexSocketChannel channel() {
+    /** The batching selector the channel is registered with, or null. */
+    public FlexSelector selector() {
+        return selector;
+    }
+
+    /** That selector's key for the channel, or null. */
+    public FlexSelectionKey key() {
+        return key;
+    }
+
+    public FlexSocketChannel channel() {
         return ch;
     }
 
     private boolean writeLocked() {
-        return ch.fds.writeLock.isHeldByCurrentThread();
+        return ch.fdState().writeLock.isHeldByCurrentThread();
     }
 
     private boolean readLocked() {
-        return ch.fds.readLock.isHeldByCurrentThread();
+        return ch.fdState().readLock.isHeldByCurrentThread();
     }
 
     /**
      * A batching selector registers the channel with key {@code k}: it batches the channel unless
      * another selector already does (a channel registered with several keeps the first).
      */
-    void claim(FlexSelector s, FlexSelectionKey k) {
-        ch.fds.writeLock.lock();
+    public void claim(FlexSelector s, FlexSelectionKey k) {
+        ch.fdState().writeLock.lock();
         try {
             if (selector == null) {
                 key = k;
                 selector = s;
             }
         } finally {
-            ch.fds.writeLock.unlock();
+            ch.fdState().writeLock.unlock();
         }
     }
 
     /** Key {@code k} is being deregistered: if it batches the channel, nothing does any more. Takes the write lock. */
-    void unclaim(FlexSelectionKey k) {
-        ch.fds.writeLock.lock();
+    public void unclaim(FlexSelectionKey k) {
+        ch.fdState().writeLock.lock();
         try {
             if (key == k) {
                 selector = null;
                 key = null;
             }
         } finally {
-            ch.fds.writeLock.unlock();
+            ch.fdState().writeLock.unlock();
         }
     }
 
@@ -202,7 +208,7 @@ final class Batched {
     }
 
     /** The epoll events the channel needs: OP_WRITE is ours while batching, EPOLLOUT only when congested. */
-    int toEpoll(int interestOps, int plain) {
+    public int toEpoll(int interestOps, int plain) {
         if (selector == null) {
             return plain;
         }
@@ -220,7 +226,7 @@ final class Batched {
     private volatile boolean congestedFlag;
 
     /** Readiness the selector reports without asking the kernel, for {@code interestOps}. */
-    int syntheticReadyOps(int interestOps) {
+    public int syntheticReadyOps(int interestOps) {
         int ready = 0;
         if (pendingErrno != 0) {
             return interestOps & SelectionKey.OP_WRITE; // the writer finds the error on its next write
@@ -239,7 +245,7 @@ final class Batched {
     private volatile int queuedVolatile;
 
     /** Throws the error a batched flush found, once. */
-    void throwPendingError() throws IOException {
+    public void throwPendingError() throws IOException {
         int e = pendingErrno;
         if (e != 0) {
             pendingErrno = 0;
@@ -253,7 +259,7 @@ final class Batched {
      * A non-blocking write: queued when batching applies and the selector's budget has room, else
      * sent directly. Write lock held.
      */
-    long write(ByteBuffer[] srcs, int off, int len) throws IOException {
+    public long write(ByteBuffer[] srcs, int off, int len) throws IOException {
         assert writeLocked();
         if (!queueable()) {
             return sendThrough(srcs, off, len);
@@ -355,7 +361,7 @@ final class Batched {
     private long writeDirect(ByteBuffer[] srcs, int off, int len) throws IOException {
         assert writeLocked();
         long want = remaining(srcs, off, len, Long.MAX_VALUE);
-        long r = NetIO.writev(ch.fds.fd, srcs, off, len);
+        long r = NetIO.writev(ch.fdState().fd, srcs, off, len);
         if (r == -Errno.EINTR) {
             return 0;
         }
@@ -386,7 +392,7 @@ final class Batched {
     }
 
     /** The selector saw EPOLLOUT: a channel congested with nothing queued is writable again. Write lock held. */
-    void kernelWritable() {
+    public void kernelWritable() {
         assert writeLocked();
         if (queued == 0 && congested) {
             congested = false;
@@ -398,10 +404,10 @@ final class Batched {
      * Sends what is queued now, without waiting; an error is kept, for the channel's next
      * operation to throw. Write lock held.
      */
-    void sendQueuedNow() {
+    public void sendQueuedNow() {
         assert writeLocked();
         while (queued > 0) {
-            long r = NetSys.call(SysNr.SENDTO, ch.fds.fd, queueAddr, queued, NetSys.MSG_DONTWAIT | NetSys.MSG_NOSIGNAL, 0, 0);
+            long r = NetSys.call(SysNr.SENDTO, ch.fdState().fd, queueAddr, queued, NetSys.MSG_DONTWAIT | NetSys.MSG_NOSIGNAL, 0, 0);
             if (r == -Errno.EINTR) {
                 continue;
             }
@@ -412,7 +418,7 @@ final class Batched {
     }
 
     /** Sends what is queued now, without waiting, and throws the error a flush found. Write lock held. */
-    void flushDirect() throws IOException {
+    public void flushDirect() throws IOException {
         sendQueuedNow();
         throwPendingError();
     }
@@ -422,14 +428,14 @@ final class Batched {
      * while the kernel has no room, until done or the channel is closed (a close wakes the wait).
      * Write lock held.
      */
-    void flushBlocking() throws IOException {
+    public void flushBlocking() throws IOException {
         assert writeLocked();
         while (queued > 0) {
             flushDirect();
             if (queued == 0 || !ch.isOpen()) {
                 return;
             }
-            ch.fds.await(NetSys.POLLOUT, -1);
+            ch.fdState().await(NetSys.POLLOUT, -1);
         }
     }
 
@@ -445,7 +451,7 @@ final class Batched {
             if (queued == 0 || !ch.isOpen() || left <= 0) {
                 return;
             }
-            ch.fds.await(NetSys.POLLOUT, (int) Math.max(1, left / 1_000_000L));
+            ch.fdState().await(NetSys.POLLOUT, (int) Math.max(1, left / 1_000_000L));
         }
     }
 
@@ -462,7 +468,7 @@ final class Batched {
      * have returned less. Having accepted them, we deliver them, or the connection fails, or the
      * peer has not read them for {@link Drainer#ADOPTED_LIMIT_NANOS}.)
      */
-    void flushOnClose() {
+    public void flushOnClose() {
         assert writeLocked() && readLocked();
         if (queued == 0) {
             return;
@@ -474,7 +480,7 @@ final class Batched {
             }
             int linger = -1;
             try {
-                linger = SocketOpts.get(ch.fds.fd, ch.family, java.net.StandardSocketOptions.SO_LINGER);
+                linger = ch.linger();
             } catch (IOException ignored) {
                 // no linger information: treat as off
             }
@@ -489,7 +495,7 @@ final class Batched {
                     if (left <= 0) {
                         break;
                     }
-                    NetIO.poll(ch.fds.fd, NetSys.POLLOUT, -1, (int) Math.max(1, left / 1_000_000L));
+                    NetIO.poll(ch.fdState().fd, NetSys.POLLOUT, -1, (int) Math.max(1, left / 1_000_000L));
                     sendQueuedNow();
                 }
             }
@@ -505,7 +511,7 @@ final class Batched {
 
     /** Gives the queued bytes, with a duplicate of the descriptor, to the {@link Drainer}. Write lock held. */
     private void handOver() {
-        long dup = NetSys.call(SysNr.FCNTL, ch.fds.fd, F_DUPFD_CLOEXEC, 0);
+        long dup = NetSys.call(SysNr.FCNTL, ch.fdState().fd, F_DUPFD_CLOEXEC, 0);
         if (dup < 0) {
             LOG.log(System.Logger.Level.WARNING, "flexsc: {0} bytes queued before close() are dropped: no descriptor to send them on ({1})",
                     queued, NetSys.message((int) -dup));
@@ -549,18 +555,18 @@ final class Batched {
     }
 
     /** Selector side: the call that sends the queue, or null if nothing is queued. Write lock held. */
-    Call flushCall(Call reuse) {
+    public Call flushCall(Call reuse) {
         assert writeLocked();
         if (queued == 0) {
             return null;
         }
         // send(2) with MSG_DONTWAIT: non-blocking by the call itself, so an engine need not ask the
         // descriptor (io_uring ignores O_NONBLOCK on sockets); MSG_NOSIGNAL: EPIPE, never SIGPIPE
-        return reuse.set(SysNr.SENDTO, ch.fds.fd, queueAddr, queued, NetSys.MSG_DONTWAIT | NetSys.MSG_NOSIGNAL, 0, 0);
+        return reuse.set(SysNr.SENDTO, ch.fdState().fd, queueAddr, queued, NetSys.MSG_DONTWAIT | NetSys.MSG_NOSIGNAL, 0, 0);
     }
 
     /** Selector side: applies the flush call's result. Write lock held. */
-    void flushDone(Call c) {
+    public void flushDone(Call c) {
         assert writeLocked();
         long r;
         try {
@@ -574,11 +580,11 @@ final class Batched {
         flushed(r);
     }
 
-    boolean hasQueued() {
+    public boolean hasQueued() {
         return queuedVolatile > 0;
     }
 
-    boolean isCongested() {
+    public boolean isCongested() {
         return congestedFlag;
     }
 
@@ -588,7 +594,7 @@ final class Batched {
      * Serves a read from the read-ahead buffer: bytes copied, -1 at EOF, 0 once after a drained
      * read-ahead, or {@link #NOTHING}. Read lock held.
      */
-    long readAhead(ByteBuffer[] dsts, int off, int len, boolean blocking) throws IOException {
+    public long readAhead(ByteBuffer[] dsts, int off, int len, boolean blocking) throws IOException {
         assert readLocked();
         if (aheadErrno != 0) {
             int e = aheadErrno;
@@ -633,17 +639,20 @@ final class Batched {
     }
 
     /**
-     * Selector side: the call that fills the read-ahead, or null if it holds data or a buffer does
-     * not fit {@code budget} (then {@code read} asks the kernel). Read lock held.
+     * Selector side (the batching selector's thread): the call that fills the read-ahead, or null
+     * if it holds data or a buffer does not fit the selector's read-ahead budget (then {@code read}
+     * asks the kernel). Read lock held.
      */
-    Call readAheadCall(Call reuse, ByteBudget budget) {
+    public Call readAheadCall(Call reuse) {
         assert readLocked();
         if (aheadLen > aheadPos || aheadEof || aheadErrno != 0) {
             return null;
         }
         if (ahead == null) {
             int size = BUFFERS.sizeFor(aheadSize, READ_AHEAD);
-            if (!budget.fits(size)) {
+            FlexSelector sel = selector; // the caller's, which runs this select
+            ByteBudget budget = sel == null ? null : sel.readAheadBudget();
+            if (budget == null || !budget.fits(size)) {
                 return null;
             }
             ahead = BUFFERS.take(size);
@@ -651,11 +660,11 @@ final class Batched {
             budget.charge(size);
             aheadBudget = budget;
         }
-        return reuse.set(SysNr.RECVFROM, ch.fds.fd, aheadAddr, ahead.capacity(), NetSys.MSG_DONTWAIT, 0, 0);
+        return reuse.set(SysNr.RECVFROM, ch.fdState().fd, aheadAddr, ahead.capacity(), NetSys.MSG_DONTWAIT, 0, 0);
     }
 
     /** Selector side: applies the read-ahead call's result. Read lock held. */
-    void readAheadDone(Call c) {
+    public void readAheadDone(Call c) {
         assert readLocked();
         long r;
         try {
@@ -692,7 +701,7 @@ final class Batched {
      * Right after a read that {@link #readAhead} served: whether that read emptied a read-ahead
      * which had filled its buffer, so the kernel probably holds more. Read lock held.
      */
-    boolean emptiedFullReadAhead() {
+    public boolean emptiedFullReadAhead() {
         return aheadLen == 0 && !drained && !aheadEof && aheadErrno == 0;
     }
 
@@ -703,7 +712,7 @@ final class Batched {
      * drains, as a short read-ahead does; the end of input or an error is kept for the next read,
      * since this one returns the bytes it has. Read lock held.
      */
-    void toppedUp(long r, boolean full) {
+    public void toppedUp(long r, boolean full) {
         assert readLocked();
         if (r == -Errno.EAGAIN || (r > 0 && !full)) {
             drained = true;
@@ -717,16 +726,16 @@ final class Batched {
     }
 
     /** Whether the last read-ahead found data (selector thread, after readAheadDone). */
-    int readAheadBytesVolatile() {
+    public int readAheadBytesVolatile() {
         return aheadAvailable ? aheadLen - aheadPos : 0;
     }
 
     /** Bytes waiting in the read-ahead buffer. Read lock held. */
-    int readAheadBytes() {
+    public int readAheadBytes() {
         return aheadLen - aheadPos;
     }
 
-    boolean hasReadAhead() {
+    public boolean hasReadAhead() {
         return aheadAvailable;
     }
 
@@ -741,7 +750,7 @@ final class Batched {
     }
 
     /** Returns pooled memory when the channel closes. Both locks held. */
-    void release() {
+    public void release() {
         assert readLocked() && writeLocked();
         queued = 0;
         queuedVolatile = 0;

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * so two threads may together overshoot the limit by a buffer each; only the selector's own thread
  * takes buffers, so in practice it does not. Thread-safe.
  */
-final class ByteBudget {
+public final class ByteBudget {
     private final long limit;
     private final AtomicLong used = new AtomicLong();
 

@@ -42,7 +42,7 @@ import java.util.List;
  *
  * <p>Thread safety: {@link #watch} and {@link #adopt} may be called from any thread.
  */
-final class Drainer {
+public final class Drainer {
     private Drainer() {}
 
     private static final System.Logger LOG = System.getLogger("io.flexsc.nio.net");
@@ -76,7 +76,7 @@ final class Drainer {
         }
 
         int fd() {
-            return b != null ? b.channel().fds.fd : dupFd;
+            return b != null ? b.channel().fdState().fd : dupFd;
         }
     }
 
@@ -90,7 +90,7 @@ final class Drainer {
      * An open channel's queue is no longer sent by a selector: send it in the background (see the
      * class comment). Cheap if it is watched already.
      */
-    static void watch(Batched b) {
+    public static void watch(Batched b) {
         synchronized (LOCK) {
             for (Entry e : ENTRIES) {
                 if (e.b == b) {
@@ -271,7 +271,7 @@ final class Drainer {
         if (!ch.isOpen()) {
             return true; // its close sent, or adopted, what was left
         }
-        if (!ch.fds.writeLock.tryLock()) {
+        if (!ch.fdState().writeLock.tryLock()) {
             e.skipPoll = true;
             return false;
         }
@@ -286,7 +286,7 @@ final class Drainer {
             ch.outputDrained();
             return true;
         } finally {
-            ch.fds.writeLock.unlock();
+            ch.fdState().writeLock.unlock();
         }
     }
 }

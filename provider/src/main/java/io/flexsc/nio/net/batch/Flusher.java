@@ -36,10 +36,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@code kill -9} (or {@code Runtime.halt}) runs no hook: bytes queued since the selector's last
  * select are lost, see the README. Thread-safe.
  */
-final class Flusher {
+public final class Flusher {
     private Flusher() {}
 
-    static final long PERIOD_NANOS = TimeUnit.MICROSECONDS.toNanos(
+    public static final long PERIOD_NANOS = TimeUnit.MICROSECONDS.toNanos(
             Math.max(50, Long.getLong("flexsc.net.flushDelayMicros", 1000)));
 
     /** What the flusher saw of a watched selector at its previous check. Flusher thread only. */
@@ -62,7 +62,7 @@ final class Flusher {
     private static final AtomicLong WAKEUPS = new AtomicLong();
 
     /** A selector has queued bytes: watch it. Cheap when already watched. */
-    static void watch(FlexSelector s) {
+    public static void watch(FlexSelector s) {
         if (WATCHED.get(s) == null && WATCHED.putIfAbsent(s, new Seen()) == null) {
             Thread t = thread;
             if (t == null) {
@@ -102,7 +102,7 @@ final class Flusher {
      * exists before any write can be queued. During shutdown it is too late for a hook: nothing is
      * queued from then on.
      */
-    static synchronized void armExitHook() {
+    public static synchronized void armExitHook() {
         if (hookArmed) {
             return;
         }
@@ -157,7 +157,7 @@ final class Flusher {
         }
         try {
             long wait = Math.max(0, deadline - System.nanoTime());
-            if (!ch.fds.writeLock.tryLock(wait, TimeUnit.NANOSECONDS)) {
+            if (!ch.fdState().writeLock.tryLock(wait, TimeUnit.NANOSECONDS)) {
                 return true;
             }
         } catch (InterruptedException e) {
@@ -171,7 +171,7 @@ final class Flusher {
         } catch (java.io.IOException ignored) {
             // the connection failed: no one is left to deliver to
         } finally {
-            ch.fds.writeLock.unlock();
+            ch.fdState().writeLock.unlock();
         }
         return b.hasQueued();
     }
@@ -221,7 +221,7 @@ final class Flusher {
             if (k.channel() instanceof FlexSocketChannel) {
                 FlexSocketChannel ch = (FlexSocketChannel) k.channel();
                 Batched b = ch.batched();
-                if (b.hasQueued() && ch.fds.writeLock.tryLock()) {
+                if (b.hasQueued() && ch.fdState().writeLock.tryLock()) {
                     try {
                         if (ch.isOpen()) {
                             b.flushDirect();
@@ -229,7 +229,7 @@ final class Flusher {
                     } catch (java.io.IOException ignored) {
                         // kept by the channel: its next operation reports it
                     } finally {
-                        ch.fds.writeLock.unlock();
+                        ch.fdState().writeLock.unlock();
                     }
                 }
             }

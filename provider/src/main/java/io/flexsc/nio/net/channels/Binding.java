@@ -15,7 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * address binds the wildcard address on an ephemeral port (or, for UNIX-domain sockets, a fresh
  * path in the temporary directory, as the JDK does).
  */
-final class Binding {
+public final class Binding {
     private Binding() {}
 
     /** Binds and returns the address the socket is bound to. */
@@ -48,11 +48,11 @@ final class Binding {
         NetSys.check(NetSys.call(SysNr.LISTEN, fd, backlog < 1 ? 50 : backlog, 0), null);
     }
 
-    static SocketAddress localAddress(int fd, int family) throws IOException {
+    public static SocketAddress localAddress(int fd, int family) throws IOException {
         return name(SysNr.GETSOCKNAME, fd);
     }
 
-    static SocketAddress remoteAddress(int fd) throws IOException {
+    public static SocketAddress remoteAddress(int fd) throws IOException {
         return name(SysNr.GETPEERNAME, fd);
     }
 

@@ -1,7 +1,6 @@
 package io.flexsc.nio.net.channels;
 
 import io.flexsc.nio.ffi.SysNr;
-import io.flexsc.nio.net.InheritedChannels;
 import io.flexsc.nio.net.sys.NetIO;
 import io.flexsc.nio.net.sys.NetSys;
 import java.io.IOException;
@@ -24,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Thread safety: all methods are safe from any thread.
  */
-final class FdState {
+public final class FdState {
     /** A socket whose peer is closed: reads see EOF, writes fail. dup2'd over closing descriptors. */
     private static final class Dead {
         static final int FD = makeDead();
@@ -44,15 +43,15 @@ final class FdState {
         }
     }
 
-    final int fd;
+    public final int fd;
     final Object stateLock = new Object();
-    final ReentrantLock readLock = new ReentrantLock();
-    final ReentrantLock writeLock = new ReentrantLock();
+    public final ReentrantLock readLock = new ReentrantLock();
+    public final ReentrantLock writeLock = new ReentrantLock();
     private int wakeFd = -1;     // guarded by stateLock
     /**
      * The descriptor's open file description is in blocking mode: an inherited one (fd 0, see
-     * {@link InheritedChannels}), shared with the parent and {@code System.in}, which, as with the
-     * JDK, stays as it is until the application calls {@code configureBlocking(false)} (which sets
+     * {@code io.flexsc.nio.net.InheritedChannels}), shared with the parent and {@code System.in},
+     * which, as with the JDK, stays as it is until the application calls {@code configureBlocking(false)} (which sets
      * O_NONBLOCK and clears this; {@code configureBlocking(true)} clears O_NONBLOCK again and sets
      * this). Meanwhile the channel's blocking calls wait for readiness in {@link #await} first and
      * then use MSG_DONTWAIT, or, for calls without such a flag, run after the wait (and on the
@@ -68,11 +67,17 @@ final class FdState {
         this.fd = fd;
     }
 
+    /** The descriptor was inherited: its description is shared, in blocking mode or not. */
+    public void inherited(boolean blocking) {
+        sharedDescription = true;
+        blockingDescription = blocking;
+    }
+
     /**
      * Waits until the descriptor has one of {@code events}, the timeout passes ({@code -1}: none),
      * or the channel is closed or interrupted. Returns the descriptor's revents, 0 if woken or timed out.
      */
-    int await(short events, int timeoutMillis) throws IOException {
+    public int await(short events, int timeoutMillis) throws IOException {
         int wfd;
         synchronized (stateLock) {
             if (closing) {

@@ -37,7 +37,7 @@ import java.util.Set;
  *
  * <p>Thread safety: one receiver and one sender at a time; any thread may close.
  */
-final class FlexDatagramChannel extends DatagramChannel implements FlexSelChannel {
+public final class FlexDatagramChannel extends DatagramChannel implements FlexSelChannel {
     final FdState fds;
     final int family;
     // guarded by fds.stateLock
@@ -48,7 +48,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
     /** Receive timeout for the adaptor (millis, 0 none). */
     volatile int receiveTimeout;
 
-    FlexDatagramChannel(SelectorProvider provider, int family) throws IOException {
+    public FlexDatagramChannel(SelectorProvider provider, int family) throws IOException {
         super(provider);
         this.family = family;
         int fd = NetSys.socket(family, NetSys.SOCK_DGRAM);
@@ -59,7 +59,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
     }
 
     /** Over an inherited datagram socket. */
-    FlexDatagramChannel(SelectorProvider provider, int family, int fd, SocketAddress local) {
+    public FlexDatagramChannel(SelectorProvider provider, int family, int fd, SocketAddress local) {
         super(provider);
         this.family = family;
         this.fds = new FdState(fd);

@@ -20,11 +20,11 @@ import java.util.Objects;
  *
  * <p>Thread safety: one reader and one writer at a time per end; any thread may close.
  */
-final class FlexPipe extends Pipe {
+public final class FlexPipe extends Pipe {
     private final Source source;
     private final Sink sink;
 
-    FlexPipe(SelectorProvider provider) throws IOException {
+    public FlexPipe(SelectorProvider provider) throws IOException {
         NetSys.Scratch s = NetSys.Scratch.get();
         NetSys.check(NetSys.call(SysNr.PIPE2, s.address, NetSys.O_NONBLOCK | NetSys.O_CLOEXEC, 0), "pipe2");
         int r = s.getInt(0);

@@ -9,7 +9,7 @@ import java.nio.channels.SelectionKey;
  * translation between interest/ready operations and epoll events, and the hook that closes the
  * descriptor once the last registration is gone.
  */
-interface FlexSelChannel {
+public interface FlexSelChannel {
     FdState fdState();
 
     /** The epoll events that stand for {@code interestOps} (for a selector that batches this channel). */

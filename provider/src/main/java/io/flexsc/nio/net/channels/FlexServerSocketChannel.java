@@ -24,7 +24,7 @@ import java.util.Set;
  *
  * <p>Thread safety: one accepting thread at a time (others wait); any thread may close.
  */
-final class FlexServerSocketChannel extends ServerSocketChannel implements FlexSelChannel {
+public final class FlexServerSocketChannel extends ServerSocketChannel implements FlexSelChannel {
     final FdState fds;
     final int family;
     private SocketAddress localAddress; // guarded by fds.stateLock
@@ -32,7 +32,7 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
     /** Accept timeout for the adaptor, millis (0: none). */
     volatile int acceptTimeout;
 
-    FlexServerSocketChannel(SelectorProvider provider, int family) throws IOException {
+    public FlexServerSocketChannel(SelectorProvider provider, int family) throws IOException {
         super(provider);
         this.family = family;
         int fd = NetSys.socket(family, NetSys.SOCK_STREAM);
@@ -51,7 +51,7 @@ final class FlexServerSocketChannel extends ServerSocketChannel implements FlexS
     }
 
     /** Over an inherited listening socket. */
-    FlexServerSocketChannel(SelectorProvider provider, int family, int fd, SocketAddress local) {
+    public FlexServerSocketChannel(SelectorProvider provider, int family, int fd, SocketAddress local) {
         super(provider);
         this.family = family;
         this.fds = new FdState(fd);

@@ -48,7 +48,7 @@ import java.util.Set;
  * <p>Thread safety: as the JDK's; one reader and one writer at a time (others wait), any thread
  * may close.
  */
-final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
+public final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
     private static final int ST_UNCONNECTED = 0, ST_PENDING = 1, ST_CONNECTED = 2;
 
     final FdState fds;
@@ -68,7 +68,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
     private final ByteBuffer[] writeOne = new ByteBuffer[1];
 
     /** A new unconnected socket of the given family. */
-    FlexSocketChannel(SelectorProvider provider, int family) throws IOException {
+    public FlexSocketChannel(SelectorProvider provider, int family) throws IOException {
         super(provider);
         this.family = family;
         int fd = NetSys.socket(family, NetSys.SOCK_STREAM);
@@ -80,7 +80,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
     }
 
     /** A channel over an accepted or inherited connected socket. */
-    FlexSocketChannel(SelectorProvider provider, int family, int fd, SocketAddress local, SocketAddress remote) {
+    public FlexSocketChannel(SelectorProvider provider, int family, int fd, SocketAddress local, SocketAddress remote) {
         super(provider);
         this.family = family;
         this.fds = new FdState(fd);
@@ -98,7 +98,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
         }
     }
 
-    static int familyOf(ProtocolFamily pf) {
+    public static int familyOf(ProtocolFamily pf) {
         Objects.requireNonNull(pf, "'family' is null");
         if (pf == StandardProtocolFamily.INET) {
             return NetSys.AF_INET;
@@ -115,12 +115,17 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
         throw new UnsupportedOperationException("Protocol family not supported");
     }
 
+    /** The socket's SO_LINGER in seconds, -1 when off (for a close that first sends what is queued). */
+    public int linger() throws IOException {
+        return SocketOpts.get(fds.fd, family, java.net.StandardSocketOptions.SO_LINGER);
+    }
+
     @Override
     public FdState fdState() {
         return fds;
     }
 
-    Batched batched() {
+    public Batched batched() {
         return batched;
     }
 
@@ -247,11 +252,11 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
         }
     }
 
-    boolean isInputClosed() {
+    public boolean isInputClosed() {
         return inputClosed;
     }
 
-    boolean isOutputClosed() {
+    public boolean isOutputClosed() {
         return outputClosed;
     }
 
@@ -324,7 +329,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
      * The {@link Drainer} sent the last queued byte: a {@code shutdownOutput} waiting for it sends
      * the FIN now. Write lock held.
      */
-    void outputDrained() {
+    public void outputDrained() {
         assert fds.writeLock.isHeldByCurrentThread();
         if (shutdownPending) {
             shutdownPending = false;
@@ -736,7 +741,7 @@ final class FlexSocketChannel extends SocketChannel implements FlexSelChannel {
         throw NetSys.readException(Errno.of(r));
     }
 
-    static boolean hasRemaining(ByteBuffer[] bufs, int off, int len) {
+    public static boolean hasRemaining(ByteBuffer[] bufs, int off, int len) {
         for (int i = off; i < off + len; i++) {
             if (bufs[i].hasRemaining()) {
                 return true;

@@ -12,7 +12,7 @@ import java.nio.channels.spi.AbstractSelectionKey;
  *
  * <p>Thread safety: interest and ready sets may be read and changed from any thread.
  */
-final class FlexSelectionKey extends AbstractSelectionKey {
+public final class FlexSelectionKey extends AbstractSelectionKey {
     private final SelectableChannel channel;
     private final FlexSelector selector;
     private volatile int interestOps;
@@ -25,6 +25,8 @@ final class FlexSelectionKey extends AbstractSelectionKey {
     boolean updatePending;
     /** In the selector's {@link AttentionList}; selector thread only. */
     boolean inAttention;
+    /** Its channel is read ahead in the selector's current batch; selector thread only. */
+    boolean readAheadTaken;
     /** The selector's select number in which epoll reported this key; selector thread only. */
     long seenInSelect = -1;
     /** Slot in the selector's {@link SelectedKeySet}, or -1 when not selected; selector lock held. */

@@ -47,7 +47,7 @@ import java.util.function.Consumer;
  *
  * <p>Batching applies to the channels of a selector created while {@code flexsc.net.batch} is true.
  */
-final class FlexSelector extends AbstractSelector {
+public final class FlexSelector extends AbstractSelector {
     private static final int MAX_EVENTS = 1024;
 
     private final boolean batching;
@@ -119,7 +119,7 @@ final class FlexSelector extends AbstractSelector {
     private final ByteBudget aheadBudget = Batched.readAheadBudget();
     private final ByteBudget queueBudget = Batched.writeQueueBudget();
 
-    FlexSelector(SelectorProvider provider, boolean batching) throws IOException {
+    public FlexSelector(SelectorProvider provider, boolean batching) throws IOException {
         super(provider);
         this.batching = batching;
         if (batching) {
@@ -220,18 +220,18 @@ final class FlexSelector extends AbstractSelector {
      * busy elsewhere for longer is not running an event loop right now: its writes go straight to
      * the kernel, as the JDK's would, and report their errors at once).
      */
-    boolean mayQueue() {
+    public boolean mayQueue() {
         return owner == Thread.currentThread() && !inSelect && isOpen()
                 && System.nanoTime() - lastSelectEnd < Flusher.PERIOD_NANOS;
     }
 
     /** The budget of this selector's channels' write queues. */
-    ByteBudget queueBudget() {
+    public ByteBudget queueBudget() {
         return queueBudget;
     }
 
     /** The budget of this selector's channels' read-ahead buffers. */
-    ByteBudget readAheadBudget() {
+    public ByteBudget readAheadBudget() {
         return aheadBudget;
     }
 
@@ -240,7 +240,7 @@ final class FlexSelector extends AbstractSelector {
      * change at the next select, and a select in progress, or one that another thread may be about
      * to begin, is woken so as not to wait without them.
      */
-    void congestionChanged(FlexSelectionKey k) {
+    public void congestionChanged(FlexSelectionKey k) {
         try {
             updateKey(k);
         } catch (ClosedSelectorException e) {
@@ -272,7 +272,7 @@ final class FlexSelector extends AbstractSelector {
      * not always: {@link #mayQueue()} may have answered a writer that was the selector's thread
      * just as another thread began to select, so the flush list is guarded by its own lock.
      */
-    void enlist(Batched b) {
+    public void enlist(Batched b) {
         synchronized (toFlush) {
             if (!b.listed) {
                 b.listed = true;
@@ -303,24 +303,24 @@ final class FlexSelector extends AbstractSelector {
     /** Incremented by every select (for the {@link Flusher}). */
     private volatile long selectCount;
 
-    boolean hasQueuedWrites() {
+    public boolean hasQueuedWrites() {
         return queuedWrites;
     }
 
-    long queueings() {
+    public long queueings() {
         return queueings;
     }
 
-    long selectCount() {
+    public long selectCount() {
         return selectCount;
     }
 
-    boolean isSelecting() {
+    public boolean isSelecting() {
         return inSelect;
     }
 
     /** The concurrent key set, without the open check. */
-    Set<SelectionKey> keysView() {
+    public Set<SelectionKey> keysView() {
         return keys;
     }
 
@@ -528,13 +528,13 @@ final class FlexSelector extends AbstractSelector {
         for (int i = 0; i < toFlush.size(); i++) {
             Batched b = toFlush.get(i);
             FlexSocketChannel ch = batchedChannel(b);
-            if (!ch.fds.writeLock.tryLock()) {
+            if (!ch.fdState().writeLock.tryLock()) {
                 skipped = true;
                 continue;
             }
             Call c = b.flushCall(call(nc));
             if (c == null) {
-                ch.fds.writeLock.unlock();
+                ch.fdState().writeLock.unlock();
                 continue;
             }
             nc++;
@@ -558,12 +558,12 @@ final class FlexSelector extends AbstractSelector {
             }
             FlexSocketChannel ch = (FlexSocketChannel) k.channel();
             Batched b = ch.batched();
-            if (b.selector != this || !ch.isConnected() || ch.isInputClosed() || !ch.fds.readLock.tryLock()) {
+            if (b.selector() != this || !ch.isConnected() || ch.isInputClosed() || !ch.fdState().readLock.tryLock()) {
                 continue;
             }
-            Call c = b.readAheadCall(call(nc), aheadBudget);
+            Call c = b.readAheadCall(call(nc));
             if (c == null) {
-                ch.fds.readLock.unlock();
+                ch.fdState().readLock.unlock();
                 continue;
             }
             nc++;
@@ -582,10 +582,11 @@ final class FlexSelector extends AbstractSelector {
             try {
                 b.flushDone(calls[first + i]);
             } finally {
-                ch.fds.writeLock.unlock();
+                ch.fdState().writeLock.unlock();
             }
-            if (b.key != null) {
-                attention.add(b.key);
+            FlexSelectionKey k = b.key();
+            if (k != null) {
+                attention.add(k);
             }
         }
     }
@@ -603,7 +604,7 @@ final class FlexSelector extends AbstractSelector {
             try {
                 b.readAheadDone(calls[first + i]);
             } finally {
-                b.channel().fds.readLock.unlock();
+                b.channel().fdState().readLock.unlock();
             }
             if (onlyWithReadAhead && !b.hasReadAhead()) {
                 continue;
@@ -629,12 +630,13 @@ final class FlexSelector extends AbstractSelector {
             Batched b = toFlush.get(i);
             if (b.hasQueued()) {
                 toFlush.set(w++, b);
-                if (b.key != null && b.key.isValid()) {
-                    updateKey(b.key); // EPOLLOUT while congested
+                FlexSelectionKey k = b.key();
+                if (k != null && k.isValid()) {
+                    updateKey(k); // EPOLLOUT while congested
                 }
             } else {
                 b.listed = false;
-                FlexSelectionKey k = b.key;
+                FlexSelectionKey k = b.key();
                 if (k != null && k.isValid() && k.inEpoll
                         && k.registeredEvents != k.flexChannel().toEpoll(k.interestOpsRaw())) {
                     updateKey(k);
@@ -704,7 +706,7 @@ final class FlexSelector extends AbstractSelector {
             }
             FlexSelChannel ch = k.flexChannel();
             int fd = ch.fdState().fd;
-            boolean batchedHere = ch instanceof FlexSocketChannel && ((FlexSocketChannel) ch).batched().selector == this;
+            boolean batchedHere = ch instanceof FlexSocketChannel && ((FlexSocketChannel) ch).batched().selector() == this;
             // a channel batched by another selector is plain here
             int ev = batchedHere || !(ch instanceof FlexSocketChannel) ? ch.toEpoll(k.interestOpsRaw())
                     : FlexSelChannel.plainEpoll(k.interestOpsRaw());
@@ -817,7 +819,7 @@ final class FlexSelector extends AbstractSelector {
         long pass = ++eventPass;
         int count = reportEvents(n, pass, action);
         for (int i = 0; i < reading.size(); i++) {
-            reading.get(i).taken = false;
+            readingKeys.get(i).readAheadTaken = false;
         }
         if (!attention.isEmpty()) {
             count += reportAttention(pass, action);
@@ -828,7 +830,7 @@ final class FlexSelector extends AbstractSelector {
     /**
      * Adds, from calls[0], a read-ahead of every batched channel of the {@code n} events that is
      * readable and whose read lock it gets (kept until {@link #readAheadsDone}); they go to
-     * {@link #reading}, marked {@link Batched#taken}. Enlists congested channels that became
+     * {@link #reading}, marked {@link FlexSelectionKey#readAheadTaken}. Enlists congested channels that became
      * writable. Returns the next free index.
      */
     private int addReadAheadCalls(int n) {
@@ -848,7 +850,7 @@ final class FlexSelector extends AbstractSelector {
             }
             FlexSocketChannel ch = (FlexSocketChannel) k.channel();
             Batched b = ch.batched();
-            if (b.selector != this) {
+            if (b.selector() != this) {
                 continue;
             }
             if ((ev & NetSys.EPOLLOUT) != 0) {
@@ -856,13 +858,13 @@ final class FlexSelector extends AbstractSelector {
             }
             if ((ev & (NetSys.EPOLLIN | NetSys.EPOLLERR | NetSys.EPOLLHUP)) != 0
                     && (k.interestOpsRaw() & SelectionKey.OP_READ) != 0 && ch.isConnected()
-                    && !ch.isInputClosed() && ch.fds.readLock.tryLock()) {
-                Call c = b.readAheadCall(call(nc), aheadBudget);
+                    && !ch.isInputClosed() && ch.fdState().readLock.tryLock()) {
+                Call c = b.readAheadCall(call(nc));
                 if (c == null) {
-                    ch.fds.readLock.unlock();
+                    ch.fdState().readLock.unlock();
                 } else {
                     nc++;
-                    b.taken = true;
+                    k.readAheadTaken = true;
                     reading.add(b);
                     readingKeys.add(k);
                 }
@@ -887,11 +889,11 @@ final class FlexSelector extends AbstractSelector {
             return;
         }
         FlexSocketChannel ch = b.channel();
-        if (ch.fds.writeLock.tryLock()) {
+        if (ch.fdState().writeLock.tryLock()) {
             try {
                 b.kernelWritable();
             } finally {
-                ch.fds.writeLock.unlock();
+                ch.fdState().writeLock.unlock();
             }
             updateKey(k);
         }
@@ -917,12 +919,12 @@ final class FlexSelector extends AbstractSelector {
                 continue;
             }
             FlexSocketChannel ch = b.channel();
-            if (!ch.fds.writeLock.tryLock()) {
+            if (!ch.fdState().writeLock.tryLock()) {
                 continue;
             }
             Call c = b.flushCall(call(nc));
             if (c == null) {
-                ch.fds.writeLock.unlock();
+                ch.fdState().writeLock.unlock();
                 continue;
             }
             nc++;
@@ -950,11 +952,11 @@ final class FlexSelector extends AbstractSelector {
             int ready = k.flexChannel().toReadyOps(ev, interest);
             if (batching && k.channel() instanceof FlexSocketChannel) {
                 Batched b = ((FlexSocketChannel) k.channel()).batched();
-                if (b.selector == this) {
+                if (b.selector() == this) {
                     if ((ev & (NetSys.EPOLLERR | NetSys.EPOLLHUP)) == 0) {
                         // OP_WRITE is the queue's; OP_READ comes from the read-ahead when it was taken
                         ready &= ~SelectionKey.OP_WRITE;
-                        if (b.taken) {
+                        if (k.readAheadTaken) {
                             ready &= ~SelectionKey.OP_READ;
                         }
                     }
@@ -1050,9 +1052,9 @@ final class FlexSelector extends AbstractSelector {
         attention.remove(k);
         if (ch instanceof FlexSocketChannel) {
             Batched b = ((FlexSocketChannel) ch).batched();
-            if (b.selector == this) {
+            if (b.selector() == this) {
                 FlexSocketChannel sc = (FlexSocketChannel) ch;
-                sc.fds.writeLock.lock();
+                sc.fdState().writeLock.lock();
                 try {
                     if (sc.isOpen()) {
                         b.sendQueuedNow(); // an error is kept: the next operation on the channel reports it
@@ -1062,7 +1064,7 @@ final class FlexSelector extends AbstractSelector {
                     }
                     b.unclaim(k);
                 } finally {
-                    sc.fds.writeLock.unlock();
+                    sc.fdState().writeLock.unlock();
                 }
                 delist(b);
             }

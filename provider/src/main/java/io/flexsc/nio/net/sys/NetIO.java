@@ -27,7 +27,7 @@ import java.nio.ByteOrder;
  * <p>All methods return the raw result ({@code >= 0} bytes, or {@code -errno}) and advance buffer
  * positions by what was transferred. Thread-safe: the cached memory is per thread.
  */
-final class NetIO {
+public final class NetIO {
     private NetIO() {}
 
     /** The most bytes one call transfers through the temporary buffer (heap buffers). */
@@ -65,11 +65,11 @@ final class NetIO {
      * The caller keeps it reachable until the call that uses its address returns
      * ({@link Reference#reachabilityFence}).
      */
-    static ByteBuffer temp(int size) {
+    public static ByteBuffer temp(int size) {
         return TEMP.get().data(size);
     }
 
-    static long read(int fd, ByteBuffer dst) {
+    public static long read(int fd, ByteBuffer dst) {
         int rem = dst.remaining();
         if (dst.isDirect()) {
             long r;
@@ -98,7 +98,7 @@ final class NetIO {
     }
 
     /** read(2) of a stream socket as recv(2) with MSG_DONTWAIT: never waits, whatever the engine. */
-    static long recv(int fd, ByteBuffer dst) {
+    public static long recv(int fd, ByteBuffer dst) {
         int rem = dst.remaining();
         if (dst.isDirect()) {
             long r;
@@ -127,7 +127,7 @@ final class NetIO {
     }
 
     /** write(2) of a stream socket as send(2) with MSG_DONTWAIT | MSG_NOSIGNAL. */
-    static long send(int fd, ByteBuffer src) {
+    public static long send(int fd, ByteBuffer src) {
         int rem = src.remaining();
         ByteBuffer mem = src;
         long base;
@@ -151,7 +151,7 @@ final class NetIO {
         return r;
     }
 
-    static long write(int fd, ByteBuffer src) {
+    public static long write(int fd, ByteBuffer src) {
         int rem = src.remaining();
         ByteBuffer mem = src;
         long base;
@@ -176,7 +176,7 @@ final class NetIO {
     }
 
     /** Scatter read into {@code dsts[off..off+len)}. */
-    static long readv(int fd, ByteBuffer[] dsts, int off, int len) {
+    public static long readv(int fd, ByteBuffer[] dsts, int off, int len) {
         Temp t = TEMP.get();
         int heapBytes = 0;
         for (int i = off; i < off + len; i++) {
@@ -251,7 +251,7 @@ final class NetIO {
     }
 
     /** Gather write from {@code srcs[off..off+len)}. */
-    static long writev(int fd, ByteBuffer[] srcs, int off, int len) {
+    public static long writev(int fd, ByteBuffer[] srcs, int off, int len) {
         Temp t = TEMP.get();
         int heapBytes = 0;
         for (int i = off; i < off + len; i++) {
@@ -332,7 +332,7 @@ final class NetIO {
      * is readable, or {@code timeoutMillis} passes ({@code -1}: no limit). Returns the revents of
      * {@code fd} (0 on timeout or wake), or {@code -errno}; EINTR is returned as 0 (a spurious wakeup).
      */
-    static long poll(int fd, short events, int wakeFd, int timeoutMillis) {
+    public static long poll(int fd, short events, int wakeFd, int timeoutMillis) {
         NetSys.Scratch s = NetSys.Scratch.get();
         s.putInt(0, fd);
         s.putShort(4, events);
@@ -355,19 +355,19 @@ final class NetIO {
     }
 
     /** A new non-blocking, close-on-exec eventfd. */
-    static int eventfd() throws java.io.IOException {
+    public static int eventfd() throws java.io.IOException {
         return (int) NetSys.check(NetSys.call(SysNr.EVENTFD2, 0, NetSys.EFD_NONBLOCK | NetSys.EFD_CLOEXEC, 0), "eventfd");
     }
 
     /** Adds one to an eventfd's counter (wakes its pollers). */
-    static void signal(int efd) {
+    public static void signal(int efd) {
         NetSys.Scratch s = NetSys.Scratch.get();
         s.putLong(0, 1);
         NetSys.call(SysNr.WRITE, efd, s.address, 8);
     }
 
     /** Resets an eventfd's counter to zero. */
-    static void drain(int efd) {
+    public static void drain(int efd) {
         NetSys.Scratch s = NetSys.Scratch.get();
         NetSys.call(SysNr.READ, efd, s.address, 8);
     }

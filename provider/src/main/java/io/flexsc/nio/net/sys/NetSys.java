@@ -20,43 +20,43 @@ import java.net.SocketException;
  *
  * <p>Stateless and thread-safe.
  */
-final class NetSys {
+public final class NetSys {
     private NetSys() {}
 
     // address families and socket types
-    static final int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
-    static final int SOCK_STREAM = 1, SOCK_DGRAM = 2;
-    static final int SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
+    public static final int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
+    public static final int SOCK_STREAM = 1, SOCK_DGRAM = 2;
+    public static final int SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
     // levels and options
-    static final int SOL_SOCKET = 1, IPPROTO_IP = 0, IPPROTO_TCP = 6, IPPROTO_IPV6 = 41;
-    static final int SO_REUSEADDR = 2, SO_TYPE = 3, SO_ERROR = 4, SO_BROADCAST = 6, SO_SNDBUF = 7,
+    public static final int SOL_SOCKET = 1, IPPROTO_IP = 0, IPPROTO_TCP = 6, IPPROTO_IPV6 = 41;
+    public static final int SO_REUSEADDR = 2, SO_TYPE = 3, SO_ERROR = 4, SO_BROADCAST = 6, SO_SNDBUF = 7,
             SO_RCVBUF = 8, SO_KEEPALIVE = 9, SO_OOBINLINE = 10, SO_LINGER = 13, SO_REUSEPORT = 15,
             SO_ACCEPTCONN = 30, SO_DOMAIN = 39, SO_INCOMING_NAPI_ID = 56;
-    static final int IP_TOS = 1, IP_MULTICAST_IF = 32, IP_MULTICAST_TTL = 33, IP_MULTICAST_LOOP = 34,
+    public static final int IP_TOS = 1, IP_MULTICAST_IF = 32, IP_MULTICAST_TTL = 33, IP_MULTICAST_LOOP = 34,
             IP_ADD_MEMBERSHIP = 35, IP_DROP_MEMBERSHIP = 36, IP_UNBLOCK_SOURCE = 37, IP_BLOCK_SOURCE = 38,
             IP_ADD_SOURCE_MEMBERSHIP = 39, IP_DROP_SOURCE_MEMBERSHIP = 40;
-    static final int IPV6_MULTICAST_IF = 17, IPV6_MULTICAST_HOPS = 18, IPV6_MULTICAST_LOOP = 19,
+    public static final int IPV6_MULTICAST_IF = 17, IPV6_MULTICAST_HOPS = 18, IPV6_MULTICAST_LOOP = 19,
             IPV6_ADD_MEMBERSHIP = 20, IPV6_DROP_MEMBERSHIP = 21, IPV6_V6ONLY = 26, IPV6_TCLASS = 67;
-    static final int MCAST_JOIN_SOURCE_GROUP = 46, MCAST_BLOCK_SOURCE = 43, MCAST_UNBLOCK_SOURCE = 44,
+    public static final int MCAST_JOIN_SOURCE_GROUP = 46, MCAST_BLOCK_SOURCE = 43, MCAST_UNBLOCK_SOURCE = 44,
             MCAST_LEAVE_SOURCE_GROUP = 47;
-    static final int TCP_NODELAY = 1, TCP_KEEPIDLE = 4, TCP_KEEPINTVL = 5, TCP_KEEPCNT = 6, TCP_QUICKACK = 12;
-    static final int SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;
-    static final int MSG_PEEK = 0x2, MSG_OOB = 0x1, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40, MSG_NOSIGNAL = 0x4000;
+    public static final int TCP_NODELAY = 1, TCP_KEEPIDLE = 4, TCP_KEEPINTVL = 5, TCP_KEEPCNT = 6, TCP_QUICKACK = 12;
+    public static final int SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;
+    public static final int MSG_PEEK = 0x2, MSG_OOB = 0x1, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40, MSG_NOSIGNAL = 0x4000;
     // fcntl
-    static final int F_GETFL = 3, F_SETFL = 4, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
+    public static final int F_GETFL = 3, F_SETFL = 4, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
     // poll
-    static final short POLLIN = 0x1, POLLPRI = 0x2, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
+    public static final short POLLIN = 0x1, POLLPRI = 0x2, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
     // epoll
-    static final int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
-    static final int EPOLLIN = 0x1, EPOLLPRI = 0x2, EPOLLOUT = 0x4, EPOLLERR = 0x8, EPOLLHUP = 0x10,
+    public static final int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
+    public static final int EPOLLIN = 0x1, EPOLLPRI = 0x2, EPOLLOUT = 0x4, EPOLLERR = 0x8, EPOLLHUP = 0x10,
             EPOLLRDHUP = 0x2000;
     /** Size of {@code struct epoll_event} on x86_64 (packed: u32 events, u64 data). */
-    static final int EPOLL_EVENT_SIZE = 12;
+    public static final int EPOLL_EVENT_SIZE = 12;
     static final int EFD_NONBLOCK = 0x800, EFD_CLOEXEC = 0x80000;
     /** The kernel's limit on an iovec array. */
     static final int IOV_MAX = 1024;
 
-    static SyscallEngine engine() {
+    public static SyscallEngine engine() {
         return Engines.shared();
     }
 
@@ -68,7 +68,7 @@ final class NetSys {
      */
     static final int ENGINE_CLOSED = 4095;
 
-    static long call(int nr, long a0, long a1, long a2) {
+    public static long call(int nr, long a0, long a1, long a2) {
         try {
             return engine().syscall(nr, a0, a1, a2);
         } catch (EngineClosedException e) {
@@ -76,7 +76,7 @@ final class NetSys {
         }
     }
 
-    static long call(int nr, long a0, long a1, long a2, long a3, long a4, long a5) {
+    public static long call(int nr, long a0, long a1, long a2, long a3, long a4, long a5) {
         try {
             return engine().syscall(nr, a0, a1, a2, a3, a4, a5);
         } catch (EngineClosedException e) {
@@ -85,11 +85,11 @@ final class NetSys {
     }
 
     /** The exception for a call the engine refused because it is closed (as the file channels'). */
-    static IOException engineClosed() {
+    public static IOException engineClosed() {
         return new IOException("flexsc engine closed");
     }
 
-    static int socket(int family, int type) throws IOException {
+    public static int socket(int family, int type) throws IOException {
         long r = call(SysNr.SOCKET, family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (Errno.isError(r)) {
             throw exception(Errno.of(r), null);
@@ -97,18 +97,18 @@ final class NetSys {
         return (int) r;
     }
 
-    static void close(int fd) {
+    public static void close(int fd) {
         if (fd >= 0) {
             call(SysNr.CLOSE, fd, 0, 0); // errors from close(2) of a socket carry no information we can act on
         }
     }
 
     /** shutdown(2); returns the raw result. */
-    static long shutdown(int fd, int how) {
+    public static long shutdown(int fd, int how) {
         return call(SysNr.SHUTDOWN, fd, how, 0);
     }
 
-    static void setBlocking(int fd, boolean blocking) throws IOException {
+    public static void setBlocking(int fd, boolean blocking) throws IOException {
         long fl = call(SysNr.FCNTL, fd, F_GETFL, 0);
         check(fl, null);
         long nfl = blocking ? (fl & ~O_NONBLOCK) : (fl | O_NONBLOCK);
@@ -118,7 +118,7 @@ final class NetSys {
     }
 
     /** An int-valued getsockopt. */
-    static int getIntOpt(int fd, int level, int opt) throws IOException {
+    public static int getIntOpt(int fd, int level, int opt) throws IOException {
         Scratch s = Scratch.get();
         s.putInt(0, 0);
         s.putInt(8, 4);
@@ -128,7 +128,7 @@ final class NetSys {
     }
 
     /** An int-valued setsockopt. */
-    static void setIntOpt(int fd, int level, int opt, int value) throws IOException {
+    public static void setIntOpt(int fd, int level, int opt, int value) throws IOException {
         Scratch s = Scratch.get();
         s.putInt(0, value);
         long r = call(SysNr.SETSOCKOPT, fd, level, opt, s.address, 4, 0);
@@ -136,12 +136,12 @@ final class NetSys {
     }
 
     /** The pending socket error (SO_ERROR), cleared by reading it; 0 if none. */
-    static int socketError(int fd) throws IOException {
+    public static int socketError(int fd) throws IOException {
         return getIntOpt(fd, SOL_SOCKET, SO_ERROR);
     }
 
     /** Throws the exception for a raw result that is an error; returns it otherwise. */
-    static long check(long raw, String context) throws IOException {
+    public static long check(long raw, String context) throws IOException {
         if (Errno.isError(raw)) {
             throw exception(Errno.of(raw), context);
         }
@@ -149,7 +149,7 @@ final class NetSys {
     }
 
     /** The C library's message for an errno, as the JDK's exceptions carry it. */
-    static String message(int errno) {
+    public static String message(int errno) {
         switch (errno) {
             case Errno.EPERM: return "Operation not permitted";
             case Errno.ENOENT: return "No such file or directory";
@@ -200,37 +200,37 @@ final class NetSys {
      * message is the C library's text. From the ffi branch's {@link Errors}. {@code context} is
      * accepted for call sites' readability and not shown, as the JDK shows none.
      */
-    static IOException exception(int errno, String context) {
+    public static IOException exception(int errno, String context) {
         return errno == ENGINE_CLOSED ? engineClosed() : Errors.forSocket(errno);
     }
 
     /** The JDK's exception for a failed write on a stream socket or pipe: an IOException, e.g. "Broken pipe". */
-    static IOException ioException(int errno) {
+    public static IOException ioException(int errno) {
         return errno == ENGINE_CLOSED ? engineClosed() : Errors.forIo(errno);
     }
 
     /** The JDK's read-side exception: a reset connection is a {@link SocketException} "Connection reset". */
-    static IOException readException(int errno) {
+    public static IOException readException(int errno) {
         return errno == ENGINE_CLOSED ? engineClosed() : Errors.forSocketRead(errno);
     }
 
     /** Per-thread native scratch memory for the arguments of one synchronous call. */
-    static final class Scratch {
+    public static final class Scratch {
         static final int SIZE = 512;
         private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
         /** A direct buffer, so the memory goes with the thread's last reference to it. */
-        final java.nio.ByteBuffer view = java.nio.ByteBuffer.allocateDirect(SIZE).order(java.nio.ByteOrder.nativeOrder());
-        final long address = NativeMemory.address(view);
+        public final java.nio.ByteBuffer view = java.nio.ByteBuffer.allocateDirect(SIZE).order(java.nio.ByteOrder.nativeOrder());
+        public final long address = NativeMemory.address(view);
 
-        static Scratch get() {
+        public static Scratch get() {
             return LOCAL.get();
         }
 
-        int getInt(int off) { return view.getInt(off); }
-        void putInt(int off, int v) { view.putInt(off, v); }
+        public int getInt(int off) { return view.getInt(off); }
+        public void putInt(int off, int v) { view.putInt(off, v); }
         short getShort(int off) { return view.getShort(off); }
-        void putShort(int off, short v) { view.putShort(off, v); }
+        public void putShort(int off, short v) { view.putShort(off, v); }
         long getLong(int off) { return view.getLong(off); }
-        void putLong(int off, long v) { view.putLong(off, v); }
+        public void putLong(int off, long v) { view.putLong(off, v); }
     }
 }

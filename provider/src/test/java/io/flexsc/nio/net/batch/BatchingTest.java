@@ -91,14 +91,14 @@ class BatchingTest {
         java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         Thread holder = new Thread(() -> {
-            ch.fds.writeLock.lock();
+            ch.fdState().writeLock.lock();
             try {
                 held.countDown();
                 release.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                ch.fds.writeLock.unlock();
+                ch.fdState().writeLock.unlock();
             }
         });
         holder.start();

@@ -14,7 +14,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketException;
 
 /**
- * The socket-level system calls this package makes, their constants, and errno-to-exception
+ * The socket-level system calls the network provider makes, their constants, and errno-to-exception
  * mapping. Every call goes through the process-wide engine ({@link Engines#shared()}); arguments
  * that are pointers are native addresses the caller keeps alive for the call's duration.
  *

@@ -101,14 +101,13 @@ public final class FlexSelector extends AbstractSelector {
     private boolean selecting;
 
     // batching state, selector thread only
-    /** Channels with queued bytes; guarded by its own monitor (see {@link #enlist}). */
-    private final ArrayList<Batched> toFlush = new ArrayList<>();
     /** Keys whose channel has readiness the kernel does not report (read-ahead, queue room, errors). */
     private final AttentionList attention = new AttentionList();
+    /** Channels with queued bytes, flushed in the next select's batch; its own lock. */
+    private final FlushList flushList = new FlushList(this, attention);
     /** Numbers the passes over epoll's events (for {@link FlexSelectionKey#seenInSelect}). */
     private long eventPass;
     private Call[] calls = new Call[64];
-    private final ArrayList<Batched> flushing = new ArrayList<>();
     private final ArrayList<Batched> reading = new ArrayList<>();
     private final ArrayList<FlexSelectionKey> readingKeys = new ArrayList<>();
     /** Keys whose last read-ahead found data: read speculatively in the next select's first batch. */
@@ -267,49 +266,23 @@ public final class FlexSelector extends AbstractSelector {
     /** When the last select returned (System.nanoTime); selector thread only. */
     private long lastSelectEnd;
 
-    /**
-     * A channel queued bytes; it is flushed at the next select. Usually the selector's thread, but
-     * not always: {@link #mayQueue()} may have answered a writer that was the selector's thread
-     * just as another thread began to select, so the flush list is guarded by its own lock.
-     */
+    /** A channel queued bytes: it is flushed at the next select ({@link FlushList#enlist}). */
     public void enlist(Batched b) {
-        synchronized (toFlush) {
-            if (!b.listed) {
-                b.listed = true;
-                toFlush.add(b);
-                if (!queuedWrites) {
-                    queuedWrites = true;
-                    queueings++;
-                    Flusher.watch(this);
-                }
-            }
-        }
-    }
-
-    /** Takes a channel off the flush list (it is deregistered). */
-    private void delist(Batched b) {
-        synchronized (toFlush) {
-            if (b.listed) {
-                b.listed = false;
-                toFlush.remove(b);
-            }
-        }
+        flushList.enlist(b);
     }
 
     /** Some channel has queued bytes (for the {@link Flusher}). */
-    private volatile boolean queuedWrites;
+    public boolean hasQueuedWrites() {
+        return flushList.hasQueuedWrites();
+    }
+
     /** Incremented each time the selector's channels start queueing bytes (for the {@link Flusher}). */
-    private volatile long queueings;
+    public long queueings() {
+        return flushList.queueings();
+    }
+
     /** Incremented by every select (for the {@link Flusher}). */
     private volatile long selectCount;
-
-    public boolean hasQueuedWrites() {
-        return queuedWrites;
-    }
-
-    public long queueings() {
-        return queueings;
-    }
 
     public long selectCount() {
         return selectCount;
@@ -457,20 +430,20 @@ public final class FlexSelector extends AbstractSelector {
             // epoll_ctl updates
             int nc = addUpdateCalls(0);
             // queued writes
-            boolean skipped = addQueuedFlushCalls(nc);
+            boolean skipped = flushList.addQueuedFlushCalls(nc);
             passToRepeat = skipped;
-            nc += flushing.size();
+            nc += flushList.flushing.size();
             // speculative reads: channels whose last read found data are read again in this batch,
             // so a busy connection costs no crossing of its own to find out it is readable
             int flushEnd = nc;
             nc = addSpeculativeReadCalls(nc);
             boolean now = wakeupPending() || hasSyntheticReadiness();
-            long wait = (now || nc > 0 && (!flushing.isEmpty() || !speculating.isEmpty())) ? 0 : bounded(t, skipped);
+            long wait = (now || nc > 0 && (!flushList.flushing.isEmpty() || !speculating.isEmpty())) ? 0 : bounded(t, skipped);
             int n = waitBatch(nc, wait);
             // apply flush and speculative read results
-            flushesDone(flushEnd - flushing.size());
+            flushList.flushesDone(flushEnd - flushList.flushing.size());
             readAheadsDone(speculating, speculatingKeys, flushEnd, true);
-            rebuildFlushList();
+            flushList.rebuildFlushList();
             if (n == 0 && t != 0 && wait == 0 && !now && !Thread.currentThread().isInterrupted()
                     && !hasSyntheticReadiness()) {
                 // the writes are out and nothing is ready yet: now wait for real
@@ -502,46 +475,8 @@ public final class FlexSelector extends AbstractSelector {
         return timeout < 0 ? SKIPPED_RETRY_MILLIS : Math.min(timeout, SKIPPED_RETRY_MILLIS);
     }
 
-    private static FlexSocketChannel batchedChannel(Batched b) {
-        return b.channel();
-    }
-
     // The phases of a select are methods of their own, each with its own try/finally: in one method
     // their loops, lock calls and copies of finally blocks made very large C1 compilations.
-
-    /**
-     * Adds, from calls[start], a flush of every listed channel with queued bytes whose write lock it
-     * gets (kept until {@link #flushesDone}); they go to {@link #flushing}, one call each. Returns
-     * whether it skipped a channel whose write lock was taken.
-     */
-    private boolean addQueuedFlushCalls(int start) {
-        synchronized (toFlush) { // (only tryLock inside: never waits with the list's lock held)
-            return addQueuedFlushCallsLocked(start);
-        }
-    }
-
-    private boolean addQueuedFlushCallsLocked(int start) {
-        assert Thread.holdsLock(toFlush);
-        int nc = start;
-        flushing.clear();
-        boolean skipped = false;
-        for (int i = 0; i < toFlush.size(); i++) {
-            Batched b = toFlush.get(i);
-            FlexSocketChannel ch = batchedChannel(b);
-            if (!ch.fdState().writeLock.tryLock()) {
-                skipped = true;
-                continue;
-            }
-            Call c = b.flushCall(call(nc));
-            if (c == null) {
-                ch.fdState().writeLock.unlock();
-                continue;
-            }
-            nc++;
-            flushing.add(b);
-        }
-        return skipped;
-    }
 
     /**
      * Adds, from calls[start], a read-ahead of every {@link #hot} key's channel whose read lock it
@@ -574,23 +509,6 @@ public final class FlexSelector extends AbstractSelector {
         return nc;
     }
 
-    /** Applies the results of the {@link #flushing} calls, from calls[first], and releases their write locks. */
-    private void flushesDone(int first) {
-        for (int i = 0; i < flushing.size(); i++) {
-            Batched b = flushing.get(i);
-            FlexSocketChannel ch = batchedChannel(b);
-            try {
-                b.flushDone(calls[first + i]);
-            } finally {
-                ch.fdState().writeLock.unlock();
-            }
-            FlexSelectionKey k = b.key();
-            if (k != null) {
-                attention.add(k);
-            }
-        }
-    }
-
     /**
      * Applies the results of the read-aheads of {@code bs} (keys {@code keys}), from calls[first],
      * and releases their read locks. Their keys go to {@link #attention} (all of them, or with
@@ -617,39 +535,7 @@ public final class FlexSelector extends AbstractSelector {
     }
 
 
-    private void rebuildFlushList() {
-        synchronized (toFlush) {
-            rebuildFlushListLocked();
-        }
-    }
-
-    private void rebuildFlushListLocked() {
-        assert Thread.holdsLock(toFlush);
-        int w = 0;
-        for (int i = 0; i < toFlush.size(); i++) {
-            Batched b = toFlush.get(i);
-            if (b.hasQueued()) {
-                toFlush.set(w++, b);
-                FlexSelectionKey k = b.key();
-                if (k != null && k.isValid()) {
-                    updateKey(k); // EPOLLOUT while congested
-                }
-            } else {
-                b.listed = false;
-                FlexSelectionKey k = b.key();
-                if (k != null && k.isValid() && k.inEpoll
-                        && k.registeredEvents != k.flexChannel().toEpoll(k.interestOpsRaw())) {
-                    updateKey(k);
-                }
-            }
-        }
-        while (toFlush.size() > w) {
-            toFlush.remove(toFlush.size() - 1);
-        }
-        queuedWrites = !toFlush.isEmpty();
-    }
-
-    private Call call(int i) {
+    Call call(int i) {
         if (i >= calls.length) {
             Call[] nc = java.util.Arrays.copyOf(calls, calls.length * 2);
             for (int j = calls.length; j < nc.length; j++) {
@@ -804,7 +690,7 @@ public final class FlexSelector extends AbstractSelector {
         // read-ahead: one batch of reads for every readable batched channel
         int nc = addReadAheadCalls(n);
         // congested channels that became writable: flush them in the same batch
-        nc = addCongestedFlushCalls(nc);
+        nc = flushList.addCongestedFlushCalls(nc);
         if (nc > 0) {
             try {
                 engine.executeBatch(calls, 0, nc);
@@ -812,8 +698,8 @@ public final class FlexSelector extends AbstractSelector {
                 throw NetSys.engineClosed();
             } finally {
                 readAheadsDone(reading, readingKeys, 0, false);
-                flushesDone(reading.size());
-                rebuildFlushList();
+                flushList.flushesDone(reading.size());
+                flushList.rebuildFlushList();
             }
         }
         long pass = ++eventPass;
@@ -882,7 +768,7 @@ public final class FlexSelector extends AbstractSelector {
      */
     private void writable(Batched b, FlexSelectionKey k) {
         if (b.hasQueued()) {
-            enlist(b);
+            flushList.enlist(b);
             return;
         }
         if (!b.isCongested()) {
@@ -897,40 +783,6 @@ public final class FlexSelector extends AbstractSelector {
             }
             updateKey(k);
         }
-    }
-
-    /**
-     * Adds, from calls[start], a flush of every congested listed channel whose write lock it gets
-     * (kept until {@link #flushesDone}); they go to {@link #flushing}. Returns the next free index.
-     */
-    private int addCongestedFlushCalls(int start) {
-        synchronized (toFlush) { // (only tryLock inside)
-            return addCongestedFlushCallsLocked(start);
-        }
-    }
-
-    private int addCongestedFlushCallsLocked(int start) {
-        assert Thread.holdsLock(toFlush);
-        int nc = start;
-        flushing.clear();
-        for (int i = 0; i < toFlush.size(); i++) {
-            Batched b = toFlush.get(i);
-            if (!b.isCongested()) {
-                continue;
-            }
-            FlexSocketChannel ch = b.channel();
-            if (!ch.fdState().writeLock.tryLock()) {
-                continue;
-            }
-            Call c = b.flushCall(call(nc));
-            if (c == null) {
-                ch.fdState().writeLock.unlock();
-                continue;
-            }
-            nc++;
-            flushing.add(b);
-        }
-        return nc;
     }
 
     /** Reports the keys of the {@code n} events (pass number {@code pass}); returns how many were updated. */
@@ -1066,7 +918,7 @@ public final class FlexSelector extends AbstractSelector {
                 } finally {
                     sc.fdState().writeLock.unlock();
                 }
-                delist(b);
+                flushList.delist(b);
             }
         }
         deregister(k);

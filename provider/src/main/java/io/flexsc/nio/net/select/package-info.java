@@ -5,7 +5,7 @@
  * {@link io.flexsc.nio.net.select.FlexSelectionKey}, its keys; {@code SelectedKeySet}, the
  * selected-key set (array-backed, O(1), allocation-free); {@code FdKeyTable}, descriptor to key;
  * {@code AttentionList}, the keys to report again whatever epoll says (read-ahead data, queue room,
- * errors).
+ * errors); {@code FlushList}, a batching selector's channels with queued bytes.
  *
  * <p>Locks of a selector:
  * <ul>
@@ -15,7 +15,7 @@
  * <li>{@code updateLock}: the keys queued for an epoll_ctl update by other threads (registrations
  *     and interest changes);</li>
  * <li>{@code interruptLock}: the wake-up eventfd (wakeup, interrupt, close);</li>
- * <li>the flush list's monitor ({@code toFlush}): the channels with queued bytes, enlisted by
+ * <li>the {@code FlushList}'s own monitor: the channels with queued bytes, enlisted by
  *     writers holding their channel's write lock; inside it the selector only {@code tryLock}s a
  *     channel's write lock.</li>
  * </ul>

@@ -87,7 +87,7 @@ class Jdk25DropInIT {
             assertEquals("ok", r.get(op), op + "\n" + r);
         }
         assertEquals("io.flexsc.nio.fs.FlexFileChannel", r.get("file.class"), r.toString());
-        assertEquals("io.flexsc.nio.net.FlexServerSocketChannel", r.get("socket.class"), r.toString());
+        assertEquals("io.flexsc.nio.net.channels.FlexServerSocketChannel", r.get("socket.class"), r.toString());
         assertTrue(!"none".equals(r.get("engine")), r.toString());
         assertNoWarning(r);
     }

@@ -49,10 +49,10 @@ class StartupInsideJdkInitTest {
         for (int i = 0; i < runs.length; i++) {
             ChildJvm.Result r = probe(jdk, "order" + i, args, runs[i]);
             assertEquals("direct", r.get("engine"), r.toString());
-            expectClass(r, "socket", "io.flexsc.nio.net.FlexServerSocketChannel");
+            expectClass(r, "socket", "io.flexsc.nio.net.channels.FlexServerSocketChannel");
             expectClass(r, "file", "io.flexsc.nio.fs.FlexFileChannel");
-            expectClass(r, "selector", "io.flexsc.nio.net.FlexSelector");
-            expectClass(r, "pipe", "io.flexsc.nio.net.FlexPipe");
+            expectClass(r, "selector", "io.flexsc.nio.net.select.FlexSelector");
+            expectClass(r, "pipe", "io.flexsc.nio.net.channels.FlexPipe");
             if ("25".equals(jdk)) {
                 // JDK 25 reads java.security through Files (JDK 17 through FileInputStream, which hides the problem)
                 String all = r.out() + r.err();
@@ -97,7 +97,7 @@ class StartupInsideJdkInitTest {
         ChildJvm.Result r = probe(jdk, "nojmx", List.of("--limit-modules", "java.base", ChildJvm.FILE_PROVIDER,
                 ChildJvm.SELECTOR_PROVIDER, "-Dflexsc.jmx=eager"), "file socket pipe selector streams uuid tempfile");
         assertNotEquals("none", r.get("engine"), r.toString());
-        assertEquals("io.flexsc.nio.net.FlexServerSocketChannel", r.get("socket.class"), r.toString());
+        assertEquals("io.flexsc.nio.net.channels.FlexServerSocketChannel", r.get("socket.class"), r.toString());
         assertEquals("io.flexsc.nio.fs.FlexFileChannel", r.get("file.class"), r.toString());
     }
 }

@@ -1,8 +1,15 @@
 package io.flexsc.nio.net;
 
+import io.flexsc.nio.ffi.Linux;
 import io.flexsc.nio.engine.EngineUnavailableException;
 import io.flexsc.nio.engine.Engines;
-import io.flexsc.nio.ffi.Linux;
+import io.flexsc.nio.net.batch.Batched;
+import io.flexsc.nio.net.channels.FlexDatagramChannel;
+import io.flexsc.nio.net.channels.FlexPipe;
+import io.flexsc.nio.net.channels.FlexServerSocketChannel;
+import io.flexsc.nio.net.channels.FlexSocketChannel;
+import io.flexsc.nio.net.select.FlexSelector;
+import io.flexsc.nio.net.sys.NetSys;
 import java.io.IOException;
 import java.net.ProtocolFamily;
 import java.nio.channels.Channel;
@@ -71,7 +78,7 @@ public final class FlexSelectorProvider extends SelectorProvider {
     }
 
     /** True when IPv6 sockets can be made and IPv4 is not preferred: channels are then dual-stack IPv6. */
-    static boolean ipv6Available() {
+    public static boolean ipv6Available() {
         return Ipv6.AVAILABLE;
     }
 

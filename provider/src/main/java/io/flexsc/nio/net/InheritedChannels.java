@@ -2,6 +2,13 @@ package io.flexsc.nio.net;
 
 import io.flexsc.nio.ffi.Linux;
 import io.flexsc.nio.ffi.SysNr;
+import io.flexsc.nio.net.channels.Binding;
+import io.flexsc.nio.net.channels.FdState;
+import io.flexsc.nio.net.channels.FlexDatagramChannel;
+import io.flexsc.nio.net.channels.FlexSelChannel;
+import io.flexsc.nio.net.channels.FlexServerSocketChannel;
+import io.flexsc.nio.net.channels.FlexSocketChannel;
+import io.flexsc.nio.net.sys.NetSys;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.Channel;
@@ -32,8 +39,7 @@ final class InheritedChannels {
     /** {@code ch} over {@code fd}, marked if the description is in blocking mode. */
     private static <C extends FlexSelChannel> C described(C ch, int fd) throws IOException {
         long fl = NetSys.check(NetSys.call(SysNr.FCNTL, fd, Linux.F_GETFL, 0), "fcntl");
-        ch.fdState().sharedDescription = true;
-        ch.fdState().blockingDescription = (fl & Linux.O_NONBLOCK) == 0;
+        ch.fdState().inherited((fl & Linux.O_NONBLOCK) == 0);
         return ch;
     }
 

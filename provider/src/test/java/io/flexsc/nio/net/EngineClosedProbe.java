@@ -1,6 +1,7 @@
 package io.flexsc.nio.net;
 
 import io.flexsc.nio.engine.Engines;
+import io.flexsc.nio.net.sys.NetSys;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

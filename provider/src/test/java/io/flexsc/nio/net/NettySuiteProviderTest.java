@@ -2,6 +2,7 @@ package io.flexsc.nio.net;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.flexsc.nio.net.channels.FlexSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;

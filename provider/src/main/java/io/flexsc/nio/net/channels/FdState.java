@@ -1,0 +1,206 @@
+package io.flexsc.nio.net.channels;
+
+import io.flexsc.nio.ffi.Linux;
+import io.flexsc.nio.ffi.Scratch;
+import io.flexsc.nio.ffi.SysNr;
+import io.flexsc.nio.net.sys.NetIO;
+import io.flexsc.nio.net.sys.NetSys;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The file descriptor of one channel and the coordination every channel needs around it: the read
+ * and write locks, the state lock, and waking threads blocked in poll(2) when the channel is closed
+ * or interrupted.
+ *
+ * <p>The descriptor is always non-blocking in the kernel; a channel in blocking mode waits with
+ * poll(2) on the descriptor and on a per-channel eventfd (made on the first blocking wait) that
+ * {@link #wakeBlocked()} signals, so an asynchronous close or an interrupt ends every wait at once.
+ *
+ * <p>Closing has two steps, as in the JDK: {@link #preClose()} releases the socket at once (so the
+ * peer sees the close) while the descriptor number stays reserved, pointing at a dead socket, until
+ * {@link #closeNow()} once no selector has the channel registered any more. That way a selector
+ * never confuses a new socket that reused the number with the old one.
+ *
+ * <p>Thread safety: all methods are safe from any thread.
+ */
+public final class FdState {
+    /** A socket whose peer is closed: reads see EOF, writes fail. dup2'd over closing descriptors. */
+    private static final class Dead {
+        static final int FD = makeDead();
+
+        private static int makeDead() {
+            Scratch s = Scratch.acquire(8);
+            try {
+                long r = NetSys.call(SysNr.SOCKETPAIR, Linux.AF_UNIX, Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC, 0,
+                        s.address(), 0, 0);
+                if (r < 0) {
+                    throw new IllegalStateException("socketpair for the pre-close descriptor failed: " + NetSys.message((int) -r));
+                }
+                int a = s.buffer().getInt(0);
+                int b = s.buffer().getInt(4);
+                NetSys.shutdown(a, Linux.SHUT_RDWR);
+                NetSys.close(b);
+                return a;
+            } finally {
+                s.release();
+            }
+        }
+    }
+
+    public final int fd;
+    final Object stateLock = new Object();
+    public final ReentrantLock readLock = new ReentrantLock();
+    public final ReentrantLock writeLock = new ReentrantLock();
+    private int wakeFd = -1;     // guarded by stateLock
+    /**
+     * The descriptor's open file description is in blocking mode: an inherited one (fd 0, see
+     * {@code io.flexsc.nio.net.InheritedChannels}), shared with the parent and {@code System.in},
+     * which, as with the JDK, stays as it is until the application calls {@code configureBlocking(false)} (which sets
+     * O_NONBLOCK and clears this; {@code configureBlocking(true)} clears O_NONBLOCK again and sets
+     * this). Meanwhile the channel's blocking calls wait for readiness in {@link #await} first and
+     * then use MSG_DONTWAIT, or, for calls without such a flag, run after the wait (and on the
+     * direct path: they may block).
+     */
+    volatile boolean blockingDescription;
+    /** The open file description is shared (inherited): its mode follows the channel's, as the JDK's does. */
+    volatile boolean sharedDescription;
+    private boolean closing;     // guarded by stateLock
+    private boolean fdClosed;    // guarded by stateLock
+
+    FdState(int fd) {
+        this.fd = fd;
+    }
+
+    /** The descriptor was inherited: its description is shared, in blocking mode or not. */
+    public void inherited(boolean blocking) {
+        sharedDescription = true;
+        blockingDescription = blocking;
+    }
+
+    /**
+     * Waits until the descriptor has one of {@code events}, the timeout passes ({@code -1}: none),
+     * or the channel is closed or interrupted. Returns the descriptor's revents, 0 if woken or timed out.
+     */
+    public int await(short events, int timeoutMillis) throws IOException {
+        int wfd;
+        synchronized (stateLock) {
+            if (closing) {
+                return 0;
+            }
+            if (wakeFd < 0) {
+                wakeFd = NetIO.eventfd();
+            }
+            wfd = wakeFd;
+        }
+        long r = NetIO.poll(fd, events, wfd, timeoutMillis);
+        return (int) NetSys.check(r, "poll");
+    }
+
+    /**
+     * The channel's mode changes: a shared description follows it (as the JDK's configureBlocking
+     * sets or clears O_NONBLOCK); our own descriptors stay non-blocking. Before a blocking call that has no per-call non-blocking
+     * flag: see {@link #blockingDescription}.
+     */
+    void configureBlocking(boolean block) throws IOException {
+        if (sharedDescription && blockingDescription != block) {
+            NetSys.setBlocking(fd, block);
+            blockingDescription = block;
+        }
+    }
+
+    /**
+     * Before a blocking call that has no per-call non-blocking flag: true at once on a non-blocking
+     * description, else after {@link #await} saw one of {@code events}; false if it was woken (close)
+     * or timed out first.
+     */
+    boolean readyFor(short events, int timeoutMillis) throws IOException {
+        return !blockingDescription || await(events, timeoutMillis) != 0;
+    }
+
+    /** Marks the channel closing and wakes every thread blocked in {@link #await}. */
+    void wakeBlocked() {
+        synchronized (stateLock) {
+            closing = true;
+            if (wakeFd >= 0) {
+                NetIO.signal(wakeFd);
+            }
+        }
+    }
+
+    /** Releases the socket now while keeping the descriptor number reserved (see class comment). */
+    void preClose() {
+        synchronized (stateLock) {
+            if (!fdClosed) {
+                NetSys.call(SysNr.DUP2, Dead.FD, fd, 0);
+            }
+        }
+    }
+
+    /**
+     * For a channel's {@code kill()}: closes the descriptor once the channel is closed and no
+     * longer registered with any selector (checked under {@link #stateLock}); otherwise does nothing.
+     */
+    void closeIfReleased(java.nio.channels.SelectableChannel ch) {
+        synchronized (stateLock) {
+            if (ch.isOpen() || ch.isRegistered()) {
+                return;
+            }
+        }
+        closeNow();
+    }
+
+    /** Closes the descriptor (and the wake eventfd). Idempotent. */
+    void closeNow() {
+        synchronized (stateLock) {
+            if (fdClosed) {
+                return;
+            }
+            fdClosed = true;
+            closing = true;
+            NetSys.close(fd);
+            if (wakeFd >= 0) {
+                NetSys.close(wakeFd);
+                wakeFd = -1;
+            }
+        }
+    }
+
+    /**
+     * Releases the read and write locks this thread holds, before a blocking operation calls
+     * {@code end()}: an interrupting thread closes the channel while holding the blocked thread's
+     * blocker lock, which {@code end()} needs, so close must never wait for a lock held across
+     * {@code end()}.
+     */
+    void releaseBeforeEnd() {
+        if (writeLock.isHeldByCurrentThread()) {
+            writeLock.unlock();
+        }
+        if (readLock.isHeldByCurrentThread()) {
+            readLock.unlock();
+        }
+    }
+
+    static void unlockIfHeld(ReentrantLock lock) {
+        if (lock.isHeldByCurrentThread()) {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The poll(2) timeout, in ms, left before {@code deadline} (a {@link System#nanoTime()} value, 0
+     * for none: -1, no limit); throws {@link SocketTimeoutException} with
+     * {@code timeoutMessage} once the deadline has passed.
+     */
+    static int millisUntil(long deadline, String timeoutMessage) throws SocketTimeoutException {
+        if (deadline == 0) {
+            return -1;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new SocketTimeoutException(timeoutMessage);
+        }
+        return (int) Math.max(1, left / 1_000_000L);
+    }
+}

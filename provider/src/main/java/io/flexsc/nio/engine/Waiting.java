@@ -17,36 +17,6 @@ public final class Waiting {
     /** {@link Thread#yield()} rounds before parking. */
     public static final int YIELDS = Integer.getInteger("flexsc.wait.yields", 16);
 
-    /** Waits for a call to complete. The completer unparks the registered waiter. */
-    static void await(Call call) {
-        if (call.isDone()) {
-            return;
-        }
-        for (int i = 0; i < SPINS; i++) {
-            Thread.onSpinWait();
-            if (call.isDone()) {
-                return;
-            }
-        }
-        for (int i = 0; i < YIELDS; i++) {
-            Thread.yield();
-            if (call.isDone()) {
-                return;
-            }
-        }
-        call.registerWaiter(Thread.currentThread());
-        boolean interrupted = false;
-        while (!call.isDone()) {
-            LockSupport.park(call);
-            if (Thread.interrupted()) {
-                interrupted = true; // the call is in the kernel's hands: finish it, keep the flag
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /**
      * Waits until {@code done} holds, for waits that are not on one call (e.g. an engine driver
      * waiting for its turn). Parks for at most {@code parkNanos} at a time once spinning is over, so

@@ -6,7 +6,6 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.ProtocolException;
 import java.net.SocketException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -40,16 +39,13 @@ import java.nio.file.NoSuchFileException;
  *       → {@link BindException}, {@code EPROTO} → {@link ProtocolException}, anything else →
  *       {@link SocketException}; the message is always the error text (e.g. "Connection refused",
  *       "Connection timed out", "Address already in use", "Cannot assign requested address").</li>
- *   <li>{@link #forChannel}: any of the above, except that {@code EBADF} on a channel the caller
- *       knows to be closed becomes {@link ClosedChannelException}, as the JDK reports a closed
- *       channel.</li>
  * </ul>
  *
  * <p>The error text is the C library's {@code strerror} text in the process's locale, which is
  * what the JDK's native code uses, so messages match the JDK running in the same process.
  *
- * <p>{@code EAGAIN} and {@code EINTR} are not errors for channels: see {@link IoStatus}, which turns
- * them into the JDK's {@code IOStatus} codes before any of these methods is reached.
+ * <p>{@code EAGAIN} and {@code EINTR} are not errors for channels: the channels turn them into the
+ * JDK's {@code IOStatus} codes before any of these methods is reached.
  *
  * <p>Stateless and thread safe.
  */
@@ -61,14 +57,20 @@ public final class Errors {
 
     private static final int MSG_CAPACITY = 256;
 
+    /** {@code strerror_r}, bound on first use. */
+    private static final class StrError {
+        static final CFunction STRERROR_R = CFunction.bind("strerror_r", 3);
+    }
+
     /**
      * The C library's message for {@code errno} ({@code strerror_r}), e.g. "No such file or
-     * directory"; "Unknown error N" for a number it does not know.
+     * directory"; "Unknown error N" for a number it does not know. glibc exports the GNU form,
+     * {@code char *strerror_r(int, char *, size_t)}: it returns the message, in {@code buf} or static.
      */
     public static String strerror(int errno) {
         long buf = NativeMemory.allocate(MSG_CAPACITY);
         try {
-            long msg = Sys.libc().strerror_r(errno, buf, MSG_CAPACITY);
+            long msg = StrError.STRERROR_R.call3(errno, buf, MSG_CAPACITY);
             return msg == 0 ? "Unknown error " + errno : CString.get(msg);
         } finally {
             NativeMemory.free(buf);
@@ -137,32 +139,5 @@ public final class Errors {
             default:
                 return new SocketException(msg);
         }
-    }
-
-    /** Maps an errno to an exception; one of this class's methods, or the caller's own. */
-    @FunctionalInterface
-    public interface Mapper {
-        IOException map(int errno);
-    }
-
-    /** {@link #forIo} as a {@link Mapper}. */
-    public static final Mapper IO = Errors::forIo;
-    /** {@link #forSocketRead} as a {@link Mapper}. */
-    public static final Mapper SOCKET_READ = Errors::forSocketRead;
-    /** {@link #forSocket} as a {@link Mapper}. */
-    public static final Mapper SOCKET = Errors::forSocket;
-
-    /**
-     * The exception for a failed operation on a channel: {@link ClosedChannelException} when the
-     * errno is {@code EBADF} and the caller says the channel is closed (its descriptor was closed
-     * under the call), else {@code mapper}'s exception. A channel closed by another thread while
-     * this thread was blocked in the call reports {@code AsynchronousCloseException} instead, as
-     * the JDK does; that is the channel's own begin/end bookkeeping, not an errno.
-     */
-    public static IOException forChannel(int errno, boolean channelClosed, Mapper mapper) {
-        if (errno == Errno.EBADF && channelClosed) {
-            return new ClosedChannelException();
-        }
-        return mapper.map(errno);
     }
 }

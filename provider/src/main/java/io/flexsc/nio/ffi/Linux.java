@@ -1,7 +1,7 @@
 package io.flexsc.nio.ffi;
 
 /**
- * Linux x86_64 ABI constants that the bindings in {@link LibC} and {@link Sys} take: open flags,
+ * Linux x86_64 ABI constants that system calls take (with {@link SysNr} numbers): open flags,
  * socket families and options, fcntl commands, epoll, mmap and {@code *at} flags.
  *
  * <p>Values are those of the kernel's uapi headers (and glibc's, which agree) for x86_64; like

@@ -132,8 +132,6 @@ public final class UringEngine implements SyscallEngine {
     private final AtomicReferenceArray<Thread> submitters;
     /** Whether the slot's SQE carries a "don't wait" flag the caller did not ask for. */
     private final boolean[] nowaitSlots;
-    /** Rings of their own for threads' explicit batches (root engine only; null: none). */
-    private final ThreadRings threadRings;
     /** Per descriptor: whether io_uring completes its writes inline or punts them to io-wq. */
     private final InlineWrites writes;
     /** struct stat for the completion lock holder's descriptor checks. */
@@ -208,9 +206,6 @@ public final class UringEngine implements SyscallEngine {
         a.putLong(Uring.GEA_TS, waitArg + Uring.GETEVENTS_ARG_SIZE);
         a.putLong(Uring.GETEVENTS_ARG_SIZE, REAP_WAIT_NANOS / 1_000_000_000L);
         a.putLong(Uring.GETEVENTS_ARG_SIZE + 8, REAP_WAIT_NANOS % 1_000_000_000L);
-        this.threadRings = sharedStats == null && !sqpoll && ThreadRings.DEFAULT_MAX > 0
-                ? new ThreadRings(ThreadRings.DEFAULT_MAX, this::openThreadRing)
-                : null;
         if (sharedStats == null) {
             EngineStatsRegistry.publish(stats);
         }
@@ -243,22 +238,6 @@ public final class UringEngine implements SyscallEngine {
                     e.getMessage());
             return this;
         }
-    }
-
-    /** A ring for one thread's explicit batches, counting into this engine's stats; null if refused. */
-    private UringEngine openThreadRing() {
-        try {
-            return new UringEngine(config, stats, writes);
-        } catch (Ring.SetupException e) {
-            LOG.log(System.Logger.Level.DEBUG, "flexsc uring: no ring of its own for {0} ({1}); it uses the shared one",
-                    Thread.currentThread().getName(), e.getMessage());
-            return null;
-        }
-    }
-
-    /** Rings of their own that threads' explicit batches use now. */
-    int threadRingCount() {
-        return threadRings == null ? 0 : threadRings.size();
     }
 
     /** The ring's shape and what the engine uses, for logs and diagnostics. */
@@ -375,13 +354,6 @@ public final class UringEngine implements SyscallEngine {
         Objects.checkFromToIndex(from, to, calls.length);
         if (closed) {
             throw new EngineClosedException(NAME);
-        }
-        if (threadRings != null && to - from > 1) {
-            UringEngine own = threadRings.current();
-            if (own != null) {
-                own.executeBatch(calls, from, to);
-                return;
-            }
         }
         for (int i = from; i < to; i++) {
             try {
@@ -982,9 +954,6 @@ public final class UringEngine implements SyscallEngine {
                 return;
             }
             closed = true;
-            if (threadRings != null) {
-                threadRings.close(); // each waits for, then cancels, the batch in it
-            }
             // 1. The submit side, for good; whoever holds it finishes its entry first.
             Waiting.awaitCondition(() -> submitRole.compareAndSet(FREE, SHUT), 100_000);
             // 2. Queued calls never reached the kernel.

@@ -6,7 +6,7 @@ import static io.flexsc.nio.engine.kmod.FlexscSession.LONG;
 
 import io.flexsc.nio.engine.Blocking;
 import io.flexsc.nio.engine.Call;
-import io.flexsc.nio.engine.DirectEngine;
+import io.flexsc.nio.engine.direct.DirectEngine;
 import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.engine.EngineStats;
 import io.flexsc.nio.engine.EngineStatsRegistry;

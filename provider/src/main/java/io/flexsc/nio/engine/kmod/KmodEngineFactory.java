@@ -22,6 +22,12 @@ public final class KmodEngineFactory implements EngineFactory {
         return NAME;
     }
 
+    /** First in {@code auto}'s order: the module is there only where someone loaded it to be used. */
+    @Override
+    public int preference() {
+        return 0;
+    }
+
     @Override
     public Probe probe() {
         Map<String, String> details = new LinkedHashMap<>();

@@ -1,7 +1,7 @@
 package io.flexsc.nio.engine.uring;
 
 import io.flexsc.nio.engine.Call;
-import io.flexsc.nio.engine.DirectEngine;
+import io.flexsc.nio.engine.direct.DirectEngine;
 import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.engine.EngineStats;
 import io.flexsc.nio.engine.EngineStatsRegistry;

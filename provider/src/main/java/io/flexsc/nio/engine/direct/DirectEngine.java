@@ -1,5 +1,10 @@
-package io.flexsc.nio.engine;
+package io.flexsc.nio.engine.direct;
 
+import io.flexsc.nio.engine.Call;
+import io.flexsc.nio.engine.EngineClosedException;
+import io.flexsc.nio.engine.EngineStats;
+import io.flexsc.nio.engine.EngineStatsRegistry;
+import io.flexsc.nio.engine.SyscallEngine;
 import io.flexsc.nio.ffi.RawSyscall;
 import io.flexsc.nio.ffi.SysNr;
 

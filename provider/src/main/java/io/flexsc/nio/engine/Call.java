@@ -36,8 +36,8 @@ public final class Call {
     private long result;
     private RuntimeException failure;
     private volatile int state;
-    /** Free for the engine's own bookkeeping (e.g. a ring slot); never read by callers. */
-    public Object engineTag;
+    /** The engine's own bookkeeping for the current submission; see {@link #engineTag(Object)}. */
+    private Object engineTag;
 
     public Call() {}
 
@@ -128,7 +128,46 @@ public final class Call {
         }
     }
 
-    /** Publishes a raw result and wakes the waiter. Engine side; once per submission. */
+    /**
+     * Marks {@code calls[from..to)} submitted, as an engine accepts a batch: all of them, or none
+     * if one cannot be (it is in flight, or done and not {@link #set} again); then the ones already
+     * marked fail with that exception, which is thrown. Every engine's {@code executeBatch} starts
+     * here.
+     *
+     * @throws IllegalStateException for the call that could not be submitted
+     */
+    public static void markSubmitted(Call[] calls, int from, int to) {
+        for (int k = from; k < to; k++) {
+            try {
+                calls[k].markSubmitted();
+            } catch (IllegalStateException e) {
+                for (int j = from; j < k; j++) {
+                    calls[j].fail(e); // the batch is refused as a whole
+                }
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Engine side: attaches the engine's own bookkeeping to this submission (uring: the waiter to
+     * wake). Only while the call is submitted, that is owned by the engine; {@link #set} clears it.
+     *
+     * @throws IllegalStateException if the call is not submitted
+     */
+    public void engineTag(Object tag) {
+        if (state != SUBMITTED) {
+            throw new IllegalStateException("a tag is the engine's, for a submitted call: " + this);
+        }
+        engineTag = tag;
+    }
+
+    /** Engine side: what {@link #engineTag(Object)} attached, or null. */
+    public Object engineTag() {
+        return engineTag;
+    }
+
+    /** Publishes a raw result. Engine side; once per submission; the engine wakes its submitter. */
     public void complete(long rawResult) {
         this.result = rawResult;
         finish();

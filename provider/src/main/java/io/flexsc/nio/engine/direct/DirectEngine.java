@@ -109,9 +109,7 @@ public final class DirectEngine implements SyscallEngine {
         if (closed) {
             throw new EngineClosedException(NAME);
         }
-        for (int i = from; i < to; i++) {
-            calls[i].markSubmitted();
-        }
+        Call.markSubmitted(calls, from, to);
         stats.calls(to - from);
         for (int i = from; i < to; i++) {
             stats.batch(1);

@@ -71,6 +71,12 @@ public final class KmodEngineFactory implements EngineFactory {
         int spinUs = Integer.getInteger("flexsc.kmod.spinUs", 0);
         int[] cpus = parseCpus(System.getProperty("flexsc.kmod.cpus", ""));
         try {
+            KmodAllowlist.size(); // read the packaged allowlist now: a broken jar fails here, not in a call
+        } catch (LinkageError e) {
+            throw new EngineUnavailableException("flexsc kmod engine cannot start: its allowlist cannot be read: "
+                    + (e.getCause() != null ? e.getCause() : e), e);
+        }
+        try {
             return new KmodEngine(FlexscSession.open(entries, cpus), workers, spinUs);
         } catch (FlexscSession.SessionException e) {
             throw new EngineUnavailableException("flexsc kmod engine cannot start: " + e.getMessage());

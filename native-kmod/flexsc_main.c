@@ -150,31 +150,14 @@ static int flexsc_access_check(void)
 typedef long (*flexsc_sysfn_t)(const struct pt_regs *);
 
 /*
- * The allowlist: X(x86_64 syscall name, __x64_sys_ wrapper name).  Each
- * call is a *static call*: a direct CALL instruction in this module,
- * patched once at load time to the wrapper's address (static_call_update,
- * as kvm does for its vendor ops).  Dispatch is a switch over the syscall
- * number, like x86's own since 6.9: there is no table of function pointers
- * indexed by user input and no indirect branch on the way to a system call.
+ * The allowlist is FLEXSC_ALLOWED in uapi/flexsc.h, the one table the module
+ * and user space share.  Each call is a *static call*: a direct CALL
+ * instruction in this module, patched once at load time to the wrapper's
+ * address (static_call_update, as kvm does for its vendor ops).  Dispatch is
+ * a switch over the syscall number, like x86's own since 6.9: there is no
+ * table of function pointers indexed by user input and no indirect branch on
+ * the way to a system call.
  */
-#define FLEXSC_ALLOWED(X)						\
-	X(read, read) X(write, write) X(pread64, pread64)		\
-	X(pwrite64, pwrite64) X(readv, readv) X(writev, writev)		\
-	X(preadv, preadv) X(pwritev, pwritev) X(preadv2, preadv2)	\
-	X(pwritev2, pwritev2) X(fsync, fsync) X(fdatasync, fdatasync)	\
-	X(ftruncate, ftruncate) X(fallocate, fallocate) X(lseek, lseek)	\
-	X(fstat, newfstat) X(statx, statx) X(newfstatat, newfstatat)	\
-	X(openat, openat) X(close, close) X(socket, socket)		\
-	X(bind, bind) X(listen, listen) X(accept, accept)		\
-	X(accept4, accept4) X(connect, connect) X(sendto, sendto)	\
-	X(recvfrom, recvfrom) X(sendmsg, sendmsg) X(recvmsg, recvmsg)	\
-	X(shutdown, shutdown) X(getsockopt, getsockopt)			\
-	X(setsockopt, setsockopt) X(getsockname, getsockname)		\
-	X(getpeername, getpeername) X(epoll_create1, epoll_create1)	\
-	X(epoll_ctl, epoll_ctl) X(epoll_wait, epoll_wait)		\
-	X(epoll_pwait, epoll_pwait) X(sendfile, sendfile64)		\
-	X(splice, splice) X(copy_file_range, copy_file_range)		\
-	X(getpid, getpid) X(eventfd2, eventfd2) X(ioctl, ioctl)
 
 /* Refused with -EPERM (every other number: -ENOSYS). */
 #define FLEXSC_FORBIDDEN(X)						\

@@ -25,10 +25,12 @@ mvn -B -q dependency:copy -Dartifact="org.junit.platform:junit-platform-console-
 
 version=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -n 1)
 # The unit suites run with the JDK's SelectorProvider as the system one (they compare ours with it):
-# use the classes without the provider registrations that packaging copied in.
+# use the classes without the provider registrations that packaging once copied in (the engines'
+# own registration, io.flexsc.nio.engine.EngineFactory, stays: Engines finds the engines through it).
 rm -rf "$OUT/classes"
 cp -a "$REPO/provider/target/classes" "$OUT/classes"
-rm -rf "$OUT/classes/META-INF/services"
+rm -f "$OUT/classes/META-INF/services/java.nio.channels.spi.SelectorProvider" \
+      "$OUT/classes/META-INF/services/java.nio.file.spi.FileSystemProvider"
 cp="$REPO/provider/target/test-classes:$OUT/classes:$(cat "$OUT/provider-test.classpath")"
 demo_cp="$REPO/provider/target/flexsc-nio-$version-all.jar:$REPO/examples/target/flexsc-nio-examples-$version.jar"
 

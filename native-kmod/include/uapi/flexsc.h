@@ -234,6 +234,34 @@ struct flexsc_stats {
 	__u64 waits;		/* FLEXSC_IOC_WAIT calls */
 };
 
+/*
+ * The allowlist: the system calls the module executes, and the one table of
+ * them.  X(x86_64 system call name, kernel wrapper: __x64_sys_<wrapper>).
+ * The module expands it into its dispatch; user space reads the names (the
+ * Java engine reads this header, packaged into its jar, and runs any other
+ * call itself).  A number outside it is answered -ENOSYS, or -EPERM for the
+ * forbidden ones (exit, clone, execve, setuid, ...: see the module's README).
+ * Keep it one #define of X(name, wrapper) items on continuation lines.
+ */
+#define FLEXSC_ALLOWED(X)						\
+	X(read, read) X(write, write) X(pread64, pread64)		\
+	X(pwrite64, pwrite64) X(readv, readv) X(writev, writev)		\
+	X(preadv, preadv) X(pwritev, pwritev) X(preadv2, preadv2)	\
+	X(pwritev2, pwritev2) X(fsync, fsync) X(fdatasync, fdatasync)	\
+	X(ftruncate, ftruncate) X(fallocate, fallocate) X(lseek, lseek)	\
+	X(fstat, newfstat) X(statx, statx) X(newfstatat, newfstatat)	\
+	X(openat, openat) X(close, close) X(socket, socket)		\
+	X(bind, bind) X(listen, listen) X(accept, accept)		\
+	X(accept4, accept4) X(connect, connect) X(sendto, sendto)	\
+	X(recvfrom, recvfrom) X(sendmsg, sendmsg) X(recvmsg, recvmsg)	\
+	X(shutdown, shutdown) X(getsockopt, getsockopt)			\
+	X(setsockopt, setsockopt) X(getsockname, getsockname)		\
+	X(getpeername, getpeername) X(epoll_create1, epoll_create1)	\
+	X(epoll_ctl, epoll_ctl) X(epoll_wait, epoll_wait)		\
+	X(epoll_pwait, epoll_pwait) X(sendfile, sendfile64)		\
+	X(splice, splice) X(copy_file_range, copy_file_range)		\
+	X(getpid, getpid) X(eventfd2, eventfd2) X(ioctl, ioctl)
+
 #define FLEXSC_IOC_BASE		0xF5
 #define FLEXSC_IOC_VERSION	_IOR(FLEXSC_IOC_BASE, 0, __u32)
 #define FLEXSC_IOC_REGISTER	_IOWR(FLEXSC_IOC_BASE, 1, struct flexsc_register)

@@ -20,7 +20,10 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <p>{@link #prepare(int)} sets the first {@code n} calls to a 64-byte {@code write} (or a
  * {@code pwrite} at the next {@link Offsets offset}); {@link #check(int)} insists that each wrote
- * all 64 bytes, so a failing call can never pass for a fast one. Not thread-safe: one per thread.
+ * all 64 bytes, so a failing call can never pass for a fast one. Explicit batches of more than one
+ * call go through the thread's own {@link SyscallEngine#openSibling() sibling} of the engine (on
+ * uring a ring of its own, as a batching selector has; the engine itself did this until issue 21),
+ * so that they never wait for another thread's turn. Not thread-safe: one per thread.
  */
 @State(Scope.Thread)
 public class EngineCalls {
@@ -33,6 +36,9 @@ public class EngineCalls {
     private long address;
     private int fd = -1;
     private boolean positional;
+    /** This thread's sibling of {@link #siblingOf}, for its batches; null until the first batch. */
+    private SyscallEngine sibling;
+    private SyscallEngine siblingOf;
 
     @Setup(Level.Trial)
     public void open(TargetFile target) throws IOException {
@@ -50,6 +56,11 @@ public class EngineCalls {
 
     @TearDown(Level.Trial)
     public void close() throws IOException {
+        if (sibling != null) {
+            sibling.close();
+            sibling = null;
+            siblingOf = null;
+        }
         int f = fd;
         fd = -1;
         NativeFile.close(f);
@@ -97,8 +108,15 @@ public class EngineCalls {
 
     /** Runs {@code n} writes as one explicit batch and checks them. */
     long batch(SyscallEngine engine, int n) {
+        if (n > 1 && siblingOf != engine) {
+            if (sibling != null) {
+                sibling.close();
+            }
+            sibling = engine.openSibling();
+            siblingOf = engine;
+        }
         prepare(n);
-        engine.executeBatch(calls, 0, n);
+        (n > 1 ? sibling : engine).executeBatch(calls, 0, n);
         return check(n);
     }
 

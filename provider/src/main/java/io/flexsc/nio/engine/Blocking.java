@@ -12,7 +12,7 @@ import io.flexsc.nio.ffi.SysNr;
  *
  * <p>What the arguments cannot tell: a read or write of a blocking pipe or tty looks like a file's.
  * Callers that may do those (the file channel on a non-regular file) run them on their own thread
- * ({@link DirectEngine#run}); the socket channels use MSG_DONTWAIT or non-blocking descriptors.
+ * ({@code DirectEngine.run}); the socket channels use MSG_DONTWAIT or non-blocking descriptors.
  *
  * <p>Stateless and thread-safe.
  */

@@ -1,7 +1,6 @@
 package io.flexsc.nio.engine;
 
 import io.flexsc.nio.ffi.SysNr;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One system call: its number, up to six arguments, and, once an engine has run it, its raw result.
@@ -10,10 +9,10 @@ import java.util.concurrent.locks.LockSupport;
  * keeps the memory alive and unchanged until the call is done). The result is what the kernel
  * returns: {@code >= 0} on success, {@code -errno} on failure ({@link io.flexsc.nio.ffi.Errno}).
  *
- * <p>State moves one way, {@code NEW -> SUBMITTED -> DONE}. The thread that submits a call waits for
- * it (spin, then yield, then park: {@link #await()}); the engine thread that completes it publishes
- * the result with a release store and unparks the waiter if it parked. A call that an engine could
- * not run (it was closed first) completes with a {@link #failure()} instead of a result.
+ * <p>State moves one way, {@code NEW -> SUBMITTED -> DONE}. The engine that accepts a call makes
+ * its submitter wait for it ({@link Waiting}); whoever completes it publishes the result with a
+ * release store and wakes the submitter in the engine's own way. A call that an engine could not
+ * run (it was closed first) completes with a {@link #failure()} instead of a result.
  *
  * <p>A call is used by one submitter at a time; it may be reused with {@link #set} once done.
  */
@@ -37,9 +36,8 @@ public final class Call {
     private long result;
     private RuntimeException failure;
     private volatile int state;
-    private volatile Thread waiter;
-    /** Free for the engine's own bookkeeping (e.g. a ring slot); never read by callers. */
-    public Object engineTag;
+    /** The engine's own bookkeeping for the current submission; see {@link #engineTag(Object)}. */
+    private Object engineTag;
 
     public Call() {}
 
@@ -70,7 +68,6 @@ public final class Call {
         this.result = 0;
         this.failure = null;
         this.engineTag = null;
-        this.waiter = null;
         this.state = NEW;
         return this;
     }
@@ -131,7 +128,46 @@ public final class Call {
         }
     }
 
-    /** Publishes a raw result and wakes the waiter. Engine side; once per submission. */
+    /**
+     * Marks {@code calls[from..to)} submitted, as an engine accepts a batch: all of them, or none
+     * if one cannot be (it is in flight, or done and not {@link #set} again); then the ones already
+     * marked fail with that exception, which is thrown. Every engine's {@code executeBatch} starts
+     * here.
+     *
+     * @throws IllegalStateException for the call that could not be submitted
+     */
+    public static void markSubmitted(Call[] calls, int from, int to) {
+        for (int k = from; k < to; k++) {
+            try {
+                calls[k].markSubmitted();
+            } catch (IllegalStateException e) {
+                for (int j = from; j < k; j++) {
+                    calls[j].fail(e); // the batch is refused as a whole
+                }
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Engine side: attaches the engine's own bookkeeping to this submission (uring: the waiter to
+     * wake). Only while the call is submitted, that is owned by the engine; {@link #set} clears it.
+     *
+     * @throws IllegalStateException if the call is not submitted
+     */
+    public void engineTag(Object tag) {
+        if (state != SUBMITTED) {
+            throw new IllegalStateException("a tag is the engine's, for a submitted call: " + this);
+        }
+        engineTag = tag;
+    }
+
+    /** Engine side: what {@link #engineTag(Object)} attached, or null. */
+    public Object engineTag() {
+        return engineTag;
+    }
+
+    /** Publishes a raw result. Engine side; once per submission; the engine wakes its submitter. */
     public void complete(long rawResult) {
         this.result = rawResult;
         finish();
@@ -145,21 +181,6 @@ public final class Call {
 
     private void finish() {
         state = DONE; // volatile store: releases result/failure
-        Thread w = waiter;
-        if (w != null) {
-            LockSupport.unpark(w);
-        }
-    }
-
-    /** Waits until done: spins, then yields, then parks. Returns the raw result (or throws). */
-    public long await() {
-        Waiting.await(this);
-        return result();
-    }
-
-    /** Registers the current thread to be unparked on completion. */
-    void registerWaiter(Thread t) {
-        waiter = t;
     }
 
     @Override

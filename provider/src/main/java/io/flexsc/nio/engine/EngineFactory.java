@@ -1,13 +1,18 @@
 package io.flexsc.nio.engine;
 
 /**
- * Knows whether an engine can run on this machine and how to start it. One per engine; the order
- * of preference for {@code auto} is {@code kmod}, {@code uring}, {@code direct}.
+ * Knows whether an engine can run on this machine and how to start it. One per engine, registered
+ * as a {@link java.util.ServiceLoader} service ({@code META-INF/services/io.flexsc.nio.engine.EngineFactory},
+ * from {@code provider/src/main/resources}), so that this package names no implementation;
+ * {@link Engines} finds them and orders them by {@link #preference()}.
  */
 public interface EngineFactory {
 
     /** The engine's name as {@code -Dflexsc.engine} spells it. */
     String name();
+
+    /** Place in {@code auto}'s order, lowest first: kmod 0, uring 1, direct 2. */
+    int preference();
 
     /**
      * Checks, without side effects that outlive the call, whether the engine can start here.

@@ -1,9 +1,11 @@
 package io.flexsc.nio.engine;
 
-import io.flexsc.nio.engine.kmod.KmodEngineFactory;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 
 /**
  * Chooses and holds the process-wide engine.
@@ -21,23 +23,37 @@ public final class Engines {
     /** An engine and why it was chosen. */
     public record Selection(SyscallEngine engine, String reason) {}
 
-    /** Every engine's factory, in {@code auto}'s order of preference. */
+    /**
+     * Every registered engine's factory ({@link EngineFactory}), in {@code auto}'s order of
+     * preference, found with {@link ServiceLoader} in the class loader that loaded this class.
+     *
+     * @throws EngineUnavailableException if the registrations cannot be read or name no engine
+     */
     public static List<EngineFactory> factories() {
-        return List.of(new KmodEngineFactory(), uringFactory(), new DirectEngineFactory());
-    }
-
-    private static EngineFactory uringFactory() {
-        return new io.flexsc.nio.engine.uring.UringEngineFactory();
+        List<EngineFactory> found = new ArrayList<>();
+        try {
+            ServiceLoader.load(EngineFactory.class, EngineFactory.class.getClassLoader()).forEach(found::add);
+        } catch (ServiceConfigurationError e) {
+            throw new EngineUnavailableException("the flexsc engine registrations cannot be read: " + e, e);
+        }
+        if (found.isEmpty()) {
+            throw new EngineUnavailableException("no flexsc engine is registered (META-INF/services/"
+                    + EngineFactory.class.getName() + " is missing from the class path)");
+        }
+        found.sort(Comparator.comparingInt(EngineFactory::preference));
+        return found;
     }
 
     /** The factory of the named engine. */
     public static EngineFactory factory(String name) {
+        List<String> names = new ArrayList<>(List.of("auto"));
         for (EngineFactory f : factories()) {
             if (f.name().equals(name)) {
                 return f;
             }
+            names.add(f.name());
         }
-        throw new IllegalArgumentException("unknown flexsc engine '" + name + "'; expected one of auto, kmod, uring, direct");
+        throw new IllegalArgumentException("unknown flexsc engine '" + name + "'; expected one of " + String.join(", ", names));
     }
 
     /** The requested engine name from {@code -Dflexsc.engine}, normalised; {@code auto} if unset. */

@@ -53,14 +53,15 @@ public interface SyscallEngine extends AutoCloseable {
     EngineStats stats();
 
     /**
-     * An engine of the same kind for one thread that submits batches of its own (a selector), so
-     * that its batches do not wait for other threads' turns to submit and reap, counting into this
-     * engine's {@link #stats()}; the caller closes it. Engines that have nothing per instance to
-     * contend for (direct) or that are expensive to multiply (kmod: kernel threads per session)
-     * return themselves, which the caller must not close.
+     * An engine for one thread that submits batches of its own (a selector), counting into this
+     * engine's {@link #stats()}; always the caller's to close. Where it pays (uring), an engine of
+     * the same kind with its own instance (a ring), so that its batches do not wait for other
+     * threads' turns to submit and reap; engines that have nothing per instance to contend for
+     * (direct) or are expensive to multiply (kmod: kernel threads per session) return a
+     * {@link SharedEngineView} of themselves, whose close leaves them open.
      */
     default SyscallEngine openSibling() {
-        return this;
+        return new SharedEngineView(this);
     }
 
     /** Stops the engine; see the class comment. Idempotent. */

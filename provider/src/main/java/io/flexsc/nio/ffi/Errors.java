@@ -6,7 +6,6 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.ProtocolException;
 import java.net.SocketException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -40,9 +39,6 @@ import java.nio.file.NoSuchFileException;
  *       → {@link BindException}, {@code EPROTO} → {@link ProtocolException}, anything else →
  *       {@link SocketException}; the message is always the error text (e.g. "Connection refused",
  *       "Connection timed out", "Address already in use", "Cannot assign requested address").</li>
- *   <li>{@link #forChannel}: any of the above, except that {@code EBADF} on a channel the caller
- *       knows to be closed becomes {@link ClosedChannelException}, as the JDK reports a closed
- *       channel.</li>
  * </ul>
  *
  * <p>The error text is the C library's {@code strerror} text in the process's locale, which is
@@ -146,32 +142,5 @@ public final class Errors {
             default:
                 return new SocketException(msg);
         }
-    }
-
-    /** Maps an errno to an exception; one of this class's methods, or the caller's own. */
-    @FunctionalInterface
-    public interface Mapper {
-        IOException map(int errno);
-    }
-
-    /** {@link #forIo} as a {@link Mapper}. */
-    public static final Mapper IO = Errors::forIo;
-    /** {@link #forSocketRead} as a {@link Mapper}. */
-    public static final Mapper SOCKET_READ = Errors::forSocketRead;
-    /** {@link #forSocket} as a {@link Mapper}. */
-    public static final Mapper SOCKET = Errors::forSocket;
-
-    /**
-     * The exception for a failed operation on a channel: {@link ClosedChannelException} when the
-     * errno is {@code EBADF} and the caller says the channel is closed (its descriptor was closed
-     * under the call), else {@code mapper}'s exception. A channel closed by another thread while
-     * this thread was blocked in the call reports {@code AsynchronousCloseException} instead, as
-     * the JDK does; that is the channel's own begin/end bookkeeping, not an errno.
-     */
-    public static IOException forChannel(int errno, boolean channelClosed, Mapper mapper) {
-        if (errno == Errno.EBADF && channelClosed) {
-            return new ClosedChannelException();
-        }
-        return mapper.map(errno);
     }
 }

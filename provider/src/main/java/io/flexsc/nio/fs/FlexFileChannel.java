@@ -3,7 +3,7 @@ package io.flexsc.nio.fs;
 import static io.flexsc.nio.ffi.Linux.*;
 
 import io.flexsc.nio.engine.Call;
-import io.flexsc.nio.engine.DirectEngine;
+import io.flexsc.nio.engine.direct.DirectEngine;
 import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.engine.SyscallEngine;
 import io.flexsc.nio.ffi.Errno;

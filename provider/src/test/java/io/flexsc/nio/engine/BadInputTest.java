@@ -282,7 +282,6 @@ class BadInputTest {
         assertTrue(c.isDone());
         assertSame(why, c.failure());
         assertSame(why, assertThrows(EngineClosedException.class, c::result));
-        assertSame(why, assertThrows(EngineClosedException.class, c::await));
 
         assertThrows(IllegalArgumentException.class, () -> Call.of(SysNr.GETPID, 1, 2, 3, 4, 5, 6, 7));
         Call short3 = Call.of(SysNr.READ, 7, 8);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flexsc.nio.Await;
+import io.flexsc.nio.engine.direct.DirectEngine;
 import io.flexsc.nio.ffi.SysNr;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -256,9 +256,6 @@ class ConcurrencyTest {
             sys.close(devnull);
             sys.close(fd);
             Map<Integer, String> leaked = added(before, openFds());
-            // The uring engine's batches ran on rings of their threads' own (ThreadRings), which the
-            // engine keeps until it closes or needs the room: the check after close() counts them.
-            leaked.values().removeIf("anon_inode:[io_uring]"::equals);
             assertTrue(leaked.isEmpty(), "fds leaked by the calls: " + leaked);
         } finally {
             engine.close();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexsc.nio.engine.direct.DirectEngine;
 import io.flexsc.nio.ffi.SysNr;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexsc.nio.engine.direct.DirectEngine;
 import io.flexsc.nio.ffi.SysNr;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.flexsc.nio.engine;
 
+import io.flexsc.nio.engine.direct.DirectEngine;
 import java.util.List;
 
 /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexsc.nio.engine.direct.DirectEngine;
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.flexsc.nio.engine.direct.DirectEngine;
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flexsc.nio.engine.direct.DirectEngine;
 import io.flexsc.nio.ffi.SysNr;
 import java.io.File;
 import java.lang.management.ManagementFactory;

@@ -22,7 +22,6 @@ import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
@@ -173,31 +172,11 @@ class ErrorsTest {
         try {
             ByteBuffer b = direct(1);
             long raw = Sys.read(fd, addr(b), 1);
-            IOException ours = assertThrows(IOException.class, () -> IoStatus.read(raw, Errors.IO));
+            IOException ours = Errors.forIo(errnoOf(raw));
             assertSameException(expected, ours);
         } finally {
             Sys.close(fd);
         }
-    }
-
-    @Test
-    void closedChannel() throws IOException {
-        Path p = Files.createFile(dir.resolve("c"));
-        FileChannel ch = FileChannel.open(p);
-        ch.close();
-        Throwable expected = jdk(() -> ch.read(ByteBuffer.allocate(1)));
-        int fd = openRaw(p, Linux.O_RDONLY);
-        check(fd);
-        check(Sys.close(fd)); // the channel closed its descriptor; the read comes after
-        ByteBuffer b = direct(1);
-        int errno = errnoOf(Sys.read(fd, addr(b), 1));
-        assertEquals(Errno.EBADF, errno);
-        assertSameException(expected, Errors.forChannel(errno, true, Errors.IO));
-        // A descriptor that is bad although the channel is open is a plain I/O error.
-        IOException open = Errors.forChannel(errno, false, Errors.IO);
-        assertSame(IOException.class, open.getClass());
-        assertEquals("Bad file descriptor", open.getMessage());
-        assertSame(ClosedChannelException.class, expected.getClass());
     }
 
     // ------------------------------------------------------------------ sockets
@@ -355,7 +334,7 @@ class ErrorsTest {
             ByteBuffer b = direct(10);
             long raw = Sys.read(p.ours, addr(b), 10);
             assertEquals(Errno.ECONNRESET, errnoOf(raw));
-            IOException ours = assertThrows(IOException.class, () -> IoStatus.read(raw, Errors.SOCKET_READ));
+            IOException ours = Errors.forSocketRead(errnoOf(raw));
             assertSameException(expected, ours);
             assertEquals("Connection reset", ours.getMessage());
         }

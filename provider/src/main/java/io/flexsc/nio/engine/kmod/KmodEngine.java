@@ -6,7 +6,7 @@ import static io.flexsc.nio.engine.kmod.FlexscSession.LONG;
 
 import io.flexsc.nio.engine.Blocking;
 import io.flexsc.nio.engine.Call;
-import io.flexsc.nio.engine.DirectEngine;
+import io.flexsc.nio.engine.direct.DirectEngine;
 import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.engine.EngineStats;
 import io.flexsc.nio.engine.EngineStatsRegistry;
@@ -231,24 +231,16 @@ public final class KmodEngine implements SyscallEngine {
      */
     private long awaitEntry(int i, Call c) {
         int off = session.entry(i);
-        for (int s = 0; s < Waiting.SPINS; s++) {
-            if ((int) INT.getAcquire(area, off) == STATUS_DONE) {
-                return take(off);
-            }
-            Thread.onSpinWait();
-        }
-        for (int y = 0; y < Waiting.YIELDS; y++) {
-            if ((int) INT.getAcquire(area, off) == STATUS_DONE) {
-                return take(off);
-            }
-            Thread.yield();
-        }
-        long waitArg = NativeMemory.allocate(WAIT_SIZE);
+        long waitArg = 0;
         try {
-            while (true) {
+            for (int round = 0; ; ) {
                 int st = (int) INT.getAcquire(area, off);
                 if (st == STATUS_DONE) {
                     return take(off);
+                }
+                if (Waiting.pause(round)) {
+                    round++;
+                    continue;
                 }
                 if (liveWorkers.get() == 0 && st == STATUS_SUBMITTED
                         && INT.compareAndSet(area, off, STATUS_SUBMITTED, STATUS_CLAIMED)) {
@@ -257,10 +249,15 @@ public final class KmodEngine implements SyscallEngine {
                     return DirectEngine.run(c);
                 }
                 notifyWorkers();
-                session.waitFor(waitArg, i, KERNEL_WAIT_NANOS);
+                if (waitArg == 0) {
+                    waitArg = NativeMemory.allocate(WAIT_SIZE);
+                }
+                session.waitFor(waitArg, i, KERNEL_WAIT_NANOS); // bounded: a missed wake-up costs 10 ms
             }
         } finally {
-            NativeMemory.free(waitArg);
+            if (waitArg != 0) {
+                NativeMemory.free(waitArg);
+            }
         }
     }
 
@@ -353,16 +350,7 @@ public final class KmodEngine implements SyscallEngine {
         Objects.checkFromToIndex(from, to, calls.length);
         enter();
         try {
-            for (int k = from; k < to; k++) {
-                try {
-                    calls[k].markSubmitted();
-                } catch (IllegalStateException e) {
-                    for (int j = from; j < k; j++) {
-                        calls[j].fail(e); // the batch is refused as a whole
-                    }
-                    throw e;
-                }
-            }
+            Call.markSubmitted(calls, from, to);
             stats.calls(to - from);
             int[] slots = new int[to - from];
             int k = from;

@@ -22,6 +22,12 @@ public final class KmodEngineFactory implements EngineFactory {
         return NAME;
     }
 
+    /** First in {@code auto}'s order: the module is there only where someone loaded it to be used. */
+    @Override
+    public int preference() {
+        return 0;
+    }
+
     @Override
     public Probe probe() {
         Map<String, String> details = new LinkedHashMap<>();
@@ -64,6 +70,12 @@ public final class KmodEngineFactory implements EngineFactory {
         int workers = Integer.getInteger("flexsc.kmod.workers", 1);
         int spinUs = Integer.getInteger("flexsc.kmod.spinUs", 0);
         int[] cpus = parseCpus(System.getProperty("flexsc.kmod.cpus", ""));
+        try {
+            KmodAllowlist.size(); // read the packaged allowlist now: a broken jar fails here, not in a call
+        } catch (LinkageError e) {
+            throw new EngineUnavailableException("flexsc kmod engine cannot start: its allowlist cannot be read: "
+                    + (e.getCause() != null ? e.getCause() : e), e);
+        }
         try {
             return new KmodEngine(FlexscSession.open(entries, cpus), workers, spinUs);
         } catch (FlexscSession.SessionException e) {

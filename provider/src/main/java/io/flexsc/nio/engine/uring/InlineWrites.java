@@ -91,7 +91,7 @@ final class InlineWrites {
     /**
      * Whether {@code c}, going into the ring, should carry RWF_NOWAIT to learn the descriptor's
      * state. Only positional writes need this: the engine tries every other write with the flag
-     * anyway ({@link OpcodeMap#mayWait}).
+     * anyway ({@link OpcodeMap#nowaitFirst}).
      */
     boolean ask(Call c) {
         return isPositionalWrite(c) && (state((int) c.a0()) != INLINE || probeTick());

@@ -1,5 +1,6 @@
 package io.flexsc.nio.engine.uring;
 
+import io.flexsc.nio.engine.Blocking;
 import io.flexsc.nio.engine.Call;
 import io.flexsc.nio.ffi.SysNr;
 import java.nio.ByteBuffer;
@@ -16,7 +17,7 @@ import java.util.BitSet;
  * {@code IORING_FEAT_RW_CUR_POS}; a negative {@code pread} offset, which io_uring would read as "the
  * current position" where the system call says EINVAL; {@code sendto}/{@code recvfrom} with an
  * address; {@code splice} with offset pointers, which io_uring would not update; lengths beyond
- * what an SQE holds; an {@code openat} that may wait, {@link io.flexsc.nio.engine.Blocking}).
+ * what an SQE holds; an {@code openat} that may wait, {@link Blocking}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -144,7 +145,7 @@ final class OpcodeMap {
             case SysNr.OPENAT:
                 // io_uring tries an open non-blocking first: a FIFO would say ENXIO (no reader) or
                 // not wait for its writer, where the system call waits (see Blocking)
-                return io.flexsc.nio.engine.Blocking.mayBlock(nr, a1, a2, a3) ? FALLBACK : Uring.OP_OPENAT;
+                return Blocking.mayBlock(nr, a1, a2, a3) ? FALLBACK : Uring.OP_OPENAT;
             case SysNr.STATX:
                 return Uring.OP_STATX;
             case SysNr.SPLICE:
@@ -287,17 +288,19 @@ final class OpcodeMap {
     }
 
     /**
-     * Whether the call may wait on a poll in io_uring. io_uring does not honour O_NONBLOCK (it
-     * waits for readiness where the system call says EAGAIN), so such a call is first tried with
-     * its "don't wait" flag (RWF_NOWAIT, MSG_DONTWAIT, IORING_ACCEPT_DONTWAIT); on EAGAIN the engine
-     * looks at the descriptor and either reports EAGAIN (O_NONBLOCK) or retries without the flag.
-     * False when the caller already asked not to wait (then EAGAIN is the answer), and for
-     * positional writes: they are only valid on seekable files, where the system call ignores
-     * O_NONBLOCK too, while a buffered file write tried with RWF_NOWAIT is refused and would cost a
-     * second trip through the ring (the engine still asks once per descriptor whether its writes
-     * complete inline, see {@link InlineWrites}).
+     * Whether the engine first sends the call with its "don't wait" flag (RWF_NOWAIT, MSG_DONTWAIT,
+     * IORING_ACCEPT_DONTWAIT). Not the "may block" rule ({@link Blocking}, which keeps a call out
+     * of the ring): this is how a call the ring does carry keeps the system call's answer. io_uring
+     * does not honour O_NONBLOCK (it waits for readiness where the system call says EAGAIN), so on
+     * EAGAIN the engine looks at the descriptor and either reports EAGAIN (O_NONBLOCK) or retries
+     * without the flag. For the socket calls that is exactly when they may block (the caller did
+     * not ask for MSG_DONTWAIT itself); the read/write family always, except where the caller asked
+     * for RWF_NOWAIT and for positional writes: they are only valid on seekable files, where the
+     * system call ignores O_NONBLOCK too, while a buffered file write tried with RWF_NOWAIT is
+     * refused and would cost a second trip through the ring (the engine still asks once per
+     * descriptor whether its writes complete inline, see {@link InlineWrites}).
      */
-    static boolean mayWait(Call c) {
+    static boolean nowaitFirst(Call c) {
         switch (c.nr()) {
             case SysNr.READ:
             case SysNr.WRITE:
@@ -306,23 +309,18 @@ final class OpcodeMap {
             case SysNr.PREAD64:
             case SysNr.PREADV:
                 return true;
-            case SysNr.PWRITE64:
-            case SysNr.PWRITEV:
-                return false;
             case SysNr.PREADV2:
             case SysNr.PWRITEV2:
                 return (c.a5() & RWF_NOWAIT) == 0;
             case SysNr.SENDTO:
             case SysNr.RECVFROM:
-                return (c.a3() & MSG_DONTWAIT) == 0;
             case SysNr.SENDMSG:
             case SysNr.RECVMSG:
-                return (c.a2() & MSG_DONTWAIT) == 0;
             case SysNr.ACCEPT:
             case SysNr.ACCEPT4:
-                return true;
+                return Blocking.mayBlock(c);
             default:
-                return false;
+                return false; // PWRITE64 and PWRITEV among them, see above
         }
     }
 

@@ -1,10 +1,11 @@
 package io.flexsc.nio.engine.uring;
 
 import io.flexsc.nio.engine.Call;
-import io.flexsc.nio.engine.DirectEngine;
+import io.flexsc.nio.engine.direct.DirectEngine;
 import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.engine.EngineStats;
 import io.flexsc.nio.engine.EngineStatsRegistry;
+import io.flexsc.nio.engine.SharedEngineView;
 import io.flexsc.nio.engine.SyscallEngine;
 import io.flexsc.nio.engine.Waiting;
 import io.flexsc.nio.ffi.Errno;
@@ -85,7 +86,7 @@ public final class UringEngine implements SyscallEngine {
     /** Bound of one reaper wait in the kernel; a safety net, completions wake it earlier. */
     private static final long REAP_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-    /** Marks a call for its second, waiting attempt (see {@link OpcodeMap#mayWait}). */
+    /** Marks a call for its second, waiting attempt (see {@link OpcodeMap#nowaitFirst}). */
     private static final class Retry {
         final Object waiter;
 
@@ -132,8 +133,6 @@ public final class UringEngine implements SyscallEngine {
     private final AtomicReferenceArray<Thread> submitters;
     /** Whether the slot's SQE carries a "don't wait" flag the caller did not ask for. */
     private final boolean[] nowaitSlots;
-    /** Rings of their own for threads' explicit batches (root engine only; null: none). */
-    private final ThreadRings threadRings;
     /** Per descriptor: whether io_uring completes its writes inline or punts them to io-wq. */
     private final InlineWrites writes;
     /** struct stat for the completion lock holder's descriptor checks. */
@@ -208,9 +207,6 @@ public final class UringEngine implements SyscallEngine {
         a.putLong(Uring.GEA_TS, waitArg + Uring.GETEVENTS_ARG_SIZE);
         a.putLong(Uring.GETEVENTS_ARG_SIZE, REAP_WAIT_NANOS / 1_000_000_000L);
         a.putLong(Uring.GETEVENTS_ARG_SIZE + 8, REAP_WAIT_NANOS % 1_000_000_000L);
-        this.threadRings = sharedStats == null && !sqpoll && ThreadRings.DEFAULT_MAX > 0
-                ? new ThreadRings(ThreadRings.DEFAULT_MAX, this::openThreadRing)
-                : null;
         if (sharedStats == null) {
             EngineStatsRegistry.publish(stats);
         }
@@ -228,37 +224,22 @@ public final class UringEngine implements SyscallEngine {
     }
 
     /**
-     * A ring of its own with this engine's settings, counting into this engine's stats; this engine
-     * itself if the ring cannot be set up (logged) or this one is closed.
+     * A ring of its own with this engine's settings, counting into this engine's stats; a
+     * {@link SharedEngineView} of this engine if the ring cannot be set up (logged) or this one is
+     * closed. Either way the caller's to close.
      */
     @Override
     public SyscallEngine openSibling() {
         if (closed) {
-            return this;
+            return new SharedEngineView(this);
         }
         try {
             return new UringEngine(config, stats, writes);
         } catch (Ring.SetupException e) {
             LOG.log(System.Logger.Level.WARNING, "flexsc uring: no ring of its own for a selector ({0}); it shares the engine's",
                     e.getMessage());
-            return this;
+            return new SharedEngineView(this);
         }
-    }
-
-    /** A ring for one thread's explicit batches, counting into this engine's stats; null if refused. */
-    private UringEngine openThreadRing() {
-        try {
-            return new UringEngine(config, stats, writes);
-        } catch (Ring.SetupException e) {
-            LOG.log(System.Logger.Level.DEBUG, "flexsc uring: no ring of its own for {0} ({1}); it uses the shared one",
-                    Thread.currentThread().getName(), e.getMessage());
-            return null;
-        }
-    }
-
-    /** Rings of their own that threads' explicit batches use now. */
-    int threadRingCount() {
-        return threadRings == null ? 0 : threadRings.size();
     }
 
     /** The ring's shape and what the engine uses, for logs and diagnostics. */
@@ -376,23 +357,7 @@ public final class UringEngine implements SyscallEngine {
         if (closed) {
             throw new EngineClosedException(NAME);
         }
-        if (threadRings != null && to - from > 1) {
-            UringEngine own = threadRings.current();
-            if (own != null) {
-                own.executeBatch(calls, from, to);
-                return;
-            }
-        }
-        for (int i = from; i < to; i++) {
-            try {
-                calls[i].markSubmitted();
-            } catch (IllegalStateException e) {
-                for (int j = from; j < i; j++) {
-                    calls[j].fail(e); // the batch is refused as a whole
-                }
-                throw e;
-            }
-        }
+        Call.markSubmitted(calls, from, to);
         int n = to - from;
         if (n == 0) {
             return;
@@ -473,7 +438,7 @@ public final class UringEngine implements SyscallEngine {
     private void submit(Call[] calls, int from, int to, boolean waitForRole) {
         Waiter w = waiters.get();
         for (int i = from; i < to; i++) {
-            calls[i].engineTag = w;
+            calls[i].engineTag(w);
         }
         boolean mine = submitRole.compareAndSet(FREE, HELD);
         for (int k = 0; !mine && waitForRole && k < ROLE_SPINS; k++) {
@@ -549,7 +514,7 @@ public final class UringEngine implements SyscallEngine {
                 } else if ((c = pending.poll()) == null) {
                     break;
                 }
-                boolean nowait = !(c.engineTag instanceof Retry) && (OpcodeMap.mayWait(c) || writes.ask(c));
+                boolean nowait = !(c.engineTag() instanceof Retry) && (OpcodeMap.nowaitFirst(c) || writes.ask(c));
                 int slot = claimSlot(c, me, nowait);
                 OpcodeMap.encode(c, ops.opcode(c), sqes, ring.nextSqe(), slot, nowait);
                 published++;
@@ -650,10 +615,9 @@ public final class UringEngine implements SyscallEngine {
     }
 
     /**
-     * Waits, as long as it takes, for calls handed to the ring: they cannot be abandoned (the kernel
-     * may still use their memory), so the wait is not interruptible. An interrupt status found
-     * before parking is cleared, so that the park really parks (an interrupted thread's park
-     * returns at once: it spun and yielded until its calls completed), and set again on return.
+     * Waits, as long as it takes, for calls handed to the ring, by the engines' one policy
+     * ({@link Waiting}: not interruptible, the interrupt status kept). Between pauses it helps:
+     * it reaps what is in the CQ, or takes the reaper role when it is free.
      */
     private void awaitSlow(Call[] calls, int i, int to, int firstRound) {
         Waiter me = null;
@@ -681,23 +645,16 @@ public final class UringEngine implements SyscallEngine {
                     }
                     continue;
                 }
-                if (round < Waiting.SPINS) {
+                if (Waiting.pause(round)) {
                     round++;
-                    Thread.onSpinWait();
-                } else if (round < Waiting.SPINS + Waiting.YIELDS) {
-                    round++;
-                    Thread.yield();
                 } else {
                     if (me == null) {
                         me = waiters.get();
                     }
                     me.parked = true;
-                    if (Thread.interrupted()) {
-                        interrupted = true;
-                    }
                     if (!calls[i].isDone() && reaper.get() != null) {
                         // Bounded: a missed hand-over costs a millisecond, never liveness.
-                        LockSupport.parkNanos(this, PARK_NANOS);
+                        interrupted |= Waiting.parkNanos(this, PARK_NANOS);
                     }
                     me.parked = false;
                     round = Waiting.SPINS; // after a park, yield and look at the CQ again before the next
@@ -809,7 +766,7 @@ public final class UringEngine implements SyscallEngine {
         if (nowait && res > 0 && !closed && shortPositionalFileRead(c, res)) {
             // RWF_NOWAIT stops where the page cache does; pread(2) on a file reads on to its end:
             // the read again, without the flag (positional, so it reads the same range)
-            c.engineTag = new Retry(c.engineTag);
+            c.engineTag(new Retry(c.engineTag()));
             pending.add(c);
             return;
         }
@@ -845,7 +802,7 @@ public final class UringEngine implements SyscallEngine {
             writes.punted(c);
             completeAndWake(c, DirectEngine.run(c));
         } else {
-            c.engineTag = new Retry(c.engineTag);
+            c.engineTag(new Retry(c.engineTag()));
             pending.add(c);
         }
     }
@@ -922,13 +879,13 @@ public final class UringEngine implements SyscallEngine {
     }
 
     private static void completeAndWake(Call c, long res) {
-        Object tag = c.engineTag; // read before complete: the owner may reuse the call at once
+        Object tag = c.engineTag(); // read before complete: the owner may reuse the call at once
         c.complete(res);
         wake(tag);
     }
 
     private static void failAndWake(Call c) {
-        Object tag = c.engineTag;
+        Object tag = c.engineTag();
         c.fail(new EngineClosedException(NAME));
         wake(tag);
     }
@@ -957,7 +914,7 @@ public final class UringEngine implements SyscallEngine {
         for (int s = 0; s < capacity; s++) {
             Call c = slots.get(s);
             if (c != null && !c.isDone()) {
-                Object tag = c.engineTag;
+                Object tag = c.engineTag();
                 if (tag instanceof Waiter || tag instanceof Retry) {
                     wake(tag); // a spinning waiter sees the free role by itself
                     return;
@@ -975,9 +932,6 @@ public final class UringEngine implements SyscallEngine {
                 return;
             }
             closed = true;
-            if (threadRings != null) {
-                threadRings.close(); // each waits for, then cancels, the batch in it
-            }
             // 1. The submit side, for good; whoever holds it finishes its entry first.
             Waiting.awaitCondition(() -> submitRole.compareAndSet(FREE, SHUT), 100_000);
             // 2. Queued calls never reached the kernel.

@@ -27,6 +27,12 @@ public final class UringEngineFactory implements EngineFactory {
         return UringEngine.NAME;
     }
 
+    /** After kmod, before direct. */
+    @Override
+    public int preference() {
+        return 1;
+    }
+
     @Override
     public Probe probe() {
         Map<String, String> details = new LinkedHashMap<>();

@@ -18,6 +18,11 @@ public final class ForcedRingFactory implements EngineFactory {
     }
 
     @Override
+    public int preference() {
+        return uring.preference();
+    }
+
+    @Override
     public Probe probe() {
         return uring.probe();
     }

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flexsc.nio.engine.Call;
-import io.flexsc.nio.engine.DirectEngine;
+import io.flexsc.nio.engine.direct.DirectEngine;
 import io.flexsc.nio.engine.SyscallEngine;
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.SysNr;

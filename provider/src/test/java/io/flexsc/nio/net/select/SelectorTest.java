@@ -205,7 +205,7 @@ class SelectorTest {
                 long[] result = {-1, 0};
                 CountDownLatch started = new CountDownLatch(1);
                 Thread selecting = new Thread(() -> {
-                    tid[0] = io.flexsc.nio.engine.DirectEngine.run(io.flexsc.nio.ffi.SysNr.GETTID, 0, 0, 0, 0, 0, 0);
+                    tid[0] = io.flexsc.nio.engine.direct.DirectEngine.run(io.flexsc.nio.ffi.SysNr.GETTID, 0, 0, 0, 0, 0, 0);
                     started.countDown();
                     long t0 = System.nanoTime();
                     try {
@@ -223,7 +223,7 @@ class SelectorTest {
                     while (!Await.isBlockedIn(selecting, FlexSelector.class.getName(), "doSelect") && selecting.isAlive()) {
                         Thread.onSpinWait();
                     }
-                    if (io.flexsc.nio.engine.DirectEngine.run(io.flexsc.nio.ffi.SysNr.TGKILL, pid, tid[0], sigpipe, 0, 0, 0) != 0) {
+                    if (io.flexsc.nio.engine.direct.DirectEngine.run(io.flexsc.nio.ffi.SysNr.TGKILL, pid, tid[0], sigpipe, 0, 0, 0) != 0) {
                         break; // ESRCH: the select returned and its thread has ended
                     }
                 }

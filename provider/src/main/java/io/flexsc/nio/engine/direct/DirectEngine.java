@@ -1,5 +1,10 @@
-package io.flexsc.nio.engine;
+package io.flexsc.nio.engine.direct;
 
+import io.flexsc.nio.engine.Call;
+import io.flexsc.nio.engine.EngineClosedException;
+import io.flexsc.nio.engine.EngineStats;
+import io.flexsc.nio.engine.EngineStatsRegistry;
+import io.flexsc.nio.engine.SyscallEngine;
 import io.flexsc.nio.ffi.RawSyscall;
 import io.flexsc.nio.ffi.SysNr;
 
@@ -104,9 +109,7 @@ public final class DirectEngine implements SyscallEngine {
         if (closed) {
             throw new EngineClosedException(NAME);
         }
-        for (int i = from; i < to; i++) {
-            calls[i].markSubmitted();
-        }
+        Call.markSubmitted(calls, from, to);
         stats.calls(to - from);
         for (int i = from; i < to; i++) {
             stats.batch(1);

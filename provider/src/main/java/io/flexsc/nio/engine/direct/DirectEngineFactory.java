@@ -1,5 +1,8 @@
-package io.flexsc.nio.engine;
+package io.flexsc.nio.engine.direct;
 
+import io.flexsc.nio.engine.EngineFactory;
+import io.flexsc.nio.engine.EngineUnavailableException;
+import io.flexsc.nio.engine.SyscallEngine;
 import java.util.Map;
 
 /** The {@code direct} engine: available wherever the C library can be bound. */
@@ -7,6 +10,12 @@ public final class DirectEngineFactory implements EngineFactory {
     @Override
     public String name() {
         return DirectEngine.NAME;
+    }
+
+    /** Last in {@code auto}'s order: the baseline, where nothing else starts. */
+    @Override
+    public int preference() {
+        return 2;
     }
 
     @Override

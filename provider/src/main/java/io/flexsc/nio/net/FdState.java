@@ -1,6 +1,7 @@
 package io.flexsc.nio.net;
 
 import io.flexsc.nio.ffi.SysNr;
+import io.flexsc.nio.vthread.VtPoller;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -13,6 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The descriptor is always non-blocking in the kernel; a channel in blocking mode waits with
  * poll(2) on the descriptor and on a per-channel eventfd (made on the first blocking wait) that
  * {@link #wakeBlocked()} signals, so an asynchronous close or an interrupt ends every wait at once.
+ * A virtual thread parks instead ({@link VtPoller}), and {@link #wakeBlocked()} unparks it.
  *
  * <p>Closing has two steps, as in the JDK: {@link #preClose()} releases the socket at once (so the
  * peer sees the close) while the descriptor number stays reserved, pointing at a dead socket, until
@@ -59,6 +61,8 @@ final class FdState {
     /** The open file description is shared (inherited): its mode follows the channel's, as the JDK's does. */
     volatile boolean sharedDescription;
     private boolean closing;     // guarded by stateLock
+    /** Virtual threads parked in {@link #await} (made on the first), guarded by stateLock. */
+    private java.util.Set<Thread> parked;
     private boolean fdClosed;    // guarded by stateLock
 
     FdState(int fd) {
@@ -70,6 +74,9 @@ final class FdState {
      * or the channel is closed or interrupted. Returns the descriptor's revents, 0 if woken or timed out.
      */
     int await(short events, int timeoutMillis) throws IOException {
+        if (timeoutMillis != 0 && VtPoller.isVirtual()) {
+            return awaitParked(events, timeoutMillis);
+        }
         int wfd;
         synchronized (stateLock) {
             if (closing) {
@@ -82,6 +89,37 @@ final class FdState {
         }
         long r = NetIO.poll(fd, events, wfd, timeoutMillis);
         return (int) NetSys.check(r, "poll");
+    }
+
+    /**
+     * {@link #await} from a virtual thread: parks it ({@link VtPoller}) instead of blocking its
+     * carrier in poll(2); {@link #wakeBlocked()} unparks it.
+     */
+    private int awaitParked(short events, int timeoutMillis) throws IOException {
+        Thread me = Thread.currentThread();
+        synchronized (stateLock) {
+            if (closing) {
+                return 0;
+            }
+            if (parked == null) {
+                parked = new java.util.HashSet<>();
+            }
+            parked.add(me);
+        }
+        try {
+            long nanos = timeoutMillis < 0 ? -1 : timeoutMillis * 1_000_000L;
+            return VtPoller.await(fd, events, nanos, this::isClosing);
+        } finally {
+            synchronized (stateLock) {
+                parked.remove(me);
+            }
+        }
+    }
+
+    private boolean isClosing() {
+        synchronized (stateLock) {
+            return closing;
+        }
     }
 
     /**
@@ -111,6 +149,9 @@ final class FdState {
             closing = true;
             if (wakeFd >= 0) {
                 NetIO.signal(wakeFd);
+            }
+            if (parked != null) {
+                parked.forEach(java.util.concurrent.locks.LockSupport::unpark);
             }
         }
     }

@@ -448,6 +448,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
      */
     private boolean awaitStreamParked(short events) throws IOException {
         Thread me = Thread.currentThread();
+        assert !Thread.holdsLock(fdLock) : "a monitor held across a park pins on JDK 21-23";
         synchronized (fdLock) {
             if (parked == null) {
                 parked = new java.util.HashSet<>();

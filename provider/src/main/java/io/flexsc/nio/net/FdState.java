@@ -97,6 +97,7 @@ final class FdState {
      */
     private int awaitParked(short events, int timeoutMillis) throws IOException {
         Thread me = Thread.currentThread();
+        assert !Thread.holdsLock(stateLock) : "a monitor held across a park pins on JDK 21-23";
         synchronized (stateLock) {
             if (closing) {
                 return 0;

@@ -80,7 +80,7 @@ public final class VtPoller {
             return 0;
         }
         Waiter w = new Waiter(Thread.currentThread(), events);
-        Poller p = Poller.INSTANCE;
+        Poller p = poller();
         int r = p.register(fd, w);
         if (r != 0) {
             return r;
@@ -107,6 +107,30 @@ public final class VtPoller {
         } finally {
             p.deregister(fd, w);
         }
+    }
+
+    private static final ReentrantLock INIT = new ReentrantLock();
+    private static volatile Poller poller;
+
+    /**
+     * The poller, made by the first wait. Not in a class initializer: a virtual thread that waits
+     * for another thread's class initialization pins its carrier; on this lock it parks.
+     */
+    private static Poller poller() {
+        Poller p = poller;
+        if (p == null) {
+            INIT.lock();
+            try {
+                p = poller;
+                if (p == null) {
+                    p = new Poller();
+                    poller = p;
+                }
+            } finally {
+                INIT.unlock();
+            }
+        }
+        return p;
     }
 
     /** A parked thread's wait: its events, and the events that woke it (set by the poller). */
@@ -142,7 +166,6 @@ public final class VtPoller {
 
     /** The epoll instance and the daemon thread that waits on it (made on first use). */
     private static final class Poller {
-        static final Poller INSTANCE = new Poller();
         private static final int MAX_EVENTS = 256;
         private static final int ALWAYS = Linux.EPOLLERR | Linux.EPOLLHUP;
 

@@ -50,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * close and interrupt semantics.
  */
 @EnabledForJreRange(min = JRE.JAVA_21, disabledReason = "virtual threads need JDK 21+ (runs in the JDK 25 pass)")
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class VirtualThreadsParkTest {
     private static final FlexSelectorProvider NET = new FlexSelectorProvider();
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -62,13 +62,27 @@ class VirtualThreadsParkTest {
     @TempDir
     Path dir;
 
+    /**
+     * Wakes every selector, then closes the channels, then the selectors (bounded: when a test
+     * failed, threads may still hold carriers or selectors).
+     */
     @AfterEach
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void closeAll() {
         for (Closeable c : toClose) {
-            try {
-                c.close();
-            } catch (IOException ignored) {
-                // closing what is left
+            if (c instanceof Selector) {
+                ((Selector) c).wakeup();
+            }
+        }
+        for (int pass = 0; pass < 2; pass++) {
+            for (Closeable c : toClose) {
+                if (c instanceof Selector == (pass == 1)) {
+                    try {
+                        c.close();
+                    } catch (IOException ignored) {
+                        // closing what is left
+                    }
+                }
             }
         }
     }
@@ -430,6 +444,50 @@ class VirtualThreadsParkTest {
         });
         for (int i = 0; i < N; i++) {
             assertEquals("fifo " + i, r[i]);
+        }
+    }
+
+    @Test
+    void fileLockAndAsynchronousFileChannelLock() throws Exception {
+        FlexFileSystemProvider fsp = new FlexFileSystemProvider(FileSystems.getDefault().provider());
+        java.nio.file.FileSystem fs = fsp.getFileSystem(URI.create("file:///"));
+        List<String> cmd = new ArrayList<>(List.of("python3", "-c",
+                "import fcntl,sys\n"
+                        + "fs=[open(p,'r+') for p in sys.argv[1:]]\n"
+                        + "[fcntl.lockf(f, fcntl.LOCK_EX) for f in fs]\n"
+                        + "print('locked', flush=True)\n"
+                        + "sys.stdin.read()\n"));
+        Path[] files = new Path[N];
+        for (int i = 0; i < N; i++) {
+            files[i] = Files.write(dir.resolve("locked" + i), new byte[16]);
+            cmd.add(files[i].toString());
+        }
+        // another process holds a lock on every file until its standard input closes
+        Process holder = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("locked", out.readLine(), "the lock holder started");
+            Object[] r = blockAll("FileChannel.lock / AsynchronousFileChannel.lock().get()", i -> {
+                Path p = fs.getPath(files[i].toString());
+                java.nio.channels.FileLock l;
+                if (i % 2 == 0) {
+                    FileChannel ch = track(FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE));
+                    l = ch.lock();
+                } else {
+                    java.nio.channels.AsynchronousFileChannel ch = java.nio.channels.AsynchronousFileChannel.open(p,
+                            StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    track(ch);
+                    l = ch.lock().get();
+                }
+                return l.isValid() && !l.isShared() ? "locked" : "invalid " + l;
+            }, () -> holder.getOutputStream().close());
+            for (int i = 0; i < N; i++) {
+                assertEquals("locked", r[i], "lock " + i);
+            }
+        } finally {
+            holder.destroyForcibly();
+            holder.waitFor(10, TimeUnit.SECONDS);
         }
     }
 

@@ -110,6 +110,11 @@ final class FdState {
         try {
             long nanos = timeoutMillis < 0 ? -1 : timeoutMillis * 1_000_000L;
             return VtPoller.await(fd, events, nanos, this::isClosing);
+        } catch (IOException e) {
+            if (isClosing()) {
+                return 0; // closed meanwhile (the descriptor may be gone): woken, as poll(2) would be
+            }
+            throw e;
         } finally {
             synchronized (stateLock) {
                 parked.remove(me);

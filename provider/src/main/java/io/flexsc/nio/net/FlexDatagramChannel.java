@@ -459,9 +459,12 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                         }
                         throw NetSys.exception(Errno.of(r), null);
                     }
-                    if (!blocking || !isOpen()) {
+                    if (!blocking) {
                         n = 0;
                         return 0;
+                    }
+                    if (!isOpen()) {
+                        return 0; // closed meanwhile: not completed, end() throws AsynchronousCloseException
                     }
                     fds.await(NetSys.POLLIN, -1);
                     if (!isOpen()) {
@@ -528,9 +531,12 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                         }
                         throw NetSys.exception(Errno.of(r), null);
                     }
-                    if (!blocking || !isOpen()) {
+                    if (!blocking) {
                         n = 0;
                         return 0;
+                    }
+                    if (!isOpen()) {
+                        return 0; // closed meanwhile: not completed, end() throws AsynchronousCloseException
                     }
                     fds.await(NetSys.POLLOUT, -1);
                     if (!isOpen()) {

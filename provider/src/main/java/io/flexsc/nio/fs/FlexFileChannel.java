@@ -12,6 +12,7 @@ import io.flexsc.nio.ffi.Iovecs;
 import io.flexsc.nio.ffi.NativeMemory;
 import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
+import io.flexsc.nio.vthread.VtPoller;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.net.URI;
@@ -111,6 +112,8 @@ public final class FlexFileChannel extends VersionedFileChannel {
     private volatile int kind;
     /** A stream's wake eventfd, signalled by close (guarded by fdLock; -1 when none). */
     private int wakeFd = -1;
+    /** Virtual threads parked in {@link #awaitStream} (made on the first); guarded by fdLock. */
+    private java.util.Set<Thread> parked;
 
     private volatile boolean uninterruptible;
     private volatile FileLockTable.FileKey fileKey;
@@ -304,6 +307,9 @@ public final class FlexFileChannel extends VersionedFileChannel {
             if (wakeFd >= 0) {
                 signal(wakeFd); // a stream's reader or writer waiting in poll for its peer leaves
             }
+            if (parked != null) {
+                parked.forEach(LockSupport::unpark); // one parked instead (a virtual thread)
+            }
             while (users.get() != CLOSING) {
                 try {
                     fdLock.wait();
@@ -391,6 +397,9 @@ public final class FlexFileChannel extends VersionedFileChannel {
      * descriptor is acquired.
      */
     private boolean awaitStream(short events) throws IOException {
+        if (VtPoller.isVirtual()) {
+            return awaitStreamParked(events);
+        }
         int wake;
         synchronized (fdLock) {
             if (wakeFd < 0) {
@@ -422,6 +431,47 @@ public final class FlexFileChannel extends VersionedFileChannel {
             }
         } finally {
             b.release();
+        }
+    }
+
+    /**
+     * {@link #awaitStream} from a virtual thread: parks it ({@link VtPoller}) instead of blocking its
+     * carrier in poll(2); a close unparks it. An interrupt that does not close the channel (an
+     * uninterruptible one) does not end the wait, as it does not end poll(2); the flag is kept.
+     */
+    private boolean awaitStreamParked(short events) throws IOException {
+        Thread me = Thread.currentThread();
+        assert !Thread.holdsLock(fdLock) : "a monitor held across a park pins on JDK 21-23";
+        synchronized (fdLock) {
+            if (parked == null) {
+                parked = new java.util.HashSet<>();
+            }
+            parked.add(me);
+        }
+        boolean interrupted = false;
+        try {
+            for (;;) {
+                if (!isOpen()) {
+                    return false;
+                }
+                int r = VtPoller.await(fd, events, -1, () -> !isOpen());
+                if (!isOpen()) {
+                    return false;
+                }
+                if (r != 0) {
+                    return true; // ready, or an error or hang-up the transfer itself reports
+                }
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            synchronized (fdLock) {
+                parked.remove(me);
+            }
+            if (interrupted) {
+                me.interrupt();
+            }
         }
     }
 

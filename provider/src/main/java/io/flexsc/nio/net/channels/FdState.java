@@ -5,6 +5,7 @@ import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
 import io.flexsc.nio.net.sys.NetIO;
 import io.flexsc.nio.net.sys.NetSys;
+import io.flexsc.nio.vthread.VtPoller;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -17,6 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The descriptor is always non-blocking in the kernel; a channel in blocking mode waits with
  * poll(2) on the descriptor and on a per-channel eventfd (made on the first blocking wait) that
  * {@link #wakeBlocked()} signals, so an asynchronous close or an interrupt ends every wait at once.
+ * A virtual thread parks instead ({@link VtPoller}), and {@link #wakeBlocked()} unparks it.
  *
  * <p>Closing has two steps, as in the JDK: {@link #preClose()} releases the socket at once (so the
  * peer sees the close) while the descriptor number stays reserved, pointing at a dead socket, until
@@ -67,6 +69,8 @@ public final class FdState {
     /** The open file description is shared (inherited): its mode follows the channel's, as the JDK's does. */
     volatile boolean sharedDescription;
     private boolean closing;     // guarded by stateLock
+    /** Virtual threads parked in {@link #await} (made on the first), guarded by stateLock. */
+    private java.util.Set<Thread> parked;
     private boolean fdClosed;    // guarded by stateLock
 
     FdState(int fd) {
@@ -84,6 +88,9 @@ public final class FdState {
      * or the channel is closed or interrupted. Returns the descriptor's revents, 0 if woken or timed out.
      */
     public int await(short events, int timeoutMillis) throws IOException {
+        if (timeoutMillis != 0 && VtPoller.isVirtual()) {
+            return awaitParked(events, timeoutMillis);
+        }
         int wfd;
         synchronized (stateLock) {
             if (closing) {
@@ -96,6 +103,43 @@ public final class FdState {
         }
         long r = NetIO.poll(fd, events, wfd, timeoutMillis);
         return (int) NetSys.check(r, "poll");
+    }
+
+    /**
+     * {@link #await} from a virtual thread: parks it ({@link VtPoller}) instead of blocking its
+     * carrier in poll(2); {@link #wakeBlocked()} unparks it.
+     */
+    private int awaitParked(short events, int timeoutMillis) throws IOException {
+        Thread me = Thread.currentThread();
+        assert !Thread.holdsLock(stateLock) : "a monitor held across a park pins on JDK 21-23";
+        synchronized (stateLock) {
+            if (closing) {
+                return 0;
+            }
+            if (parked == null) {
+                parked = new java.util.HashSet<>();
+            }
+            parked.add(me);
+        }
+        try {
+            long nanos = timeoutMillis < 0 ? -1 : timeoutMillis * 1_000_000L;
+            return VtPoller.await(fd, events, nanos, this::isClosing);
+        } catch (IOException e) {
+            if (isClosing()) {
+                return 0; // closed meanwhile (the descriptor may be gone): woken, as poll(2) would be
+            }
+            throw e;
+        } finally {
+            synchronized (stateLock) {
+                parked.remove(me);
+            }
+        }
+    }
+
+    private boolean isClosing() {
+        synchronized (stateLock) {
+            return closing;
+        }
     }
 
     /**
@@ -125,6 +169,9 @@ public final class FdState {
             closing = true;
             if (wakeFd >= 0) {
                 NetIO.signal(wakeFd);
+            }
+            if (parked != null) {
+                parked.forEach(java.util.concurrent.locks.LockSupport::unpark);
             }
         }
     }

@@ -476,9 +476,12 @@ public final class FlexDatagramChannel extends DatagramChannel implements FlexSe
                         }
                         throw NetSys.exception(Errno.of(r), null);
                     }
-                    if (!blocking || !isOpen()) {
+                    if (!blocking) {
                         n = 0;
                         return 0;
+                    }
+                    if (!isOpen()) {
+                        return 0; // closed meanwhile: not completed, end() throws AsynchronousCloseException
                     }
                     fds.await(Linux.POLLIN, -1);
                     if (!isOpen()) {
@@ -545,9 +548,12 @@ public final class FlexDatagramChannel extends DatagramChannel implements FlexSe
                         }
                         throw NetSys.exception(Errno.of(r), null);
                     }
-                    if (!blocking || !isOpen()) {
+                    if (!blocking) {
                         n = 0;
                         return 0;
+                    }
+                    if (!isOpen()) {
+                        return 0; // closed meanwhile: not completed, end() throws AsynchronousCloseException
                     }
                     fds.await(Linux.POLLOUT, -1);
                     if (!isOpen()) {

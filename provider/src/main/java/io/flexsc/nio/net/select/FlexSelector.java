@@ -16,6 +16,7 @@ import io.flexsc.nio.net.channels.FlexSelChannel;
 import io.flexsc.nio.net.channels.FlexSocketChannel;
 import io.flexsc.nio.net.sys.NetIO;
 import io.flexsc.nio.net.sys.NetSys;
+import io.flexsc.nio.vthread.VtPoller;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -639,21 +640,29 @@ public final class FlexSelector extends AbstractSelector {
         int t = timeout < 0 ? -1 : (int) Math.min(timeout, Integer.MAX_VALUE);
         // the epoll_wait goes last in the array; engines may run a batch in any order, which is
         // safe: an epoll_ctl ADD of a ready descriptor wakes a wait already in progress
-        Call w = call(nc).set(SysNr.EPOLL_WAIT, epfd, eventsAddr, MAX_EVENTS, t, 0, 0);
         boolean blocking = t != 0;
+        // a virtual thread does not wait in the kernel: a pass that does not wait, then it parks
+        // until the epoll instance is readable (a wake-up or interrupt makes it so), then another
+        boolean parks = blocking && VtPoller.isVirtual();
+        Call w = call(nc).set(SysNr.EPOLL_WAIT, epfd, eventsAddr, MAX_EVENTS, parks ? 0 : t, 0, 0);
         if (blocking) {
             inSelect = true;
             begin();
         }
         try {
+            int n;
             if (nc == 0) {
-                long r = engine.execute(w);
-                return epollResult(r);
+                n = epollResult(engine.execute(w));
+            } else {
+                // calls before the wait are in [0, nc); move the wait to the end: it already is
+                engine.executeBatch(calls, 0, nc + 1);
+                checkCtlResults(nc);
+                n = epollResult(w.result());
             }
-            // calls before the wait are in [0, nc); move the wait to the end: it already is
-            engine.executeBatch(calls, 0, nc + 1);
-            checkCtlResults(nc);
-            return epollResult(w.result());
+            if (parks && n == 0 && VtPoller.await(epfd, Linux.POLLIN, t < 0 ? -1 : t * 1_000_000L, () -> false) != 0) {
+                n = epollResult(engine.execute(w.set(SysNr.EPOLL_WAIT, epfd, eventsAddr, MAX_EVENTS, 0, 0, 0)));
+            }
+            return n;
         } catch (EngineClosedException e) {
             throw NetSys.engineClosed(); // an IOException, as every other failure of the select
         } finally {

@@ -1,0 +1,16 @@
+/**
+ * Virtual threads (JDK 21+): the waits of the network and file providers park a virtual thread
+ * instead of blocking its carrier in a native call.
+ *
+ * <p>{@link io.flexsc.nio.vthread.VtPoller} owns one platform daemon thread,
+ * {@code flexsc-vthread-poller}, and its epoll instance; it is the only thread of this package that
+ * waits in the kernel, and it does so through the direct engine, never a shared ring. A virtual
+ * thread registers a descriptor one-shot and parks; the poller unparks it when the descriptor is
+ * ready. The owner of what is waited on (a channel's {@code FdState}, a file channel) tracks its
+ * parked waiters and unparks them on close; interrupts and deadlines end a park as the JDK's do.
+ *
+ * <p>Locks: the poller's table of registrations is guarded by its own {@code ReentrantLock}; no
+ * lock or monitor of this package is held across a park. This package sits beside {@code engine}:
+ * it uses {@code ffi} and the direct engine, and {@code fs} and {@code net} use it.
+ */
+package io.flexsc.nio.vthread;

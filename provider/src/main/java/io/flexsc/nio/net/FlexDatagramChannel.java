@@ -269,8 +269,9 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                 for (;;) {
                     addr.putInt(SockAddrs.MAX_LEN, SockAddrs.MAX_LEN);
                     int rem = dst.remaining();
-                    ByteBuffer target = dst.isDirect() ? dst : NetIO.temp(Math.max(1, rem));
-                    long base = NativeMemory.address(target) + (dst.isDirect() ? dst.position() : 0);
+                    boolean direct = NativeMemory.addressable(dst); // else through a temporary
+                    ByteBuffer target = direct ? dst : NetIO.temp(Math.max(1, rem));
+                    long base = NativeMemory.address(target) + (direct ? dst.position() : 0);
                     long r;
                     try {
                         r = NetSys.call(SysNr.RECVFROM, fds.fd, base, rem, fds.blockingDescription ? NetSys.MSG_DONTWAIT : 0,
@@ -281,7 +282,7 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                     }
                     if (r >= 0) {
                         int n = (int) r;
-                        if (dst.isDirect()) {
+                        if (direct) {
                             dst.position(dst.position() + n);
                         } else {
                             dst.put(dst.position(), target, 0, n);
@@ -354,11 +355,12 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                 int alen = remote == null ? SockAddrs.encode(addr, family, isa) : 0;
                 int rem = src.remaining();
                 ByteBuffer from = src;
-                if (!src.isDirect()) {
+                boolean direct = NativeMemory.addressable(src); // else through a temporary
+                if (!direct) {
                     from = NetIO.temp(Math.max(1, rem));
                     from.put(0, src, src.position(), rem);
                 }
-                long base = NativeMemory.address(from) + (src.isDirect() ? src.position() : 0);
+                long base = NativeMemory.address(from) + (direct ? src.position() : 0);
                 for (;;) {
                     long r;
                     try {

@@ -10,7 +10,8 @@ import java.nio.ByteOrder;
 /**
  * Reads and writes between file descriptors and buffers, heap or direct, single or scatter/gather.
  *
- * <p>The kernel only sees native memory: a heap buffer is copied through a per-thread cached direct
+ * <p>The kernel only sees native memory: a heap buffer, and a direct buffer over a segment of an arena
+ * that can be closed ({@link NativeMemory#addressable}), is copied through a per-thread cached direct
  * buffer (one contiguous region for a whole gather, split per buffer for a scatter). At most
  * {@link NetSys#IOV_MAX} buffers and {@link #MAX_TRANSFER} bytes go into one call; a short transfer
  * is always possible and callers loop where they must.
@@ -71,7 +72,7 @@ final class NetIO {
 
     static long read(int fd, ByteBuffer dst) {
         int rem = dst.remaining();
-        if (dst.isDirect()) {
+        if (NativeMemory.addressable(dst)) {
             long r;
             try {
                 r = NetSys.call(SysNr.READ, fd, NativeMemory.address(dst) + dst.position(), rem);
@@ -100,7 +101,7 @@ final class NetIO {
     /** read(2) of a stream socket as recv(2) with MSG_DONTWAIT: never waits, whatever the engine. */
     static long recv(int fd, ByteBuffer dst) {
         int rem = dst.remaining();
-        if (dst.isDirect()) {
+        if (NativeMemory.addressable(dst)) {
             long r;
             try {
                 r = NetSys.call(SysNr.RECVFROM, fd, NativeMemory.address(dst) + dst.position(), rem, NetSys.MSG_DONTWAIT, 0, 0);
@@ -131,7 +132,7 @@ final class NetIO {
         int rem = src.remaining();
         ByteBuffer mem = src;
         long base;
-        if (src.isDirect()) {
+        if (NativeMemory.addressable(src)) {
             base = NativeMemory.address(src) + src.position();
         } else {
             rem = Math.min(rem, MAX_TRANSFER);
@@ -155,7 +156,7 @@ final class NetIO {
         int rem = src.remaining();
         ByteBuffer mem = src;
         long base;
-        if (src.isDirect()) {
+        if (NativeMemory.addressable(src)) {
             base = NativeMemory.address(src) + src.position();
         } else {
             rem = Math.min(rem, MAX_TRANSFER);
@@ -180,12 +181,8 @@ final class NetIO {
         Temp t = TEMP.get();
         int heapBytes = 0;
         for (int i = off; i < off + len; i++) {
-            if (!dsts[i].isDirect()) {
-                heapBytes += dsts[i].remaining();
-                if (heapBytes >= MAX_TRANSFER) {
-                    heapBytes = MAX_TRANSFER;
-                    break;
-                }
+            if (!NativeMemory.addressable(dsts[i])) { // checks every buffer's scope, as the JDK
+                heapBytes = (int) Math.min(MAX_TRANSFER, (long) heapBytes + dsts[i].remaining());
             }
         }
         ByteBuffer tmp = heapBytes > 0 ? t.data(heapBytes) : null;
@@ -200,7 +197,7 @@ final class NetIO {
                 continue;
             }
             long base;
-            if (b.isDirect()) {
+            if (NativeMemory.addressable(b)) {
                 base = NativeMemory.address(b) + b.position();
             } else {
                 rem = Math.min(rem, heapBytes - tmpUsed);
@@ -234,7 +231,7 @@ final class NetIO {
                 if (rem == 0) {
                     continue;
                 }
-                if (b.isDirect()) {
+                if (NativeMemory.addressable(b)) {
                     int k = (int) Math.min(rem, left);
                     b.position(b.position() + k);
                     left -= k;
@@ -255,12 +252,8 @@ final class NetIO {
         Temp t = TEMP.get();
         int heapBytes = 0;
         for (int i = off; i < off + len; i++) {
-            if (!srcs[i].isDirect()) {
-                heapBytes += srcs[i].remaining();
-                if (heapBytes >= MAX_TRANSFER) {
-                    heapBytes = MAX_TRANSFER;
-                    break;
-                }
+            if (!NativeMemory.addressable(srcs[i])) { // checks every buffer's scope, as the JDK
+                heapBytes = (int) Math.min(MAX_TRANSFER, (long) heapBytes + srcs[i].remaining());
             }
         }
         ByteBuffer tmp = heapBytes > 0 ? t.data(heapBytes) : null;
@@ -274,7 +267,7 @@ final class NetIO {
                 continue;
             }
             long base;
-            if (b.isDirect()) {
+            if (NativeMemory.addressable(b)) {
                 base = NativeMemory.address(b) + b.position();
             } else {
                 rem = Math.min(rem, heapBytes - tmpUsed);

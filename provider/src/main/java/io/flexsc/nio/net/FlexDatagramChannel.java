@@ -437,14 +437,9 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                     }
                 }
                 for (;;) {
-                    // a blocking description (inherited): read(2) has no per-call non-blocking flag, so poll first
-                    if (!fds.readyFor(NetSys.POLLIN, -1)) {
-                        if (!isOpen()) {
-                            return 0;
-                        }
-                        continue;
-                    }
-                    long r = length == 1 ? NetIO.read(fds.fd, dsts[offset]) : NetIO.readv(fds.fd, dsts, offset, length);
+                    // with MSG_DONTWAIT: even on a blocking description (inherited) no call waits, also when
+                    // another process sharing it took the datagram a poll had seen
+                    long r = length == 1 ? NetIO.recv(fds.fd, dsts[offset]) : NetIO.recvv(fds.fd, dsts, offset, length);
                     if (r >= 0) {
                         n = r;
                         return r;
@@ -506,14 +501,8 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                     }
                 }
                 for (;;) {
-                    // a blocking description (inherited): write(2) has no per-call non-blocking flag, so poll first
-                    if (!fds.readyFor(NetSys.POLLOUT, -1)) {
-                        if (!isOpen()) {
-                            return 0;
-                        }
-                        continue;
-                    }
-                    long r = length == 1 ? NetIO.write(fds.fd, srcs[offset]) : NetIO.writev(fds.fd, srcs, offset, length);
+                    // with MSG_DONTWAIT: even on a blocking description (inherited) no call waits
+                    long r = length == 1 ? NetIO.send(fds.fd, srcs[offset]) : NetIO.sendv(fds.fd, srcs, offset, length);
                     if (r >= 0) {
                         n = r;
                         return r;

@@ -1,6 +1,7 @@
 package io.flexsc.nio.net;
 
 import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.MsgHdr;
 import io.flexsc.nio.ffi.NativeMemory;
 import io.flexsc.nio.ffi.SysNr;
 import java.lang.ref.Reference;
@@ -39,6 +40,8 @@ final class NetIO {
         ByteBuffer data = ByteBuffer.allocateDirect(16 << 10);
         final ByteBuffer iov = ByteBuffer.allocateDirect(NetSys.IOV_MAX * 16).order(ByteOrder.nativeOrder());
         final long iovAddr = NativeMemory.address(iov);
+        final ByteBuffer msg = ByteBuffer.allocateDirect(MsgHdr.SIZE);
+        final long msgAddr = NativeMemory.address(msg);
 
         /**
          * A direct buffer of at least {@code size} bytes. Up to {@link #MAX_TRANSFER} bytes it is the
@@ -178,6 +181,19 @@ final class NetIO {
 
     /** Scatter read into {@code dsts[off..off+len)}. */
     static long readv(int fd, ByteBuffer[] dsts, int off, int len) {
+        return scatter(fd, dsts, off, len, -1);
+    }
+
+    /**
+     * readv(2) of a socket as recvmsg(2) with MSG_DONTWAIT: never waits, whatever the description's
+     * mode (a datagram is not cut as a stream's bytes could be).
+     */
+    static long recvv(int fd, ByteBuffer[] dsts, int off, int len) {
+        return scatter(fd, dsts, off, len, NetSys.MSG_DONTWAIT);
+    }
+
+    /** Scatter read: readv(2) if {@code msgFlags < 0}, else recvmsg(2) with them. */
+    private static long scatter(int fd, ByteBuffer[] dsts, int off, int len, int msgFlags) {
         Temp t = TEMP.get();
         int heapBytes = 0;
         for (int i = off; i < off + len; i++) {
@@ -217,7 +233,7 @@ final class NetIO {
         }
         long r;
         try {
-            r = NetSys.call(SysNr.READV, fd, t.iovAddr, n);
+            r = transferv(t, fd, SysNr.READV, SysNr.RECVMSG, n, msgFlags);
         } finally {
             Reference.reachabilityFence(tmp);
             Reference.reachabilityFence(dsts); // the direct buffers whose addresses are in the iovec
@@ -249,6 +265,16 @@ final class NetIO {
 
     /** Gather write from {@code srcs[off..off+len)}. */
     static long writev(int fd, ByteBuffer[] srcs, int off, int len) {
+        return gather(fd, srcs, off, len, -1);
+    }
+
+    /** writev(2) of a socket as sendmsg(2) with MSG_DONTWAIT | MSG_NOSIGNAL: never waits. */
+    static long sendv(int fd, ByteBuffer[] srcs, int off, int len) {
+        return gather(fd, srcs, off, len, NetSys.MSG_DONTWAIT | NetSys.MSG_NOSIGNAL);
+    }
+
+    /** Gather write: writev(2) if {@code msgFlags < 0}, else sendmsg(2) with them. */
+    private static long gather(int fd, ByteBuffer[] srcs, int off, int len, int msgFlags) {
         Temp t = TEMP.get();
         int heapBytes = 0;
         for (int i = off; i < off + len; i++) {
@@ -287,7 +313,7 @@ final class NetIO {
         }
         long r;
         try {
-            r = NetSys.call(SysNr.WRITEV, fd, t.iovAddr, n);
+            r = transferv(t, fd, SysNr.WRITEV, SysNr.SENDMSG, n, msgFlags);
         } finally {
             Reference.reachabilityFence(tmp);
             Reference.reachabilityFence(srcs); // the direct buffers whose addresses are in the iovec
@@ -296,6 +322,15 @@ final class NetIO {
             advance(srcs, off, len, r);
         }
         return r;
+    }
+
+    /** {@code vnr} (readv/writev) over the thread's {@code n} iovecs, or {@code msgNr} with {@code msgFlags >= 0}. */
+    private static long transferv(Temp t, int fd, int vnr, int msgNr, int n, int msgFlags) {
+        if (msgFlags < 0) {
+            return NetSys.call(vnr, fd, t.iovAddr, n);
+        }
+        MsgHdr.put(t.msgAddr, 0, 0, t.iovAddr, n, 0, 0);
+        return NetSys.call(msgNr, fd, t.msgAddr, msgFlags);
     }
 
     /** Advances the positions of {@code bufs} by {@code n} bytes in order. */

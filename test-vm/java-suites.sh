@@ -65,7 +65,8 @@ ulimit -n 65536 || true
 tracer_check() {
   echo "== a tracer attached mid-run (strace -f -p) on the kmod engine"
   local out=/tmp/tracer-probe.out err=/tmp/tracer-probe.err jpid spid prc n
-  java -ea -XX:ErrorFile=\$FLEXSC_RESULTS/hs_err_%p.log -Dflexsc.engine=kmod -Djava.io.tmpdir=/tmp \\
+  # the probe gives up after 900 s; KILL is the backstop if even its exit hangs
+  timeout -s KILL 1200 java -ea -XX:ErrorFile=\$FLEXSC_RESULTS/hs_err_%p.log -Dflexsc.engine=kmod -Djava.io.tmpdir=/tmp \\
     -Djava.nio.file.spi.DefaultFileSystemProvider=io.flexsc.nio.fs.FlexFileSystemProvider \\
     -Djava.nio.channels.spi.SelectorProvider=io.flexsc.nio.net.FlexSelectorProvider \\
     -cp "$cp" io.flexsc.nio.engine.kmod.TracerAttachProbe 900 >\$out 2>\$err &

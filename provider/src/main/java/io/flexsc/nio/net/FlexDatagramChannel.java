@@ -456,9 +456,12 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                         }
                         throw NetSys.exception(Errno.of(r), null);
                     }
-                    if (!blocking || !isOpen()) {
+                    if (!blocking) {
                         n = 0;
                         return 0;
+                    }
+                    if (!isOpen()) {
+                        return 0; // closed during the call: end() throws AsynchronousCloseException
                     }
                     fds.await(NetSys.POLLIN, -1);
                     if (!isOpen()) {
@@ -519,9 +522,12 @@ final class FlexDatagramChannel extends DatagramChannel implements FlexSelChanne
                         }
                         throw NetSys.exception(Errno.of(r), null);
                     }
-                    if (!blocking || !isOpen()) {
+                    if (!blocking) {
                         n = 0;
                         return 0;
+                    }
+                    if (!isOpen()) {
+                        return 0; // closed during the call: end() throws AsynchronousCloseException
                     }
                     fds.await(NetSys.POLLOUT, -1);
                     if (!isOpen()) {

@@ -19,6 +19,18 @@ ensure_build_tools() {
   fi
 }
 
+# Installs strace with apt-get when it is missing (as root); the VM's tracer check runs it.
+ensure_strace() {
+  command -v strace >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "missing: strace — install it (as root: apt-get install strace)" >&2
+    exit 2
+  fi
+  echo "== installing strace"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends strace
+}
+
 project_version() {
   sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -n 1
 }

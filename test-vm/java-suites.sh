@@ -2,8 +2,10 @@
 # Runs the Java suites inside the QEMU guest with the FlexSC module loaded, on the kmod engine:
 # the engine suite (restricted to kmod: the host run covers the other engines), the kmod engine's
 # own tests, the file-provider suite and the selector-provider suite (whichever exist), then the
-# demo. Builds what it needs on the host first; the guest reads the build over the read-only 9p
-# share. Exit codes as test-vm/run.sh: 0 pass, 1 test failure, 2 infrastructure failure.
+# demo, and a real tracer (strace -f -p) attached to a JVM on the kmod engine mid-run and detached.
+# Builds what it needs on the host first; the guest reads the build over the read-only 9p share.
+# FLEXSC_VM_JAVA_ONLY=tracer runs only the tracer check in the guest.
+# Exit codes as test-vm/run.sh: 0 pass, 1 test failure, 2 infrastructure failure.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
@@ -14,6 +16,13 @@ JUNIT_CONSOLE_VERSION=1.14.1
 cd "$REPO"
 
 say() { echo "java-suites: $*" >&2; }
+. "$REPO/scripts/lib.sh"
+ensure_strace # the guest runs the host's /usr/bin/strace
+only="${FLEXSC_VM_JAVA_ONLY:-}"
+case "$only" in
+"" | tracer) ;;
+*) say "FLEXSC_VM_JAVA_ONLY must be empty or 'tracer', not '$only'"; exit 2 ;;
+esac
 
 mkdir -p "$OUT"
 say "building the provider, its tests and the examples on the host"
@@ -51,6 +60,40 @@ cat > "$guest" <<GUEST
 set -u
 cd "$REPO/provider"   # tests resolve ../native-kmod and the like from the module directory, as under Maven
 ulimit -n 65536 || true
+# A JVM on the kmod engine (echo over sockets, file reads, every byte checked) to which strace -f -p is
+# attached mid-run and detached (TracerAttachProbe says when): the module refuses the traced
+# process's calls, the engine runs them directly; nothing may fail, the refusal is logged once, and
+# after the detach the module runs the calls again.
+tracer_check() {
+  echo "== a tracer attached mid-run (strace -f -p) on the kmod engine"
+  local out=/tmp/tracer-probe.out err=/tmp/tracer-probe.err jpid spid prc n
+  # the probe gives up after 900 s; KILL is the backstop if even its exit hangs
+  timeout -s KILL 1200 java -ea -XX:ErrorFile=\$FLEXSC_RESULTS/hs_err_%p.log -Dflexsc.engine=kmod -Djava.io.tmpdir=/tmp \\
+    -Djava.nio.file.spi.DefaultFileSystemProvider=io.flexsc.nio.fs.FlexFileSystemProvider \\
+    -Djava.nio.channels.spi.SelectorProvider=io.flexsc.nio.net.FlexSelectorProvider \\
+    -cp "$cp" io.flexsc.nio.engine.kmod.TracerAttachProbe 900 >\$out 2>\$err &
+  jpid=\$!
+  until grep -q '^attach ' \$out || ! kill -0 \$jpid 2>/dev/null; do sleep 1; done
+  strace -f -qq -o /dev/null -p \$jpid &
+  spid=\$!
+  until grep -q '^detach' \$out || ! kill -0 \$jpid 2>/dev/null; do sleep 1; done
+  kill -INT \$spid 2>/dev/null # strace detaches on SIGINT
+  wait \$spid
+  wait \$jpid
+  prc=\$?
+  cat \$out
+  sed 's/^/  stderr: /' \$err
+  n=\$(grep -c "the module refuses this process's calls" \$err)
+  if [ \$prc != 0 ] || [ "\$n" != 1 ]; then
+    echo "java-suites: FAILURE: the tracer check (exit \$prc, \$n refusal log lines, want 0 and 1)"
+    return 1
+  fi
+  echo "java-suites: the tracer check passed"
+}
+if [ "$only" = tracer ]; then
+  tracer_check
+  exit \$?
+fi
 echo "== kmod engine probe"
 java -XX:ErrorFile=\$FLEXSC_RESULTS/hs_err_%p.log -Dflexsc.engine=kmod -jar "$REPO/provider/target/flexsc-nio-$version-all.jar" || exit 1
 echo "== Java suites on the kmod engine"
@@ -81,6 +124,7 @@ else
 fi
 echo "== demo on the kmod engine"
 java -XX:ErrorFile=\$FLEXSC_RESULTS/hs_err_%p.log -Dflexsc.engine=kmod -cp "$demo_cp" io.flexsc.nio.examples.EngineDemo 4 300 8 || rc=1
+tracer_check || rc=1
 exit \$rc
 GUEST
 chmod +x "$guest"

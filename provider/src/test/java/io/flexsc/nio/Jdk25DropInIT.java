@@ -33,7 +33,7 @@ class Jdk25DropInIT {
     }
 
     /** The jar and the probes (test classes, java.base only): what a user's class path would be. */
-    private static String classPath() throws Exception {
+    static String classPath() throws Exception {
         Path tests = Path.of(StartupProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         return jar() + ":" + tests;
     }

@@ -19,10 +19,13 @@ final class BufferAddress {
 
     private static final sun.misc.Unsafe UNSAFE;
     private static final long ADDRESS_OFFSET;
+    /** Offset of {@code Buffer.segment}, set in buffers over a memory segment; -1 if unknown. */
+    private static final long SEGMENT_OFFSET;
 
     static {
         sun.misc.Unsafe u = null;
         long off = -1;
+        long seg = -1;
         try {
             Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
             f.setAccessible(true);
@@ -33,11 +36,32 @@ final class BufferAddress {
             if (u.getLong(probe, off) != MemoryIO.getInstance().getDirectBufferAddress(probe)) {
                 off = -1;
             }
+            seg = segmentOffset(u);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             off = -1;
         }
         UNSAFE = u;
         ADDRESS_OFFSET = off;
+        SEGMENT_OFFSET = seg;
+    }
+
+    private static long segmentOffset(sun.misc.Unsafe u) {
+        try {
+            Field f = Buffer.class.getDeclaredField("segment");
+            return f.getType().isPrimitive() ? -1 : u.objectFieldOffset(f);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Whether a direct buffer's memory lives as long as the buffer: false for a buffer over a memory
+     * segment (JDK 17's incubating API, 19-21's preview), whose scope may be closed during a call.
+     * Segments of the global scope are copied too (there is no cheap way to tell them apart here);
+     * when the field cannot be read, buffers are taken as ordinary ones.
+     */
+    static boolean outlivesCall(ByteBuffer direct) {
+        return SEGMENT_OFFSET < 0 || UNSAFE.getObject(direct, SEGMENT_OFFSET) == null;
     }
 
     /** How addresses are read, for the diagnostic report. */

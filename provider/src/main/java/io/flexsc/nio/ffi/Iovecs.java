@@ -30,11 +30,12 @@ public final class Iovecs {
         return Math.min(length, Linux.IOV_MAX) * ENTRY_SIZE;
     }
 
-    /** The heap buffers' remaining bytes in {@code bufs[off..off+len)}, at most {@code max}: the staging they need. */
+    /** The remaining bytes of the buffers the kernel may not see ({@link NativeMemory#addressable}: heap
+     * buffers, closeable arenas' segments) in {@code bufs[off..off+len)}, at most {@code max}: the staging they need. */
     public static int heapBytes(ByteBuffer[] bufs, int off, int len, int max) {
         long n = 0;
-        for (int i = off; i < off + len && n < max; i++) {
-            if (!bufs[i].isDirect()) {
+        for (int i = off; i < off + len; i++) { // every buffer: addressable checks each one's scope, as the JDK
+            if (!NativeMemory.addressable(bufs[i])) {
                 n += bufs[i].remaining();
             }
         }
@@ -63,7 +64,7 @@ public final class Iovecs {
             }
             long base;
             boolean whole = true;
-            if (b.isDirect()) {
+            if (NativeMemory.addressable(b)) {
                 base = NativeMemory.address(b) + b.position();
             } else {
                 whole = rem <= stagingBytes - used;
@@ -108,7 +109,7 @@ public final class Iovecs {
                 continue;
             }
             int k;
-            if (b.isDirect() || staging == null) {
+            if (NativeMemory.addressable(b) || staging == null) {
                 k = (int) Math.min(rem, left);
             } else {
                 int slot = Math.min(rem, stagingBytes - used);

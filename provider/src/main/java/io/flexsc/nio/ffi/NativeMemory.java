@@ -21,6 +21,36 @@ public final class NativeMemory {
         return BufferAddress.of(direct);
     }
 
+    /**
+     * Whether the kernel may be handed {@code b}'s address: {@code b} is direct and its memory lives
+     * for as long as {@code b} is reachable (a buffer from {@code allocateDirect} or {@code map}, or
+     * over a segment of the global or an automatic arena), so that
+     * {@link java.lang.ref.Reference#reachabilityFence} keeps it valid until the call completes.
+     *
+     * <p>A buffer over a segment of an arena that can be closed ({@code Arena.ofShared()},
+     * {@code ofConfined()}) is not: {@code close()} in another thread frees the memory while the
+     * kernel (or a ring) may still use it, and no public API acquires the segment's scope for the
+     * call, as the JDK's {@code IOUtil} does internally. Such a buffer goes through the caller's
+     * temporary buffer instead, and only Java code, which checks the scope, touches it. For it this
+     * method first checks that the scope is alive and accessible from this thread, so that a call
+     * fails before any byte moves, with the JDK's exceptions: {@code IllegalStateException} for a
+     * closed arena, {@code WrongThreadException} for a confined arena of another thread.
+     *
+     * @return false for heap buffers and for direct buffers that must be copied
+     */
+    public static boolean addressable(ByteBuffer b) {
+        if (!b.isDirect()) {
+            return false;
+        }
+        if (BufferAddress.outlivesCall(b)) {
+            return true;
+        }
+        if (b.hasRemaining()) {
+            b.get(b.position()); // a scoped access: throws if the arena is closed or of another thread
+        }
+        return false;
+    }
+
     /** How buffer addresses are read in this JVM (for the diagnostic report). */
     public static String addressStrategy() {
         return BufferAddress.strategy();

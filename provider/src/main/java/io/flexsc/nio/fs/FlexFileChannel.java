@@ -496,7 +496,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
         if (rem == 0) {
             return 0;
         }
-        if (dst.isDirect()) {
+        if (NativeMemory.addressable(dst)) {
             long addr = NativeMemory.address(dst) + dst.position();
             long r;
             try {
@@ -551,7 +551,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
         if (rem == 0) {
             return 0;
         }
-        if (src.isDirect()) {
+        if (NativeMemory.addressable(src)) {
             long addr = NativeMemory.address(src) + src.position();
             long r;
             try {
@@ -605,16 +605,13 @@ public final class FlexFileChannel extends VersionedFileChannel {
         return total;
     }
 
+    /** Whether all can go to the kernel as they are; checks every buffer's scope (as the JDK's). */
     private static boolean allDirect(ByteBuffer[] bufs, int offset, int length) {
-        if (length > IOV_MAX) {
-            return false;
-        }
+        boolean all = length <= IOV_MAX;
         for (int i = offset; i < offset + length; i++) {
-            if (!bufs[i].isDirect()) {
-                return false;
-            }
+            all &= NativeMemory.addressable(bufs[i]);
         }
-        return true;
+        return all;
     }
 
     /** Scatter read at pos. Returns bytes read or -1 at EOF. */
@@ -999,7 +996,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
         if (rem == 0) {
             return 0;
         }
-        ByteBuffer one = src.isDirect() ? src : null;
+        ByteBuffer one = NativeMemory.addressable(src) ? src : null;
         if (one != null) {
             long addr = NativeMemory.address(src) + src.position();
             long r;

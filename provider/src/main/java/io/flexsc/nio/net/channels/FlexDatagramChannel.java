@@ -280,12 +280,12 @@ public final class FlexDatagramChannel extends DatagramChannel implements FlexSe
                 int timeout = blocking ? receiveTimeout : 0;
                 long deadline = timeout > 0 ? System.nanoTime() + timeout * 1_000_000L : 0;
                 int rem = dst.remaining();
-                mem = Scratch.acquire(ADDR_BYTES + (dst.isDirect() ? 0 : rem));
+                mem = Scratch.acquire(ADDR_BYTES + (NativeMemory.addressable(dst) ? 0 : rem));
                 ByteBuffer addr = mem.buffer();
                 long addrAddr = mem.address();
                 for (;;) {
                     addr.putInt(SockAddrs.MAX_LEN, SockAddrs.MAX_LEN);
-                    long base = dst.isDirect() ? NativeMemory.address(dst) + dst.position() : addrAddr + ADDR_BYTES;
+                    long base = NativeMemory.addressable(dst) ? NativeMemory.address(dst) + dst.position() : addrAddr + ADDR_BYTES;
                     long r;
                     try {
                         r = NetSys.call(SysNr.RECVFROM, fds.fd, base, rem, fds.blockingDescription ? Linux.MSG_DONTWAIT : 0,
@@ -295,7 +295,7 @@ public final class FlexDatagramChannel extends DatagramChannel implements FlexSe
                     }
                     if (r >= 0) {
                         int n = (int) r;
-                        if (!dst.isDirect()) {
+                        if (!NativeMemory.addressable(dst)) {
                             dst.put(dst.position(), addr, ADDR_BYTES, n);
                         }
                         dst.position(dst.position() + n);
@@ -366,12 +366,12 @@ public final class FlexDatagramChannel extends DatagramChannel implements FlexSe
                     bindIfNeeded();
                 }
                 int rem = src.remaining();
-                mem = Scratch.acquire(ADDR_BYTES + (src.isDirect() ? 0 : rem));
+                mem = Scratch.acquire(ADDR_BYTES + (NativeMemory.addressable(src) ? 0 : rem));
                 ByteBuffer addr = mem.buffer();
                 long addrAddr = mem.address();
                 int alen = remote == null ? SockAddrs.encode(addr, family, isa) : 0;
-                long base = src.isDirect() ? NativeMemory.address(src) + src.position() : addrAddr + ADDR_BYTES;
-                if (!src.isDirect()) {
+                long base = NativeMemory.addressable(src) ? NativeMemory.address(src) + src.position() : addrAddr + ADDR_BYTES;
+                if (!NativeMemory.addressable(src)) {
                     addr.put(ADDR_BYTES, src, src.position(), rem);
                 }
                 for (;;) {
@@ -481,7 +481,7 @@ public final class FlexDatagramChannel extends DatagramChannel implements FlexSe
                         return 0;
                     }
                     if (!isOpen()) {
-                        return 0; // closed meanwhile: not completed, end() throws AsynchronousCloseException
+                        return 0; // closed during the call: end() throws AsynchronousCloseException
                     }
                     fds.await(Linux.POLLIN, -1);
                     if (!isOpen()) {
@@ -524,14 +524,8 @@ public final class FlexDatagramChannel extends DatagramChannel implements FlexSe
                     }
                 }
                 for (;;) {
-                    // a blocking description (inherited): write(2) has no per-call non-blocking flag, so poll first
-                    if (!fds.readyFor(Linux.POLLOUT, -1)) {
-                        if (!isOpen()) {
-                            return 0;
-                        }
-                        continue;
-                    }
-                    long r = length == 1 ? NetIO.write(fds.fd, srcs[offset]) : NetIO.writev(fds.fd, srcs, offset, length);
+                    // with MSG_DONTWAIT: even on a blocking description (inherited) no call waits
+                    long r = length == 1 ? NetIO.send(fds.fd, srcs[offset]) : NetIO.sendv(fds.fd, srcs, offset, length);
                     if (r >= 0) {
                         n = r;
                         return r;

@@ -12,7 +12,8 @@ import java.nio.ByteBuffer;
 /**
  * Reads and writes between file descriptors and buffers, heap or direct, single or scatter/gather.
  *
- * <p>The kernel only sees native memory: a heap buffer is copied through the thread's
+ * <p>The kernel only sees native memory: a heap buffer, and a direct buffer over a segment of an
+ * arena that can be closed ({@link NativeMemory#addressable}), is copied through the thread's
  * {@link Scratch} memory (one contiguous region for a whole gather, split per buffer for a
  * scatter; the iovec array is {@link Iovecs}'). At most {@link Linux#IOV_MAX} buffers and
  * {@link #MAX_TRANSFER} bytes of heap buffers go into one call; a short transfer is always possible
@@ -61,7 +62,7 @@ public final class NetIO {
         long r;
         try {
             long base;
-            if (buf.isDirect()) {
+            if (NativeMemory.addressable(buf)) {
                 base = NativeMemory.address(buf) + buf.position();
             } else {
                 rem = Math.min(rem, MAX_TRANSFER);
@@ -97,18 +98,47 @@ public final class NetIO {
         return vectored(SysNr.WRITEV, fd, srcs, off, len, true);
     }
 
+    /**
+     * readv(2) of a socket as recvmsg(2) with MSG_DONTWAIT: never waits, whatever the description's
+     * mode (a datagram is not cut as a stream's bytes could be).
+     */
+    public static long recvv(int fd, ByteBuffer[] dsts, int off, int len) {
+        return vectored(SysNr.RECVMSG, fd, dsts, off, len, false);
+    }
+
+    /** writev(2) of a socket as sendmsg(2) with MSG_DONTWAIT | MSG_NOSIGNAL: never waits. */
+    public static long sendv(int fd, ByteBuffer[] srcs, int off, int len) {
+        return vectored(SysNr.SENDMSG, fd, srcs, off, len, true);
+    }
+
+    /** {@code struct msghdr} on x86_64: name, namelen (+pad), iov, iovlen, control, controllen, flags (+pad). */
+    private static final int MSGHDR_SIZE = 56, MSGHDR_IOV = 16, MSGHDR_IOVLEN = 24;
+
+    /** readv/writev over an iovec array, or recvmsg/sendmsg (MSG_DONTWAIT, and MSG_NOSIGNAL out) over one. */
     private static long vectored(int nr, int fd, ByteBuffer[] bufs, int off, int len, boolean out) {
         int heapBytes = Iovecs.heapBytes(bufs, off, len, MAX_TRANSFER);
         Scratch tmp = heapBytes > 0 ? Scratch.acquire(heapBytes) : null;
         Scratch iov = null;
         long r;
         try {
-            iov = Scratch.acquire(Iovecs.arrayBytes(len));
+            boolean msg = nr == SysNr.RECVMSG || nr == SysNr.SENDMSG;
+            iov = Scratch.acquire(Iovecs.arrayBytes(len) + (msg ? MSGHDR_SIZE : 0));
             int n = Iovecs.build(iov, bufs, off, len, tmp, heapBytes, out);
             if (n == 0) {
                 return 0;
             }
-            r = NetSys.call(nr, fd, iov.address(), n);
+            if (msg) {
+                int h = Iovecs.arrayBytes(len); // the msghdr follows the array in the same block
+                ByteBuffer m = iov.buffer();
+                for (int i = 0; i < MSGHDR_SIZE; i += 8) {
+                    m.putLong(h + i, 0);
+                }
+                m.putLong(h + MSGHDR_IOV, iov.address()).putLong(h + MSGHDR_IOVLEN, n);
+                int flags = out ? Linux.MSG_DONTWAIT | Linux.MSG_NOSIGNAL : Linux.MSG_DONTWAIT;
+                r = NetSys.call(nr, fd, iov.address() + h, flags);
+            } else {
+                r = NetSys.call(nr, fd, iov.address(), n);
+            }
             if (r > 0) {
                 Iovecs.complete(bufs, off, len, r, tmp, heapBytes, !out);
             }

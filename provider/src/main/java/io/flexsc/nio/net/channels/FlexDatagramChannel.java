@@ -452,14 +452,9 @@ public final class FlexDatagramChannel extends DatagramChannel implements FlexSe
                     }
                 }
                 for (;;) {
-                    // a blocking description (inherited): read(2) has no per-call non-blocking flag, so poll first
-                    if (!fds.readyFor(Linux.POLLIN, -1)) {
-                        if (!isOpen()) {
-                            return 0;
-                        }
-                        continue;
-                    }
-                    long r = length == 1 ? NetIO.read(fds.fd, dsts[offset]) : NetIO.readv(fds.fd, dsts, offset, length);
+                    // with MSG_DONTWAIT: even on a blocking description (inherited) no call waits, also when
+                    // another process sharing it took the datagram a poll had seen
+                    long r = length == 1 ? NetIO.recv(fds.fd, dsts[offset]) : NetIO.recvv(fds.fd, dsts, offset, length);
                     if (r >= 0) {
                         n = r;
                         return r;

@@ -320,6 +320,12 @@ public final class Soak {
                 if (now - since > TimeUnit.SECONDS.toNanos(30) || !stalled.isEmpty()) {
                     System.out.println("HANG: " + (stalled.isEmpty() ? "nothing moved for 30 s"
                             : stalled.size() + " connections made no progress for 60 s, e.g. " + stalled.subList(0, Math.min(5, stalled.size()))));
+                    System.out.println("failures so far: " + k.failures);
+                    for (ClientLoop c : clients) {
+                        List<String> open = c.describeOpen();
+                        System.out.println(c.thread.getName() + ": " + open.size() + " open, e.g. "
+                                + open.subList(0, Math.min(20, open.size())));
+                    }
                     for (ThreadInfo t : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
                         System.out.print(full(t));
                     }

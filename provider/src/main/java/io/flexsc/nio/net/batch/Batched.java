@@ -145,6 +145,12 @@ public final class Batched {
     private boolean aheadEof;
     private int aheadErrno;
     private boolean drained;
+    /**
+     * A read-ahead call is out ({@link #readAheadCall} until {@link #readAheadDone}): the buffer is
+     * the kernel's, so no second call may be made into it. The selector's read lock does not
+     * exclude a second one: it is reentrant, and the selector's thread holds it for the first.
+     */
+    private boolean aheadInFlight;
 
     public Batched(FlexSocketChannel ch) {
         this.ch = ch;
@@ -645,7 +651,7 @@ public final class Batched {
      */
     public Call readAheadCall(Call reuse) {
         assert readLocked();
-        if (aheadLen > aheadPos || aheadEof || aheadErrno != 0) {
+        if (aheadInFlight || aheadLen > aheadPos || aheadEof || aheadErrno != 0) {
             return null;
         }
         if (ahead == null) {
@@ -660,12 +666,15 @@ public final class Batched {
             budget.charge(size);
             aheadBudget = budget;
         }
-        return reuse.set(SysNr.RECVFROM, ch.fdState().fd, aheadAddr, ahead.capacity(), Linux.MSG_DONTWAIT, 0, 0);
+        Call c = reuse.set(SysNr.RECVFROM, ch.fdState().fd, aheadAddr, ahead.capacity(), Linux.MSG_DONTWAIT, 0, 0);
+        aheadInFlight = true;
+        return c;
     }
 
     /** Selector side: applies the read-ahead call's result. Read lock held. */
     public void readAheadDone(Call c) {
         assert readLocked();
+        aheadInFlight = false;
         long r;
         try {
             r = c.result();

@@ -21,6 +21,11 @@ public final class FlexSelectionKey extends AbstractSelectionKey {
     int registeredEvents;
     /** Registered with epoll at all; selector thread only. */
     boolean inEpoll;
+    /**
+     * The tag of its epoll registration (never 0), in the high half of the event's data beside the
+     * descriptor; set at each EPOLL_CTL_ADD. Selector thread only. See {@link FlexSelector#keyOf}.
+     */
+    int epollTag;
     /** Queued for an epoll update; guarded by the selector's update lock. */
     boolean updatePending;
     /** In the selector's {@link AttentionList}; selector thread only. */

@@ -574,6 +574,38 @@ public final class FlexSelector extends AbstractSelector {
         return any;
     }
 
+    /** The last {@link FlexSelectionKey#epollTag} given; selector thread only. */
+    private int lastEpollTag;
+
+    /** A new registration's tag: never 0, which is the wake-up descriptor's (its data is its number alone). */
+    private int nextEpollTag() {
+        int t = ++lastEpollTag;
+        if (t == 0) {
+            t = ++lastEpollTag;
+        }
+        return t;
+    }
+
+    /** The data of a registration's epoll events: the descriptor, and the registration's tag above it. */
+    private static long epollData(int fd, int tag) {
+        return (fd & 0xffffffffL) | (long) tag << 32;
+    }
+
+    /**
+     * The key an event's {@code data} is for, or null. The tag must be that of the key registered
+     * under the descriptor now: a socket can outlive its descriptor number (a duplicate in the
+     * {@link io.flexsc.nio.net.batch.Drainer}, an io_uring request not yet freed, a child process
+     * between fork and exec). Its registration then stays in the epoll set after the channel's
+     * deregistration, whose EPOLL_CTL_DEL found the dead socket that the channel's close put under
+     * the number, and goes on reporting events with the number in them until the socket is
+     * released. Those events are not for a channel that has the number now (issue 18: a second
+     * read-ahead into the same buffer in one batch lost the first one's bytes).
+     */
+    private FlexSelectionKey keyOf(long data) {
+        FlexSelectionKey k = fdToKey.get((int) data);
+        return k != null && k.epollTag == (int) (data >>> 32) ? k : null;
+    }
+
     /** Adds epoll_ctl calls for the queued key updates, from calls[start]; returns the next free index. */
     private int addUpdateCalls(int start) {
         ArrayDeque<FlexSelectionKey> q;
@@ -620,6 +652,7 @@ public final class FlexSelector extends AbstractSelector {
             } else if (!k.inEpoll) {
                 op = Linux.EPOLL_CTL_ADD;
                 k.inEpoll = true;
+                k.epollTag = nextEpollTag();
                 fdToKey.put(fd, k);
             } else {
                 op = Linux.EPOLL_CTL_MOD;
@@ -627,7 +660,7 @@ public final class FlexSelector extends AbstractSelector {
             k.registeredEvents = ev;
             long ea = ctlAddr + (long) slot * Linux.EPOLL_EVENT_SIZE;
             ctlArea.putInt(slot * Linux.EPOLL_EVENT_SIZE, ev);
-            ctlArea.putLong(slot * Linux.EPOLL_EVENT_SIZE + 4, fd);
+            ctlArea.putLong(slot * Linux.EPOLL_EVENT_SIZE + 4, epollData(fd, k.epollTag));
             slot++;
             call(nc).set(SysNr.EPOLL_CTL, epfd, op, fd, ea, 0, 0);
             nc++;
@@ -740,12 +773,12 @@ public final class FlexSelector extends AbstractSelector {
         int nc = 0;
         for (int i = 0; i < n; i++) {
             int off = i * Linux.EPOLL_EVENT_SIZE;
-            int fd = (int) events.getLong(off + 4);
-            if (fd == wakeFd) {
+            long data = events.getLong(off + 4);
+            if (data == wakeFd) {
                 continue;
             }
             int ev = events.getInt(off);
-            FlexSelectionKey k = fdToKey.get(fd);
+            FlexSelectionKey k = keyOf(data);
             if (k == null || !k.isValid() || !batching || !(k.channel() instanceof FlexSocketChannel)) {
                 continue;
             }
@@ -805,13 +838,13 @@ public final class FlexSelector extends AbstractSelector {
         int count = 0;
         for (int i = 0; i < n; i++) {
             int off = i * Linux.EPOLL_EVENT_SIZE;
-            int fd = (int) events.getLong(off + 4);
-            if (fd == wakeFd) {
+            long data = events.getLong(off + 4);
+            if (data == wakeFd) {
                 clearWakeup();
                 continue;
             }
             int ev = events.getInt(off);
-            FlexSelectionKey k = fdToKey.get(fd);
+            FlexSelectionKey k = keyOf(data);
             if (k == null || !k.isValid()) {
                 continue;
             }

@@ -12,6 +12,7 @@ import io.flexsc.nio.net.batch.Batched;
 import io.flexsc.nio.net.batch.ByteBudget;
 import io.flexsc.nio.net.batch.Drainer;
 import io.flexsc.nio.net.batch.Flusher;
+import io.flexsc.nio.net.channels.FdState;
 import io.flexsc.nio.net.channels.FlexSelChannel;
 import io.flexsc.nio.net.channels.FlexSocketChannel;
 import io.flexsc.nio.net.sys.NetIO;
@@ -89,7 +90,7 @@ public final class FlexSelector extends AbstractSelector {
     /** The wake-up descriptor was signalled by {@link #nudge()} (guarded by interruptLock). */
     private boolean nudged;
     /**
-     * The wake-up descriptor is closed (guarded by interruptLock). Wake-ups test this, not
+     * The wake-up descriptor, and the epoll descriptor, are closed (guarded by interruptLock). Wake-ups test this, not
      * {@link #isOpen()}: {@code close()} marks the selector closed before {@link #implCloseSelector}
      * runs, which must still wake a select in progress to get the selector's lock.
      */
@@ -194,9 +195,12 @@ public final class FlexSelector extends AbstractSelector {
             b.claim(this, k);
         }
         keys.add(k);
+        FdState fds = ((FlexSelChannel) ch).fdState();
+        fds.addRegistration(k); // before any EPOLL_CTL_ADD: a close deletes it from the epoll set
         try {
             updateKey(k);
         } catch (ClosedSelectorException e) {
+            fds.removeRegistration(k);
             keys.remove(k);
             if (b != null) {
                 b.unclaim(k);
@@ -261,7 +265,7 @@ public final class FlexSelector extends AbstractSelector {
      * Makes a select in progress, or the next one, apply the pending key updates: it is woken as by
      * {@link #wakeup()}, but goes on selecting rather than return (a caller sees no wake-up).
      */
-    private void nudge() {
+    void nudge() {
         synchronized (interruptLock) {
             if (!interruptTriggered && !nudged && !wakeFdClosed) {
                 NetIO.signal(wakeFd);
@@ -272,6 +276,21 @@ public final class FlexSelector extends AbstractSelector {
 
     /** When the last select returned (System.nanoTime); selector thread only. */
     private long lastSelectEnd;
+
+    /**
+     * Deletes {@code fd} from the epoll set now, from any thread (epoll_ctl is thread-safe): a
+     * closing channel's socket leaves the set before its number gets the dead socket (see
+     * {@link FdState#preClose}). The key's bookkeeping stays as it is: the selector deregisters the
+     * cancelled key later, and its EPOLL_CTL_DEL then finds nothing (ENOENT), as does a MOD meanwhile.
+     * Under the lock that guards the epoll descriptor's close, so that the number is still ours.
+     */
+    void deleteFromEpoll(int fd) {
+        synchronized (interruptLock) {
+            if (!wakeFdClosed) {
+                NetSys.call(SysNr.EPOLL_CTL, epfd, Linux.EPOLL_CTL_DEL, fd, 0, 0, 0);
+            }
+        }
+    }
 
     /** A channel queued bytes: it is flushed at the next select ({@link FlushList#enlist}). */
     public void enlist(Batched b) {
@@ -606,6 +625,17 @@ public final class FlexSelector extends AbstractSelector {
         return k != null && k.epollTag == (int) (data >>> 32) ? k : null;
     }
 
+    /** The descriptors whose EPOLL_CTL_ADD is in the coming batch ({@link FdState#beginEpollAdd}); selector thread only. */
+    private final ArrayList<FdState> adding = new ArrayList<>();
+
+    /** The ADDs of {@link #adding} have run, or will not: {@link FdState#endEpollAdd} for each. */
+    private void epollAddsDone() {
+        for (int i = 0; i < adding.size(); i++) {
+            adding.get(i).endEpollAdd();
+        }
+        adding.clear();
+    }
+
     /** Adds epoll_ctl calls for the queued key updates, from calls[start]; returns the next free index. */
     private int addUpdateCalls(int start) {
         ArrayDeque<FlexSelectionKey> q;
@@ -650,6 +680,10 @@ public final class FlexSelector extends AbstractSelector {
                 k.inEpoll = false;
                 fdToKey.remove(fd);
             } else if (!k.inEpoll) {
+                if (!ch.fdState().beginEpollAdd()) {
+                    continue; // the channel is closing: its key is about to be cancelled
+                }
+                adding.add(ch.fdState());
                 op = Linux.EPOLL_CTL_ADD;
                 k.inEpoll = true;
                 k.epollTag = nextEpollTag();
@@ -699,6 +733,7 @@ public final class FlexSelector extends AbstractSelector {
         } catch (EngineClosedException e) {
             throw NetSys.engineClosed(); // an IOException, as every other failure of the select
         } finally {
+            epollAddsDone();
             lastSelectEnd = System.nanoTime();
             if (blocking) {
                 end();
@@ -969,6 +1004,7 @@ public final class FlexSelector extends AbstractSelector {
                 flushList.delist(b);
             }
         }
+        ch.fdState().removeRegistration(k);
         deregister(k);
         ch.kill();
     }

@@ -465,11 +465,13 @@ public final class FlexSelector extends AbstractSelector {
             nc = addSpeculativeReadCalls(nc);
             boolean now = wakeupPending() || hasSyntheticReadiness();
             long wait = (now || nc > 0 && (!flushList.flushing.isEmpty() || !speculating.isEmpty())) ? 0 : bounded(t, skipped);
-            int n = waitBatch(nc, wait);
-            // apply flush and speculative read results
-            flushList.flushesDone(flushEnd - flushList.flushing.size());
-            readAheadsDone(speculating, speculatingKeys, flushEnd, true);
-            flushList.rebuildFlushList();
+            int n;
+            try {
+                n = waitBatch(nc, wait);
+            } finally {
+                // apply flush and speculative read results, and release their locks, however the batch ended
+                batchDone(flushEnd);
+            }
             if (n == 0 && t != 0 && wait == 0 && !now && !Thread.currentThread().isInterrupted()
                     && !hasSyntheticReadiness()) {
                 // the writes are out and nothing is ready yet: now wait for real
@@ -489,6 +491,27 @@ public final class FlexSelector extends AbstractSelector {
                     return count;
                 }
                 t = Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
+            }
+        }
+    }
+
+    /**
+     * After the first batch, whether it ran or failed: applies the results of the flushes (calls
+     * from {@code flushEnd - flushing.size()}) and speculative reads (from {@code flushEnd}), and
+     * releases the write and read locks they held; every step runs whatever an earlier one threw.
+     */
+    private void batchDone(int flushEnd) {
+        try {
+            flushList.flushesDone(flushEnd - flushList.flushing.size());
+        } finally {
+            try {
+                readAheadsDone(speculating, speculatingKeys, flushEnd, true);
+            } finally {
+                try {
+                    flushList.rebuildFlushList();
+                } finally {
+                    epollAddsDone();
+                }
             }
         }
     }
@@ -780,9 +803,15 @@ public final class FlexSelector extends AbstractSelector {
             } catch (EngineClosedException e) {
                 throw NetSys.engineClosed();
             } finally {
-                readAheadsDone(reading, readingKeys, 0, false);
-                flushList.flushesDone(reading.size());
-                flushList.rebuildFlushList();
+                try {
+                    readAheadsDone(reading, readingKeys, 0, false);
+                } finally {
+                    try {
+                        flushList.flushesDone(reading.size());
+                    } finally {
+                        flushList.rebuildFlushList();
+                    }
+                }
             }
         }
         long pass = ++eventPass;

@@ -637,11 +637,13 @@ public final class FlexSelector extends AbstractSelector {
      * The key an event's {@code data} is for, or null. The tag must be that of the key registered
      * under the descriptor now: a socket can outlive its descriptor number (a duplicate in the
      * {@link io.flexsc.nio.net.batch.Drainer}, an io_uring request not yet freed, a child process
-     * between fork and exec). Its registration then stays in the epoll set after the channel's
+     * between fork and exec). Its registration then stayed in the epoll set after the channel's
      * deregistration, whose EPOLL_CTL_DEL found the dead socket that the channel's close put under
-     * the number, and goes on reporting events with the number in them until the socket is
+     * the number, and went on reporting events with the number in them until the socket was
      * released. Those events are not for a channel that has the number now (issue 18: a second
-     * read-ahead into the same buffer in one batch lost the first one's bytes).
+     * read-ahead into the same buffer in one batch lost the first one's bytes). A close now takes
+     * the socket out of the epoll set first ({@link #deleteFromEpoll}); the tag stays, so that an
+     * event of any registration left over is never given to another key.
      */
     private FlexSelectionKey keyOf(long data) {
         FlexSelectionKey k = fdToKey.get((int) data);

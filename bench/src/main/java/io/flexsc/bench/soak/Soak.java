@@ -64,6 +64,9 @@ public final class Soak {
         gc.setDaemon(true);
         Watchdog dog = new Watchdog(k, clients);
         dog.start();
+        // the child JVM goes with this one however it ends: exit (hook), the watchdog's halt (the
+        // watchdog kills it first), or a kill of this JVM (the child sees its stdin close)
+        Runtime.getRuntime().addShutdownHook(new Thread(dog::killChild, "soak-kill-child"));
         long start = System.nanoTime();
         for (ClientLoop c : clients) {
             c.thread.start();
@@ -85,6 +88,7 @@ public final class Soak {
                     k.childKills.increment();
                 }
                 child = startChild(addr, childConnections, rnd.nextLong());
+                dog.child = child;
                 childDeadline = now + TimeUnit.MILLISECONDS.toNanos(2000 + rnd.nextInt(6000));
             }
             if (now >= nextSample) {
@@ -164,8 +168,24 @@ public final class Soak {
         System.exit(1);
     }
 
-    /** Child JVM: more clients, on the JDK's provider, until it is killed. */
+    /**
+     * Child JVM: more clients, on the JDK's provider, until it is killed, or until its parent is
+     * gone: its stdin is a pipe from the parent, which the kernel closes when the parent ends,
+     * however it ends (a halt, kill -9), so the child never outlives the soak.
+     */
     private static void child(String[] args) throws Exception {
+        Thread orphan = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // the parent writes nothing; end-of-file is its end
+                }
+            } catch (IOException e) {
+                // the pipe broke: the parent is gone too
+            }
+            Runtime.getRuntime().halt(3);
+        }, "soak-child-parent-watch");
+        orphan.setDaemon(true);
+        orphan.start();
         InetSocketAddress addr = new InetSocketAddress(args[1], Integer.parseInt(args[2]));
         ClientLoop c = new ClientLoop(jdk(), addr, Integer.parseInt(args[3]), Long.parseLong(args[4]), new Counters(), "soak-child");
         c.thread.setDaemon(false);
@@ -282,6 +302,8 @@ public final class Soak {
         private final ClientLoop[] clients;
         private final Thread thread;
         private volatile boolean stopped;
+        /** The child JVM of clients now, killed before the watchdog halts this JVM. */
+        volatile Process child;
 
         Watchdog(Counters k, ClientLoop[] clients) {
             this.k = k;
@@ -330,7 +352,21 @@ public final class Soak {
                         System.out.print(full(t));
                     }
                     System.out.println("RESULT: FAIL (hang)");
+                    killChild(); // halt runs no shutdown hook
                     Runtime.getRuntime().halt(2);
+                }
+            }
+        }
+
+        /** Kills the child JVM of clients, if one runs, and waits a bounded time for it to go. */
+        void killChild() {
+            Process c = child;
+            if (c != null) {
+                c.destroyForcibly();
+                try {
+                    c.waitFor(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }
         }

@@ -23,7 +23,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Closing has two steps, as in the JDK: {@link #preClose()} releases the socket at once (so the
  * peer sees the close) while the descriptor number stays reserved, pointing at a dead socket, until
  * {@link #closeNow()} once no selector has the channel registered any more. That way a selector
- * never confuses a new socket that reused the number with the old one.
+ * never confuses a new socket that reused the number with the old one. Before the dup2, every
+ * selector's epoll set lets go of the socket ({@link EpollRegistration}): a registration must not
+ * outlive the close.
  *
  * <p>Thread safety: all methods are safe from any thread.
  */
@@ -176,13 +178,111 @@ public final class FdState {
         }
     }
 
-    /** Releases the socket now while keeping the descriptor number reserved (see class comment). */
-    void preClose() {
+    /**
+     * A selector's registration of this descriptor: its epoll set holds the socket under the
+     * descriptor's number until the selector deregisters it.
+     */
+    public interface EpollRegistration {
+        /**
+         * Deletes the descriptor from the selector's epoll set now, from any thread (an
+         * EPOLL_CTL_DEL; nothing if the selector is closed).
+         */
+        void deleteFromEpoll(int fd);
+
+        /** Makes the selector's select in progress, or its next, finish a pass (see {@link FdState#endEpollAdd}). */
+        void nudge();
+    }
+
+    /** The selectors' registrations of the descriptor (made on the first), guarded by stateLock. */
+    private java.util.List<EpollRegistration> registrations;
+    /** Selectors' EPOLL_CTL_ADDs of the descriptor in flight ({@link #beginEpollAdd}), guarded by stateLock. */
+    private int addsInFlight;
+    /** {@link #preClose()} waits for {@link #addsInFlight} to end (see {@link #endEpollAdd}), guarded by stateLock. */
+    private boolean preClosePending;
+
+    /** A selector registered the descriptor (before it may add it to its epoll set). */
+    public void addRegistration(EpollRegistration r) {
         synchronized (stateLock) {
-            if (!fdClosed) {
-                NetSys.call(SysNr.DUP2, Dead.FD, fd, 0);
+            if (registrations == null) {
+                registrations = new java.util.ArrayList<>(1);
+            }
+            registrations.add(r);
+        }
+    }
+
+    /** A selector deregistered the descriptor (its epoll set no longer holds it). */
+    public void removeRegistration(EpollRegistration r) {
+        synchronized (stateLock) {
+            if (registrations != null) {
+                registrations.remove(r);
             }
         }
+    }
+
+    /**
+     * A selector is about to add the descriptor to its epoll set (EPOLL_CTL_ADD, in a batch): false
+     * if the channel is closing (the key is about to be cancelled; no ADD). Otherwise the selector
+     * calls {@link #endEpollAdd} once the ADD has run (or failed), and a {@link #preClose()} meanwhile
+     * waits for it.
+     */
+    public boolean beginEpollAdd() {
+        synchronized (stateLock) {
+            if (closing) {
+                return false;
+            }
+            addsInFlight++;
+            return true;
+        }
+    }
+
+    /** The EPOLL_CTL_ADD of {@link #beginEpollAdd} has run: a {@link #preClose()} that waited for it happens now. */
+    public void endEpollAdd() {
+        synchronized (stateLock) {
+            if (--addsInFlight == 0 && preClosePending) {
+                preClosePending = false;
+                preCloseLocked();
+            }
+        }
+    }
+
+    /**
+     * Releases the socket now while keeping the descriptor number reserved (see class comment).
+     * First every selector's epoll set lets go of the socket (EPOLL_CTL_DEL on the socket itself):
+     * after the dup2, a DEL under the number names the dead socket and finds nothing, and if anything
+     * else still holds the socket (the {@code Drainer}'s duplicate, an io_uring request not yet
+     * freed) its registration would stay in the epoll set, reporting its readiness (end-of-stream,
+     * EPOLLHUP) to every epoll_wait, which then returns at once: a selector spinning at full CPU.
+     * A selector's ADD in flight (its batch is running) could put the socket back after the DEL: the
+     * release then waits for that ADD ({@link #endEpollAdd}), and the selector is nudged so that its
+     * batch ends soon.
+     */
+    void preClose() {
+        synchronized (stateLock) {
+            closing = true; // (already, by wakeBlocked): no more ADDs
+            if (addsInFlight > 0) {
+                preClosePending = true;
+                if (registrations != null) {
+                    for (EpollRegistration r : registrations) {
+                        r.nudge();
+                    }
+                }
+                return;
+            }
+            preCloseLocked();
+        }
+    }
+
+    private void preCloseLocked() {
+        assert Thread.holdsLock(stateLock);
+        if (fdClosed) {
+            return;
+        }
+        if (registrations != null) {
+            for (EpollRegistration r : registrations) {
+                r.deleteFromEpoll(fd);
+            }
+        }
+        NetSys.call(SysNr.DUP2, Dead.FD, fd, 0);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.flexsc.nio.net.select;
 
+import io.flexsc.nio.net.channels.FdState;
 import io.flexsc.nio.net.channels.FlexSelChannel;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectableChannel;
@@ -12,7 +13,7 @@ import java.nio.channels.spi.AbstractSelectionKey;
  *
  * <p>Thread safety: interest and ready sets may be read and changed from any thread.
  */
-public final class FlexSelectionKey extends AbstractSelectionKey {
+public final class FlexSelectionKey extends AbstractSelectionKey implements FdState.EpollRegistration {
     private final SelectableChannel channel;
     private final FlexSelector selector;
     private volatile int interestOps;
@@ -103,6 +104,17 @@ public final class FlexSelectionKey extends AbstractSelectionKey {
 
     int readyOpsRaw() {
         return readyOps;
+    }
+
+    /** The channel is closing: its socket leaves the selector's epoll set now (see {@link FdState#preClose}). */
+    @Override
+    public void deleteFromEpoll(int fd) {
+        selector.deleteFromEpoll(fd);
+    }
+
+    @Override
+    public void nudge() {
+        selector.nudge();
     }
 
     @Override

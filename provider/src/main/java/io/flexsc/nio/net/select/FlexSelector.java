@@ -12,6 +12,7 @@ import io.flexsc.nio.net.batch.Batched;
 import io.flexsc.nio.net.batch.ByteBudget;
 import io.flexsc.nio.net.batch.Drainer;
 import io.flexsc.nio.net.batch.Flusher;
+import io.flexsc.nio.net.channels.FdState;
 import io.flexsc.nio.net.channels.FlexSelChannel;
 import io.flexsc.nio.net.channels.FlexSocketChannel;
 import io.flexsc.nio.net.sys.NetIO;
@@ -89,7 +90,7 @@ public final class FlexSelector extends AbstractSelector {
     /** The wake-up descriptor was signalled by {@link #nudge()} (guarded by interruptLock). */
     private boolean nudged;
     /**
-     * The wake-up descriptor is closed (guarded by interruptLock). Wake-ups test this, not
+     * The wake-up descriptor, and the epoll descriptor, are closed (guarded by interruptLock). Wake-ups test this, not
      * {@link #isOpen()}: {@code close()} marks the selector closed before {@link #implCloseSelector}
      * runs, which must still wake a select in progress to get the selector's lock.
      */
@@ -194,9 +195,12 @@ public final class FlexSelector extends AbstractSelector {
             b.claim(this, k);
         }
         keys.add(k);
+        FdState fds = ((FlexSelChannel) ch).fdState();
+        fds.addRegistration(k); // before any EPOLL_CTL_ADD: a close deletes it from the epoll set
         try {
             updateKey(k);
         } catch (ClosedSelectorException e) {
+            fds.removeRegistration(k);
             keys.remove(k);
             if (b != null) {
                 b.unclaim(k);
@@ -261,7 +265,7 @@ public final class FlexSelector extends AbstractSelector {
      * Makes a select in progress, or the next one, apply the pending key updates: it is woken as by
      * {@link #wakeup()}, but goes on selecting rather than return (a caller sees no wake-up).
      */
-    private void nudge() {
+    void nudge() {
         synchronized (interruptLock) {
             if (!interruptTriggered && !nudged && !wakeFdClosed) {
                 NetIO.signal(wakeFd);
@@ -272,6 +276,21 @@ public final class FlexSelector extends AbstractSelector {
 
     /** When the last select returned (System.nanoTime); selector thread only. */
     private long lastSelectEnd;
+
+    /**
+     * Deletes {@code fd} from the epoll set now, from any thread (epoll_ctl is thread-safe): a
+     * closing channel's socket leaves the set before its number gets the dead socket (see
+     * {@link FdState#preClose}). The key's bookkeeping stays as it is: the selector deregisters the
+     * cancelled key later, and its EPOLL_CTL_DEL then finds nothing (ENOENT), as does a MOD meanwhile.
+     * Under the lock that guards the epoll descriptor's close, so that the number is still ours.
+     */
+    void deleteFromEpoll(int fd) {
+        synchronized (interruptLock) {
+            if (!wakeFdClosed) {
+                NetSys.call(SysNr.EPOLL_CTL, epfd, Linux.EPOLL_CTL_DEL, fd, 0, 0, 0);
+            }
+        }
+    }
 
     /** A channel queued bytes: it is flushed at the next select ({@link FlushList#enlist}). */
     public void enlist(Batched b) {
@@ -446,11 +465,13 @@ public final class FlexSelector extends AbstractSelector {
             nc = addSpeculativeReadCalls(nc);
             boolean now = wakeupPending() || hasSyntheticReadiness();
             long wait = (now || nc > 0 && (!flushList.flushing.isEmpty() || !speculating.isEmpty())) ? 0 : bounded(t, skipped);
-            int n = waitBatch(nc, wait);
-            // apply flush and speculative read results
-            flushList.flushesDone(flushEnd - flushList.flushing.size());
-            readAheadsDone(speculating, speculatingKeys, flushEnd, true);
-            flushList.rebuildFlushList();
+            int n;
+            try {
+                n = waitBatch(nc, wait);
+            } finally {
+                // apply flush and speculative read results, and release their locks, however the batch ended
+                batchDone(flushEnd);
+            }
             if (n == 0 && t != 0 && wait == 0 && !now && !Thread.currentThread().isInterrupted()
                     && !hasSyntheticReadiness()) {
                 // the writes are out and nothing is ready yet: now wait for real
@@ -470,6 +491,27 @@ public final class FlexSelector extends AbstractSelector {
                     return count;
                 }
                 t = Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
+            }
+        }
+    }
+
+    /**
+     * After the first batch, whether it ran or failed: applies the results of the flushes (calls
+     * from {@code flushEnd - flushing.size()}) and speculative reads (from {@code flushEnd}), and
+     * releases the write and read locks they held; every step runs whatever an earlier one threw.
+     */
+    private void batchDone(int flushEnd) {
+        try {
+            flushList.flushesDone(flushEnd - flushList.flushing.size());
+        } finally {
+            try {
+                readAheadsDone(speculating, speculatingKeys, flushEnd, true);
+            } finally {
+                try {
+                    flushList.rebuildFlushList();
+                } finally {
+                    epollAddsDone();
+                }
             }
         }
     }
@@ -595,15 +637,28 @@ public final class FlexSelector extends AbstractSelector {
      * The key an event's {@code data} is for, or null. The tag must be that of the key registered
      * under the descriptor now: a socket can outlive its descriptor number (a duplicate in the
      * {@link io.flexsc.nio.net.batch.Drainer}, an io_uring request not yet freed, a child process
-     * between fork and exec). Its registration then stays in the epoll set after the channel's
+     * between fork and exec). Its registration then stayed in the epoll set after the channel's
      * deregistration, whose EPOLL_CTL_DEL found the dead socket that the channel's close put under
-     * the number, and goes on reporting events with the number in them until the socket is
+     * the number, and went on reporting events with the number in them until the socket was
      * released. Those events are not for a channel that has the number now (issue 18: a second
-     * read-ahead into the same buffer in one batch lost the first one's bytes).
+     * read-ahead into the same buffer in one batch lost the first one's bytes). A close now takes
+     * the socket out of the epoll set first ({@link #deleteFromEpoll}); the tag stays, so that an
+     * event of any registration left over is never given to another key.
      */
     private FlexSelectionKey keyOf(long data) {
         FlexSelectionKey k = fdToKey.get((int) data);
         return k != null && k.epollTag == (int) (data >>> 32) ? k : null;
+    }
+
+    /** The descriptors whose EPOLL_CTL_ADD is in the coming batch ({@link FdState#beginEpollAdd}); selector thread only. */
+    private final ArrayList<FdState> adding = new ArrayList<>();
+
+    /** The ADDs of {@link #adding} have run, or will not: {@link FdState#endEpollAdd} for each. */
+    private void epollAddsDone() {
+        for (int i = 0; i < adding.size(); i++) {
+            adding.get(i).endEpollAdd();
+        }
+        adding.clear();
     }
 
     /** Adds epoll_ctl calls for the queued key updates, from calls[start]; returns the next free index. */
@@ -650,6 +705,10 @@ public final class FlexSelector extends AbstractSelector {
                 k.inEpoll = false;
                 fdToKey.remove(fd);
             } else if (!k.inEpoll) {
+                if (!ch.fdState().beginEpollAdd()) {
+                    continue; // the channel is closing: its key is about to be cancelled
+                }
+                adding.add(ch.fdState());
                 op = Linux.EPOLL_CTL_ADD;
                 k.inEpoll = true;
                 k.epollTag = nextEpollTag();
@@ -699,6 +758,7 @@ public final class FlexSelector extends AbstractSelector {
         } catch (EngineClosedException e) {
             throw NetSys.engineClosed(); // an IOException, as every other failure of the select
         } finally {
+            epollAddsDone();
             lastSelectEnd = System.nanoTime();
             if (blocking) {
                 end();
@@ -745,9 +805,15 @@ public final class FlexSelector extends AbstractSelector {
             } catch (EngineClosedException e) {
                 throw NetSys.engineClosed();
             } finally {
-                readAheadsDone(reading, readingKeys, 0, false);
-                flushList.flushesDone(reading.size());
-                flushList.rebuildFlushList();
+                try {
+                    readAheadsDone(reading, readingKeys, 0, false);
+                } finally {
+                    try {
+                        flushList.flushesDone(reading.size());
+                    } finally {
+                        flushList.rebuildFlushList();
+                    }
+                }
             }
         }
         long pass = ++eventPass;
@@ -969,6 +1035,7 @@ public final class FlexSelector extends AbstractSelector {
                 flushList.delist(b);
             }
         }
+        ch.fdState().removeRegistration(k);
         deregister(k);
         ch.kill();
     }

@@ -10,6 +10,7 @@ import io.flexsc.nio.ffi.SysNr;
 import io.flexsc.nio.net.FlexSelectorProvider;
 import io.flexsc.nio.net.JdkProvider;
 import io.flexsc.nio.net.channels.FlexSocketChannel;
+import io.flexsc.nio.net.sys.NetIO;
 import io.flexsc.nio.net.sys.NetSys;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -32,7 +33,10 @@ import org.junit.jupiter.api.Timeout;
  * child process between fork and exec). Its epoll registration then stays in the selector's epoll
  * set after the deregistration (the channel's close put a dead socket under the number first, so
  * the selector's EPOLL_CTL_DEL finds nothing to delete), and goes on reporting events tagged with
- * the number. A channel that gets the number next must not be given those events: with read-ahead,
+ * the number. (A close now deletes the socket from every epoll set before the dup2, see
+ * {@code ClosedChannelLeavesEpollTest}; here another file is put under the number before the close,
+ * so that the close's EPOLL_CTL_DEL finds nothing either, and the registration stays, as it did
+ * then.) A channel that gets the number next must not be given those events: with read-ahead,
  * two events for the number in one wait made two read-aheads into the channel's one buffer in one
  * batch, and the first one's bytes were lost (issue 18: the soak's corrupt first bytes and lost
  * 2 KiB chunks on uring-ring). The old socket is kept alive here by a duplicate of its descriptor.
@@ -95,6 +99,10 @@ class ReusedDescriptorTest {
             dupFd = (int) dup;
             clientA.write(ByteBuffer.wrap(new byte[] {42})); // the old socket stays readable
             SocketChannel clientB = keep(jdk.openSocketChannel()); // (its descriptor before A's is free)
+            // another file under the number: the close's EPOLL_CTL_DEL finds nothing (a stale registration)
+            int other = NetIO.eventfd();
+            assertTrue(NetSys.call(SysNr.DUP2, other, number, 0) >= 0);
+            NetSys.close(other);
             ka.cancel();
             a.close();
             sel.selectNow(); // deregisters A; its number is free

@@ -143,6 +143,8 @@ public final class Linux {
     public static final int MSG_PEEK = 0x2;
     public static final int MSG_TRUNC = 0x20;
     public static final int MSG_DONTWAIT = 0x40;
+    /** {@code preadv2}/{@code pwritev2} flag: fail with EAGAIN instead of waiting. */
+    public static final int RWF_NOWAIT = 0x08;
     public static final int MSG_WAITALL = 0x100;
     public static final int MSG_NOSIGNAL = 0x4000;
 

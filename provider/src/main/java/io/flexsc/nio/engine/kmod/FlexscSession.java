@@ -3,6 +3,7 @@ package io.flexsc.nio.engine.kmod;
 import static io.flexsc.nio.engine.kmod.FlexscAbi.*;
 
 import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.Linux;
 import io.flexsc.nio.ffi.NativeMemory;
 import io.flexsc.nio.ffi.RawSyscall;
 import io.flexsc.nio.ffi.SysNr;
@@ -23,12 +24,6 @@ final class FlexscSession implements AutoCloseable {
     static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
-    private static final int O_RDWR = 02;
-    private static final int O_CLOEXEC = 02000000;
-    private static final int AT_FDCWD = -100;
-    private static final int PROT_READ = 1;
-    private static final int PROT_WRITE = 2;
-    private static final int MAP_SHARED = 1;
 
     final int fd;
     final int nentries;
@@ -63,7 +58,7 @@ final class FlexscSession implements AutoCloseable {
     static int openDevice() throws SessionException {
         byte[] name = (DEVICE + "\0").getBytes(StandardCharsets.US_ASCII);
         ByteBuffer path = ByteBuffer.allocateDirect(name.length).put(name);
-        long fd = RawSyscall.invoke(SysNr.OPENAT, AT_FDCWD, NativeMemory.address(path), O_RDWR | O_CLOEXEC, 0, 0, 0);
+        long fd = RawSyscall.invoke(SysNr.OPENAT, Linux.AT_FDCWD, NativeMemory.address(path), Linux.O_RDWR | Linux.O_CLOEXEC, 0, 0, 0);
         if (Errno.isError(fd)) {
             int e = Errno.of(fd);
             throw new SessionException("cannot open " + DEVICE + ": " + errnoName(e)
@@ -141,7 +136,7 @@ final class FlexscSession implements AutoCloseable {
                     || areaSize < entriesOffset + (long) nentries * ENTRY_SIZE || areaSize > Integer.MAX_VALUE) {
                 throw new SessionException("unexpected registration reply: entry size " + entrySize + ", area " + areaSize, 0);
             }
-            long addr = RawSyscall.invoke(SysNr.MMAP, 0, areaSize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+            long addr = RawSyscall.invoke(SysNr.MMAP, 0, areaSize, Linux.PROT_READ | Linux.PROT_WRITE, Linux.MAP_SHARED, fd, 0);
             if (Errno.isError(addr)) {
                 throw new SessionException("mmap of the syscall area failed: " + errnoName(Errno.of(addr)), Errno.of(addr));
             }

@@ -1,5 +1,6 @@
 package io.flexsc.nio.engine.uring;
 
+import io.flexsc.nio.ffi.Linux;
 import io.flexsc.nio.engine.Blocking;
 import io.flexsc.nio.engine.Call;
 import io.flexsc.nio.ffi.SysNr;
@@ -30,8 +31,8 @@ final class OpcodeMap {
     private static final long UIO_MAXIOV = 1024;
     private static final long SPLICE_F_ALL = 0x0f;
 
-    static final int RWF_NOWAIT = 0x08;
-    static final int MSG_DONTWAIT = 0x40;
+    static final int RWF_NOWAIT = Linux.RWF_NOWAIT;
+    static final int MSG_DONTWAIT = Linux.MSG_DONTWAIT;
     static final int ACCEPT_DONTWAIT = 1 << 1;
 
     private final BitSet supported;

@@ -176,16 +176,23 @@ public final class KmodEngine implements SyscallEngine {
      * holding some could wait forever on others doing the same.
      */
     private int claim() {
-        for (int round = 0; ; round++) {
-            int i = tryClaim();
-            if (i >= 0) {
-                return i;
+        boolean interrupted = false;
+        try {
+            // the engines' one policy (Waiting), from its yield rounds on: no busy spin, since every
+            // round may wake the workers through the kernel
+            for (int round = Waiting.SPINS; ; round++) {
+                int i = tryClaim();
+                if (i >= 0) {
+                    return i;
+                }
+                notifyWorkers();
+                if (!Waiting.pause(round)) {
+                    interrupted |= Waiting.parkNanos(this, 50_000);
+                }
             }
-            notifyWorkers();
-            if (round < 16) {
-                Thread.yield();
-            } else {
-                LockSupport.parkNanos(50_000);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

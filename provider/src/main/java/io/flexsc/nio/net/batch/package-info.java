@@ -12,7 +12,12 @@
  * channel's write lock, its read side (read-ahead) by the read lock; the selector, the flusher and
  * the drainer take them with {@code tryLock}. Its {@code selector}/{@code key} are set and cleared
  * under the write lock and read without it (volatile); {@code listed} is guarded by the selector's
- * flush-list monitor. The {@code Flusher}'s map of watched selectors is concurrent, its thread
+ * flush-list monitor. Three volatile mirrors publish guarded state to the selector's lock-free
+ * readiness checks ({@code syntheticReadyOps}, {@code toEpoll}): {@code congestedFlag} and
+ * {@code queuedVolatile} (of {@code congested} and {@code queued}, written under the write lock
+ * right after them) and {@code aheadAvailable} (of the read-ahead, under the read lock). A mirror
+ * may lag its field by one update; the selector only uses it to decide whether to look again,
+ * never to move bytes. The {@code Flusher}'s map of watched selectors is concurrent, its thread
  * started under the class monitor; the {@code Drainer}'s entries and wake eventfd are guarded by its
  * {@code LOCK}. Buffer pools are per thread, then a shared pool; budgets are atomic counters.
  */

@@ -15,7 +15,7 @@
 #   -o DIR      output directory
 #   RUNNER-ARGS passed on (they come after the defaults, so they win): --rounds N, --warmup S,
 #               --duration S, --connections 1,64,1000, --sizes 64,4096, --depths 16,1,
-#               --variants jdk-nio,flexsc-uring,..., --jvm "-Xms512m -Xmx512m", --no-file,
+#               --variants jdk-nio,flexsc-uring,..., --jvm "-Xms512m -Xmx512m", --server-jvm "FLAGS", --no-file,
 #               --no-echo, --file-ops REGEX, --file-sizes 64,4096, --file-iterations N, --no-copy
 #
 # The defaults (3 rounds, 2 s warm-up + 2.5 s measured per echo run, 12 echo scenarios x 5 variants,

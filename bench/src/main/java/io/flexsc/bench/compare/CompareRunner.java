@@ -30,7 +30,8 @@ import java.util.Locale;
  * Options (defaults in brackets): {@code --rounds N} [3], {@code --warmup S} [2],
  * {@code --duration S} [2.5], {@code --connections LIST} [1,64,1000], {@code --sizes LIST} [64,4096],
  * {@code --depths LIST} [16,1], {@code --variants LIST} [all this machine can run],
- * {@code --jvm "FLAGS"} [-Xms512m -Xmx512m] (server and client), {@code --client-transport T}
+ * {@code --jvm "FLAGS"} [-Xms512m -Xmx512m] (server and client), {@code --server-jvm "FLAGS"} [none]
+ * (added to the server's only: a profiler agent, say), {@code --client-transport T}
  * [epoll], {@code --server-threads N} [1], {@code --client-threads N} [1], {@code --no-echo},
  * {@code --no-file}, {@code --file-ops REGEX} [readSeq|readPos|writeSeq|writePos],
  * {@code --file-sizes LIST} [64,4096], {@code --file-impls LIST} [jdk,direct,uring],
@@ -50,6 +51,7 @@ public final class CompareRunner {
         int[] depths = {16, 1};
         List<String> variantNames = null;
         List<String> jvm = List.of("-Xms512m", "-Xmx512m");
+        List<String> serverOnlyJvm = List.of();
         String clientTransport = "epoll";
         int serverThreads = 1;
         int clientThreads = 1;
@@ -82,6 +84,7 @@ public final class CompareRunner {
                 case "--depths" -> { depths = ints(v); i++; }
                 case "--variants" -> { variantNames = words(v); i++; }
                 case "--jvm" -> { jvm = Arrays.asList(v.trim().split("\\s+")); i++; }
+                case "--server-jvm" -> { serverOnlyJvm = Arrays.asList(v.trim().split("\\s+")); i++; }
                 case "--client-transport" -> { clientTransport = v; i++; }
                 case "--server-threads" -> { serverThreads = Integer.parseInt(v); i++; }
                 case "--client-threads" -> { clientThreads = Integer.parseInt(v); i++; }
@@ -127,7 +130,9 @@ public final class CompareRunner {
         }
         List<Scenario> scenarios = Scenario.matrix(connections, sizes, depths);
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        EchoRun echoRun = echo ? new EchoRun(new EchoRun.Setup(java, jvm, jvm, serverCp, clientCp, dropIn, serverThreads,
+        List<String> serverJvm = new ArrayList<>(jvm);
+        serverJvm.addAll(serverOnlyJvm);
+        EchoRun echoRun = echo ? new EchoRun(new EchoRun.Setup(java, serverJvm, jvm, serverCp, clientCp, dropIn, serverThreads,
                 clientThreads, clientTransport, warmup, duration, logs)) : null;
         List<String> fileJvm = new ArrayList<>(jvm);
         FileRound fileRound = file ? new FileRound(new FileRound.Setup(fileOps, fileSizes, 1, 1, fileSeconds,

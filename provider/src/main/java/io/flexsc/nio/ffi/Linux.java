@@ -192,6 +192,13 @@ public final class Linux {
     public static final int SPLICE_F_MOVE = 1;
     public static final int SPLICE_F_NONBLOCK = 2;
 
+    // ---- signals and POSIX timers ----
+    /** {@code sa_flags}: a system call the handler interrupted is restarted instead of failing with EINTR. */
+    public static final int SA_RESTART = 0x10000000;
+    /** {@code sigev_notify}: the timer's signal goes to one thread ({@code sigev_notify_thread_id}). */
+    public static final int SIGEV_THREAD_ID = 4;
+    public static final int CLOCK_MONOTONIC = 1;
+
     // ---- iovec ----
     /** The most iovec entries one vectored call takes ({@code UIO_MAXIOV}). */
     public static final int IOV_MAX = 1024;

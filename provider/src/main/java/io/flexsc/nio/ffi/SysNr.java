@@ -77,6 +77,9 @@ public final class SysNr {
     public static final int ARCH_PRCTL = 158;
     public static final int GETTID = 186;
     public static final int EPOLL_CREATE = 213;
+    public static final int TIMER_CREATE = 222;
+    public static final int TIMER_SETTIME = 223;
+    public static final int TIMER_DELETE = 226;
     public static final int EXIT_GROUP = 231;
     public static final int EPOLL_WAIT = 232;
     public static final int EPOLL_CTL = 233;

@@ -12,6 +12,8 @@
  *       numbers and ABI constants; {@link io.flexsc.nio.ffi.Errno} and
  *       {@link io.flexsc.nio.ffi.Errors}: errno values and the JDK's exceptions for them (error
  *       text from {@code strerror_r}).</li>
+ *   <li>{@link io.flexsc.nio.ffi.ThreadSignal}: ends a thread's system call that waits in the
+ *       kernel with the JDK's own interrupt signal (and a timer that sends it).</li>
  *   <li>{@link io.flexsc.nio.ffi.NativeMemory}, {@link io.flexsc.nio.ffi.BufferAddress},
  *       {@link io.flexsc.nio.ffi.CString}, {@link io.flexsc.nio.ffi.SockAddr}: native memory, buffer
  *       addresses, C strings and socket addresses. Memory handed to the kernel is the caller's to

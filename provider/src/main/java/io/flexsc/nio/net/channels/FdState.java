@@ -1,8 +1,11 @@
 package io.flexsc.nio.net.channels;
 
+import io.flexsc.nio.engine.direct.DirectEngine;
+import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.Linux;
 import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
+import io.flexsc.nio.ffi.ThreadSignal;
 import io.flexsc.nio.net.sys.NetIO;
 import io.flexsc.nio.net.sys.NetSys;
 import io.flexsc.nio.vthread.VtPoller;
@@ -64,8 +67,8 @@ public final class FdState {
      * which, as with the JDK, stays as it is until the application calls {@code configureBlocking(false)} (which sets
      * O_NONBLOCK and clears this; {@code configureBlocking(true)} clears O_NONBLOCK again and sets
      * this). Meanwhile the channel's blocking calls wait for readiness in {@link #await} first and
-     * then use MSG_DONTWAIT, or, for calls without such a flag, run after the wait (and on the
-     * direct path: they may block).
+     * then use MSG_DONTWAIT, or, for calls without such a flag (accept4), run through
+     * {@link #callMayWait}.
      */
     volatile boolean blockingDescription;
     /** The open file description is shared (inherited): its mode follows the channel's, as the JDK's does. */
@@ -74,6 +77,8 @@ public final class FdState {
     /** Virtual threads parked in {@link #await} (made on the first), guarded by stateLock. */
     private java.util.Set<Thread> parked;
     private boolean fdClosed;    // guarded by stateLock
+    /** The kernel id of the thread in {@link #callMayWait}'s system call, 0 if none; guarded by stateLock. */
+    private int waitingTid;
 
     FdState(int fd) {
         this.fd = fd;
@@ -146,8 +151,8 @@ public final class FdState {
 
     /**
      * The channel's mode changes: a shared description follows it (as the JDK's configureBlocking
-     * sets or clears O_NONBLOCK); our own descriptors stay non-blocking. Before a blocking call that has no per-call non-blocking
-     * flag: see {@link #blockingDescription}.
+     * sets or clears O_NONBLOCK); our own descriptors stay non-blocking. The calls in blocking mode
+     * on a blocking description: see {@link #blockingDescription}.
      */
     void configureBlocking(boolean block) throws IOException {
         if (sharedDescription && blockingDescription != block) {
@@ -157,15 +162,9 @@ public final class FdState {
     }
 
     /**
-     * Before a blocking call that has no per-call non-blocking flag: true at once on a non-blocking
-     * description, else after {@link #await} saw one of {@code events}; false if it was woken (close)
-     * or timed out first.
+     * Marks the channel closing and wakes every thread blocked in {@link #await} or in
+     * {@link #callMayWait}'s system call.
      */
-    boolean readyFor(short events, int timeoutMillis) throws IOException {
-        return !blockingDescription || await(events, timeoutMillis) != 0;
-    }
-
-    /** Marks the channel closing and wakes every thread blocked in {@link #await}. */
     void wakeBlocked() {
         synchronized (stateLock) {
             closing = true;
@@ -174,6 +173,72 @@ public final class FdState {
             }
             if (parked != null) {
                 parked.forEach(java.util.concurrent.locks.LockSupport::unpark);
+            }
+            if (waitingTid != 0) {
+                preClose(); // first: a call not yet in the kernel finds the dead socket (EINVAL) ...
+                ThreadSignal.signal(waitingTid); // ... and one in it returns EINTR
+            }
+        }
+    }
+
+    /** Period of the deadline timer's signal after the first, should the first come too early (see {@link #callMayWait}). */
+    private static final long TIMER_REPEAT_NANOS = 10_000_000L;
+    private static volatile boolean unsignalledLogged;
+
+    /**
+     * Runs, on the caller's thread, a system call that has no non-blocking flag of its own (accept4)
+     * on a blocking description ({@link #blockingDescription}), after {@link #await} saw the
+     * descriptor ready: the readiness may be gone by then (another process sharing the description
+     * took the connection) and the call then waits in the kernel. That wait stays bounded and
+     * wakeable as the JDK's blocked calls are: {@link #wakeBlocked()} pre-closes the descriptor and
+     * signals the thread ({@link ThreadSignal}), and a timer signals it at {@code deadline} (a
+     * {@link System#nanoTime()} value, 0 for none). Returns the raw result: {@code -EINTR} when woken
+     * so (the caller looks at its state again), EINVAL if it found the descriptor pre-closed.
+     *
+     * <p>Why a signal. There is no per-call non-blocking accept but io_uring's (IORING_OP_ACCEPT,
+     * with IORING_ACCEPT_DONTWAIT from Linux 6.10, or cancelled at once before), and io_uring is
+     * missing where seccomp profiles (Docker's default among them) or {@code kernel.io_uring_disabled}
+     * deny it, so a second way would be needed all the same, and this one holds everywhere, on every
+     * engine. O_NONBLOCK and SO_RCVTIMEO are state of the description or socket shared with the
+     * parent: setting either, even for the one call, changes the parent's accepts, and restoring it
+     * races with them. The JDK waits in the kernel too and signals the thread on close (its timed
+     * accept sets O_NONBLOCK on the description meanwhile, which we do not).
+     */
+    long callMayWait(long deadline, int nr, long a0, long a1, long a2, long a3) throws IOException {
+        if (!ThreadSignal.usable()) {
+            if (!unsignalledLogged) {
+                unsignalledLogged = true;
+                System.getLogger("io.flexsc.nio.net").log(System.Logger.Level.WARNING, "flexsc: the JDK's thread"
+                        + " signal (SIGRTMAX-2) has no handler: a system call on an inherited blocking socket may"
+                        + " wait until the next connection or datagram, deaf to close()");
+            }
+            return DirectEngine.run(nr, a0, a1, a2, a3, 0, 0);
+        }
+        int tid;
+        synchronized (stateLock) {
+            if (closing) {
+                return -Errno.EINTR;
+            }
+            tid = ThreadSignal.currentTid(); // here: a virtual thread stays on this carrier until it parks
+            waitingTid = tid;
+        }
+        long timer = -1; // none (ids start at 0)
+        try {
+            if (deadline != 0) {
+                long t = ThreadSignal.arm(tid, deadline - System.nanoTime(), TIMER_REPEAT_NANOS);
+                if (t < 0) {
+                    throw NetSys.exception((int) -t, null); // no timer: the deadline could not hold
+                }
+                timer = t;
+            }
+            // on this thread, never in an engine: the signal must find the call where it waits
+            return DirectEngine.run(nr, a0, a1, a2, a3, 0, 0);
+        } finally {
+            synchronized (stateLock) {
+                waitingTid = 0;
+            }
+            if (timer >= 0) {
+                ThreadSignal.disarm(timer);
             }
         }
     }

@@ -202,14 +202,23 @@ public final class FlexServerSocketChannel extends ServerSocketChannel implement
         Scratch s = Scratch.acquire(SockAddrs.MAX_LEN + 4);
         try {
             for (;;) {
-                // a blocking description (inherited): accept4 has no per-call non-blocking flag, so poll first
-                if (!fds.readyFor(Linux.POLLIN, FdState.millisUntil(deadline, "Accept timed out"))) {
-                    if (!isOpen()) {
-                        return null;
+                // a blocking description (inherited): accept4 has no per-call non-blocking flag, so
+                // poll first, and then accept where close, interrupt and the deadline can end its wait
+                // (another process sharing the description may take the connection first)
+                long r;
+                if (fds.blockingDescription) {
+                    if (fds.await(Linux.POLLIN, FdState.millisUntil(deadline, "Accept timed out")) == 0) {
+                        if (!isOpen()) {
+                            return null;
+                        }
+                        continue;
                     }
-                    continue;
+                    s.buffer().putInt(SockAddrs.MAX_LEN, SockAddrs.MAX_LEN);
+                    r = fds.callMayWait(deadline, SysNr.ACCEPT4, fds.fd, s.address(), s.address() + SockAddrs.MAX_LEN,
+                            ACCEPT_FLAGS);
+                } else {
+                    r = accept4(s);
                 }
-                long r = accept4(s);
                 if (r >= 0) {
                     return accepted(s, (int) r);
                 }
@@ -242,9 +251,10 @@ public final class FlexServerSocketChannel extends ServerSocketChannel implement
     /** accept4(2) into the scratch area {@code s} (the peer's address, then its length). */
     private long accept4(Scratch s) {
         s.buffer().putInt(SockAddrs.MAX_LEN, SockAddrs.MAX_LEN);
-        return NetSys.call(SysNr.ACCEPT4, fds.fd, s.address(), s.address() + SockAddrs.MAX_LEN,
-                Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC, 0, 0);
+        return NetSys.call(SysNr.ACCEPT4, fds.fd, s.address(), s.address() + SockAddrs.MAX_LEN, ACCEPT_FLAGS, 0, 0);
     }
+
+    private static final int ACCEPT_FLAGS = Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC;
 
     /** The channel of the connection {@link #accept4} returned as {@code fd}, its peer's address in {@code s}. */
     private SocketChannel accepted(Scratch s, int fd) {

@@ -23,6 +23,28 @@ public final class VThreads {
         }
     }
 
+    /** A new, unstarted virtual thread named {@code name} that runs {@code task}. */
+    public static Thread unstarted(String name, Runnable task) {
+        try {
+            Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+            Class<?> ofVirtual = Class.forName("java.lang.Thread$Builder$OfVirtual");
+            builder = ofVirtual.getMethod("name", String.class).invoke(builder, name);
+            return (Thread) ofVirtual.getMethod("unstarted", Runnable.class).invoke(builder, task);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("virtual threads need JDK 21+", e);
+        }
+    }
+
+    /** Whether this JDK has virtual threads (JDK 21+). */
+    public static boolean supported() {
+        try {
+            Thread.class.getMethod("ofVirtual");
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
     /** {@code Executors.newVirtualThreadPerTaskExecutor()}. */
     public static ExecutorService perTaskExecutor() {
         try {

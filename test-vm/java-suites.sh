@@ -61,35 +61,9 @@ cat > "$guest" <<GUEST
 set -u
 cd "$REPO/provider"   # tests resolve ../native-kmod and the like from the module directory, as under Maven
 ulimit -n 65536 || true
-# A JVM on the kmod engine (echo over sockets, file reads, every byte checked) to which strace -f -p is
-# attached mid-run and detached (TracerAttachProbe says when): the module refuses the traced
-# process's calls, the engine runs them directly; nothing may fail, the refusal is logged once, and
-# after the detach the module runs the calls again.
+# A JVM on the kmod engine to which strace -f -p is attached mid-run and detached (test-vm/tracer-check.sh)
 tracer_check() {
-  echo "== a tracer attached mid-run (strace -f -p) on the kmod engine"
-  local out=/tmp/tracer-probe.out err=/tmp/tracer-probe.err jpid spid prc n
-  # the probe gives up after 900 s; KILL is the backstop if even its exit hangs
-  timeout -s KILL 1200 java -ea -XX:ErrorFile=\$FLEXSC_RESULTS/hs_err_%p.log -Dflexsc.engine=kmod -Djava.io.tmpdir=/tmp \\
-    -Djava.nio.file.spi.DefaultFileSystemProvider=io.flexsc.nio.fs.FlexFileSystemProvider \\
-    -Djava.nio.channels.spi.SelectorProvider=io.flexsc.nio.net.FlexSelectorProvider \\
-    -cp "$cp" io.flexsc.nio.engine.kmod.TracerAttachProbe 900 >\$out 2>\$err &
-  jpid=\$!
-  until grep -q '^attach ' \$out || ! kill -0 \$jpid 2>/dev/null; do sleep 1; done
-  strace -f -qq -o /dev/null -p \$jpid &
-  spid=\$!
-  until grep -q '^detach' \$out || ! kill -0 \$jpid 2>/dev/null; do sleep 1; done
-  kill -INT \$spid 2>/dev/null # strace detaches on SIGINT
-  wait \$spid
-  wait \$jpid
-  prc=\$?
-  cat \$out
-  sed 's/^/  stderr: /' \$err
-  n=\$(grep -c "the module refuses this process's calls" \$err)
-  if [ \$prc != 0 ] || [ "\$n" != 1 ]; then
-    echo "java-suites: FAILURE: the tracer check (exit \$prc, \$n refusal log lines, want 0 and 1)"
-    return 1
-  fi
-  echo "java-suites: the tracer check passed"
+  bash "$HERE/tracer-check.sh" "$cp"
 }
 if [ "$only" = tracer ]; then
   tracer_check

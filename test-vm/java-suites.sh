@@ -3,7 +3,7 @@
 # the engine suite (restricted to kmod: the host run covers the other engines), the kmod engine's
 # own tests, the file-provider suite and the selector-provider suite (whichever exist), the demo,
 # and a real tracer (strace -f -p) attached to a JVM on the kmod engine mid-run and detached
-# (test-vm/tracer-check.sh, about 40-60 s of guest time).
+# (test-vm/tracer-check.sh, 17-41 s of guest time so far).
 # Builds what it needs on the host first; the guest reads the build over the read-only 9p share.
 # FLEXSC_VM_JAVA_ONLY=tracer runs only the tracer check in the guest.
 # Exit codes as test-vm/run.sh: 0 pass, 1 test failure, 2 infrastructure failure.

@@ -5,21 +5,25 @@
 # killed every few seconds, forced GCs), and fails on a corrupted or lost byte, a hang (thread dump)
 # or descriptors/RSS that grow. Prints each run's summary and, at the end, one line per engine.
 #
-# usage: bench/soak/run.sh [-e "direct uring uring-ring kmod"] [-c CONNECTIONS] [--no-build] [DURATION]
+# usage: bench/soak/run.sh [-e "direct uring uring-ring kmod"] [-c CONNECTIONS] [-o DIR] [--no-build] [DURATION]
 #
 #   DURATION     per engine, e.g. 10m (default), 60s for a quick run
 #   -e ENGINES   engines to soak (default: direct uring uring-ring, and kmod when /dev/flexsc exists);
 #                uring-ring is uring with -Dflexsc.uring.adaptive=false: every call through the ring
 #   -c N         connections (default 1000)
+#   -o DIR       where the logs go (default bench/results/soak-<UTC date-time>; the QEMU guest, whose
+#                view of the tree is read-only, passes a directory of its results share)
 #   --no-build   use the existing bench/target/benchmarks.jar
 #
-# Output goes to bench/results/soak-<UTC date-time>/<engine>.log as well. Exit status: 0 when every
-# engine passed. Run alone: it loads the machine (two JVMs, 2,000 sockets).
+# Output goes to DIR/<engine>.log as well. Exit status: 0 when every engine passed. Run alone: it
+# loads the machine (two JVMs, 2,000 sockets). test-vm/soak-kmod.sh runs the kmod engine's soak in
+# the QEMU guest.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 engines=""
+out=""
 connections=1000
 build=1
 duration=10m
@@ -27,8 +31,9 @@ while [ $# -gt 0 ]; do
     case "$1" in
         -e) engines="$2"; shift 2 ;;
         -c) connections="$2"; shift 2 ;;
+        -o) out="$2"; shift 2 ;;
         --no-build) build=0; shift ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         *) duration="$1"; shift ;;
     esac
 done
@@ -43,7 +48,7 @@ fi
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # both ends of every connection live in this JVM, plus the selectors' and the engine's descriptors
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-out="$root/bench/results/soak-$(date -u +%Y%m%dT%H%M%SZ)"
+[ -n "$out" ] || out="$root/bench/results/soak-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 summary=()
 rc=0

@@ -156,6 +156,9 @@ public final class Soak {
                 k.completed.sum(), k.halfClosed.sum(), k.resets.sum(), k.slowSpells.sum(), k.childKills.sum(), k.gcs.sum());
         System.out.printf(Locale.ROOT, "bytes sent %d, echoed and verified %d, corrupted %d, lost %d; server: closed %d, errors (resets, kills) %d%n",
                 k.bytesSent.sum(), k.bytesVerified.sum(), k.corruptBytes.sum(), k.lostBytes.sum(), k.serverClosed.sum(), k.serverErrors.sum());
+        var st = Engines.shared().stats();
+        System.out.printf(Locale.ROOT, "engine %s: calls %d, batches %d, fallbacks (run on the caller's thread) %d%n",
+                st.getEngine(), st.getCalls(), st.getBatches(), st.getFallbacks());
         System.out.println("descriptors: " + fdsBefore + " before, " + fdsSetUp + " set up, " + fdsDrained + " drained, "
                 + fdsAfter + " after; over the run " + fdTrend);
         System.out.println("RSS (KiB) over the run " + rssTrend);

@@ -119,6 +119,33 @@ public final class KmodEngine implements SyscallEngine {
         return liveWorkers.get();
     }
 
+    /**
+     * A one-line picture of the engine for a diagnosis (a probe that made no progress): calls in
+     * flight, syscall threads alive, the area header's flags and counters, and every entry that is
+     * not free (index, status, call number). Reads the area without claiming anything.
+     */
+    synchronized String describe() {
+        if (tornDown) {
+            return "kmod engine: torn down";
+        }
+        StringBuilder b = new StringBuilder("kmod engine: in flight ").append(inflight.get())
+                .append(", syscall threads alive ").append(liveWorkers.get())
+                .append(", header flags ").append((int) INT.getVolatile(area, HDR_FLAGS))
+                .append(" nworkers ").append((int) INT.getVolatile(area, HDR_NWORKERS))
+                .append(" nsleeping ").append((int) INT.getVolatile(area, HDR_NSLEEPING))
+                .append(" completed ").append((long) LONG.getVolatile(area, HDR_COMPLETED))
+                .append(", kernel ").append(kernelStats())
+                .append(", entries not free:");
+        for (int i = 0; i < session.nentries; i++) {
+            int off = session.entry(i);
+            int st = (int) INT.getVolatile(area, off);
+            if (st != STATUS_FREE) {
+                b.append(' ').append(i).append('=').append(st).append("/nr ").append((int) INT.get(area, off + ENTRY_NR));
+            }
+        }
+        return b.toString();
+    }
+
     // ---- syscall threads ----
 
     private void workLoop() {

@@ -110,12 +110,16 @@ public final class TracerAttachProbe {
             }, "worker");
             worker.start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-            await(() -> before.rounds() >= ROUNDS_PER_PHASE, deadline, failure, "untraced rounds before the tracer");
+            Runnable status = () -> System.out.println("status: traced now " + tracedNowOrWhy() + "; before " + before
+                    + "; traced " + traced + "; after " + after + "; mixed " + mixed + "; engine calls " + stats.getCalls()
+                    + ", fallbacks " + stats.getFallbacks());
+            Runnable dump = () -> dump(engine, status);
+            await(() -> before.rounds() >= ROUNDS_PER_PHASE, deadline, failure, "untraced rounds before the tracer", status, dump);
             System.out.println("attach " + ProcessHandle.current().pid());
-            await(() -> traced.rounds() >= ROUNDS_PER_PHASE, deadline, failure, "traced rounds (is strace attached?)");
+            await(() -> traced.rounds() >= ROUNDS_PER_PHASE, deadline, failure, "traced rounds (is strace attached?)", status, dump);
             untracedPhase.set(after);
             System.out.println("detach");
-            await(() -> after.rounds() >= ROUNDS_PER_PHASE, deadline, failure, "untraced rounds after the tracer left");
+            await(() -> after.rounds() >= ROUNDS_PER_PHASE, deadline, failure, "untraced rounds after the tracer left", status, dump);
             stop = true;
             worker.join(TimeUnit.SECONDS.toMillis(60));
             client.close();
@@ -208,15 +212,52 @@ public final class TracerAttachProbe {
         throw new IllegalStateException("no TracerPid in /proc/self/status");
     }
 
+    private static String tracedNowOrWhy() {
+        try {
+            return Boolean.toString(tracedNow());
+        } catch (Exception e) {
+            return "unknown (" + e + ")";
+        }
+    }
+
+    /** What a diagnosis needs when the probe makes no progress: the state, every thread, the engine. */
+    private static void dump(SyscallEngine engine, Runnable status) {
+        status.run();
+        for (java.lang.management.ThreadInfo t : java.lang.management.ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+            StringBuilder b = new StringBuilder("thread \"" + t.getThreadName() + "\" " + t.getThreadState());
+            if (t.getLockName() != null) {
+                b.append(" on ").append(t.getLockName());
+            }
+            for (StackTraceElement e : t.getStackTrace()) {
+                b.append("\n\tat ").append(e);
+            }
+            System.out.println(b);
+        }
+        if (engine instanceof KmodEngine k) {
+            System.out.println(k.describe());
+        }
+    }
+
+    /**
+     * Polls {@code done} until the deadline (then dumps the state and exits 1), printing the
+     * state every 30 s so that a slow run and a stuck one can be told apart.
+     */
     private static void await(java.util.function.BooleanSupplier done, long deadline, AtomicReference<Throwable> failure,
-            String what) throws InterruptedException {
+            String what, Runnable status, Runnable dump) throws InterruptedException {
+        long nextStatus = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!done.getAsBoolean()) {
             if (failure.get() != null) {
                 return; // reported after the wait
             }
-            if (System.nanoTime() - deadline > 0) {
+            long now = System.nanoTime();
+            if (now - deadline > 0) {
                 System.out.println("FAIL: timed out waiting for " + what);
+                dump.run();
                 System.exit(1);
+            }
+            if (now - nextStatus > 0) {
+                status.run();
+                nextStatus = now + TimeUnit.SECONDS.toNanos(30);
             }
             Thread.sleep(50); // polling the worker's counters, with a deadline
         }

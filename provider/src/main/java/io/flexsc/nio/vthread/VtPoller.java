@@ -1,5 +1,7 @@
 package io.flexsc.nio.vthread;
 
+import io.flexsc.nio.engine.Call;
+import io.flexsc.nio.engine.CallPort;
 import io.flexsc.nio.engine.direct.DirectEngine;
 import io.flexsc.nio.ffi.EpollEvent;
 import io.flexsc.nio.ffi.Errno;
@@ -79,6 +81,10 @@ public final class VtPoller {
         if (timeoutNanos == 0) {
             return 0;
         }
+        CallPort port = VtCalls.pollPort();
+        if (port != null) {
+            return awaitPosted(port, fd, events, deadline, stop);
+        }
         Waiter w = new Waiter(Thread.currentThread(), events);
         Poller p = poller();
         int r = p.register(fd, w);
@@ -107,6 +113,47 @@ public final class VtPoller {
         } finally {
             p.deregister(fd, w);
         }
+    }
+
+    /**
+     * {@link #await} through the engine's ring ({@link VtCalls.Mode#ALL}): a one-shot
+     * {@code IORING_OP_POLL_ADD} posted with the other virtual threads' calls, and a park. When the
+     * wait ends otherwise (deadline, interrupt, {@code stop}), the poll is cancelled and not waited
+     * for: it names no memory of ours, and the port does not unpark the waiter of a cancelled poll.
+     */
+    private static int awaitPosted(CallPort port, int fd, int events, long deadline, BooleanSupplier stop) {
+        Call c = new Call();
+        Thread me = Thread.currentThread();
+        port.postPoll(c, fd, events, me);
+        while (!c.isDone()) {
+            if (stop.getAsBoolean() || me.isInterrupted()) {
+                port.cancel(c);
+                break;
+            }
+            if (deadline == 0) {
+                LockSupport.park(c);
+            } else {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    port.cancel(c);
+                    break;
+                }
+                LockSupport.parkNanos(c, left);
+            }
+        }
+        port.resumed(c); // also after a cancel: the completion may have woken it meanwhile
+        if (!c.isDone()) {
+            return 0;
+        }
+        if (c.failure() != null) {
+            return events; // the engine closed: let the operation itself find out
+        }
+        long r = c.result();
+        if (r > 0) {
+            return (int) r;
+        }
+        // cancelled (0), or an error the operation itself reports (EBADF, ...)
+        return r == -Errno.ECANCELED || r == 0 ? 0 : events;
     }
 
     private static final ReentrantLock INIT = new ReentrantLock();

@@ -17,10 +17,11 @@ import java.util.function.BooleanSupplier;
  *
  * <p>What goes this way ({@code -Dflexsc.vthread.ring}):
  * <ul>
- *   <li>{@code files} (default): the file channels' reads and writes;</li>
- *   <li>{@code all}: those, and the readiness waits of {@link VtPoller} (an {@code IORING_OP_POLL_ADD}
- *       in the same ring instead of the poller's epoll);</li>
- *   <li>{@code off}: none (file I/O runs on the carrier, as before).</li>
+ *   <li>{@code all} (default): the file channels' reads and writes, and the readiness waits of
+ *       {@link VtPoller} (an {@code IORING_OP_POLL_ADD} in the same ring instead of the poller's
+ *       epoll, which then never starts: one ring and one thread serve both);</li>
+ *   <li>{@code files}: the file channels' reads and writes only (readiness waits on the epoll);</li>
+ *   <li>{@code off}: none (file I/O runs on the carrier, readiness waits on the epoll).</li>
  * </ul>
  * Only on an engine that has a port ({@code uring}); elsewhere nothing changes.
  *
@@ -42,15 +43,15 @@ public final class VtCalls {
     public enum Mode { OFF, FILES, ALL }
 
     /** From {@code -Dflexsc.vthread.ring}; tests of this package switch it with {@link #mode(Mode)}. */
-    private static volatile Mode MODE = mode(System.getProperty("flexsc.vthread.ring", "files"));
+    private static volatile Mode MODE = mode(System.getProperty("flexsc.vthread.ring", "all"));
 
     static Mode mode(String v) {
         try {
             return Mode.valueOf(v.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             System.getLogger(VtCalls.class.getName()).log(System.Logger.Level.WARNING,
-                    "flexsc: -Dflexsc.vthread.ring={0} is not off, files or all; using files", v);
-            return Mode.FILES;
+                    "flexsc: -Dflexsc.vthread.ring={0} is not off, files or all; using all", v);
+            return Mode.ALL;
         }
     }
 

@@ -36,6 +36,10 @@ import java.util.function.BooleanSupplier;
  * concerns. Each registration carries a generation number in its epoll data, so a stale event of
  * a descriptor number that was deregistered and registered again wakes nobody.
  *
+ * <p>On an engine with a {@link CallPort} ({@code uring}), a wait is posted there instead, as a
+ * one-shot {@code IORING_OP_POLL_ADD} ({@link VtCalls}, {@code -Dflexsc.vthread.ring}), and the
+ * epoll instance and its thread are never made.
+ *
  * <p>Thread safety: all methods are safe from any thread. {@link #isVirtual()} works on JDK 17
  * (always false there: the class is compiled for 17 and looks the method up at run time).
  */

@@ -6,10 +6,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@link VirtualThreadEchoServerTest} (10,000 connections, every echo verified) with the server's
- * readiness waits posted to the uring engine's ring: 10,000 polls in the kernel at once, more than
- * the ring's completion queue holds.
+ * readiness waits on the poller's epoll ({@code -Dflexsc.vthread.ring=files}), the path of engines
+ * without a ring (direct, kmod).
  */
 @EnabledForJreRange(min = JRE.JAVA_21, disabledReason = "virtual threads need JDK 21+ (runs in the JDK 25 pass)")
-@ExtendWith(RingModeExtension.class)
-class VirtualThreadEchoServerRingTest extends VirtualThreadEchoServerTest {
+@ExtendWith(EpollModeExtension.class)
+class VirtualThreadEchoServerEpollTest extends VirtualThreadEchoServerTest {
 }

@@ -431,7 +431,8 @@ class VirtualThreadFileRingTest {
             PortAccess.holdCompletions(port, true); // the control's read stays parked until released
             int before = PortAccess.inflight(port);
             Thread control = VThreads.start(PinControl::touch);
-            VThreads.awaitTrue(() -> PortAccess.inflight(port) > before, 20_000, "the control's read posted");
+            VThreads.awaitTrue(() -> PortAccess.inflight(port) > before && control.getState() == Thread.State.WAITING, 20_000,
+                    "the control's read posted and the control parked (pinned)");
             PortAccess.holdCompletions(port, false);
             control.join(30_000);
             Thread[] ts = new Thread[100];
@@ -457,6 +458,7 @@ class VirtualThreadFileRingTest {
             rec.dump(file);
             int controlEvents = 0;
             List<String> ours = new ArrayList<>();
+            List<String> seen = new ArrayList<>();
             for (jdk.jfr.consumer.RecordedEvent e : jdk.jfr.consumer.RecordingFile.readAllEvents(file)) {
                 if (!e.getEventType().getName().equals("jdk.VirtualThreadPinned") || e.getStackTrace() == null) {
                     continue;
@@ -470,13 +472,14 @@ class VirtualThreadFileRingTest {
                     isControl |= cls.startsWith(PinControl.class.getName());
                     inMain |= cls.startsWith("io.flexsc.nio.") && !cls.startsWith(VirtualThreadFileRingTest.class.getName());
                 }
+                seen.add(e.toString());
                 if (isControl && inMain) {
                     controlEvents++;
                 } else if (inMain) {
                     ours.add(e.toString());
                 }
             }
-            assertTrue(controlEvents >= 1, "the control's pinned park in our file read was recorded");
+            assertTrue(controlEvents >= 1, () -> "the control's pinned park in our file read was recorded; pinned events: " + seen);
             assertTrue(ours.isEmpty(), () -> ours.size() + " pinned parks in our code, first: " + ours.get(0));
         }
     }

@@ -50,7 +50,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>io_uring ties a request to the task that submitted it; when that task exits (a carrier thread
  * retired by its pool), requests still armed are cancelled ({@code -ECANCELED}) without having run.
  * A call that comes back {@code -ECANCELED} without having been cancelled by its poster is posted
- * again, by the port thread, which never exits.
+ * again.
  *
  * <h2>Closing</h2>
  * With its engine: new posts fail ({@link EngineClosedException}), queued ones too, calls in the
@@ -118,6 +118,10 @@ final class UringPort implements CallPort {
     private final AtomicInteger awake = new AtomicInteger();
     private final long waitArg;
     private final boolean extArg;
+    /** The completion lock holder's scratch: one CQ's worth of reaped calls, results, wake flags. */
+    private final Posted[] reaped;
+    private final int[] results;
+    private final boolean[] wake;
     private final Thread reaper;
     private volatile boolean closed;
     /** Tests: while set, completions stay in the CQ (posters stay parked on calls the kernel has done). */
@@ -127,6 +131,9 @@ final class UringPort implements CallPort {
         this.ring = ring;
         this.ops = ops;
         this.extArg = ring.hasFeature(Uring.FEAT_EXT_ARG);
+        this.reaped = new Posted[ring.cqEntries];
+        this.results = new int[ring.cqEntries];
+        this.wake = new boolean[ring.cqEntries];
         this.waitArg = NativeMemory.allocate(Uring.GETEVENTS_ARG_SIZE + 16);
         ByteBuffer a = NativeMemory.wrap(waitArg, Uring.GETEVENTS_ARG_SIZE + 16);
         a.putLong(Uring.GEA_TS, waitArg + Uring.GETEVENTS_ARG_SIZE);
@@ -336,24 +343,54 @@ final class UringPort implements CallPort {
         }
     }
 
-    /** Reaps what is in the CQ if no one else is; false if someone was. */
+    /**
+     * Reaps what is in the CQ if no one else is; false if someone was. In two steps: the calls of
+     * all ready completions are counted in {@link #awake} first, and only then completed and their
+     * waiters unparked, so that a waiter that runs at once still sees the others of its turn about
+     * to post, and batches with them.
+     */
     private boolean tryReap() {
         if (holdCompletions || cqLock.get() || !cqLock.compareAndSet(false, true)) {
             return false;
         }
         try {
-            int n = ring.cqReady();
+            int n = Math.min(ring.cqReady(), reaped.length);
+            int m = 0;
             for (int k = 0; k < n; k++) {
                 long ud = ring.cqeUserData(k);
-                if (ud != INTERNAL) {
-                    Posted p = inflight.remove(ud);
-                    if (p != null) {
-                        completed(p, ring.cqeRes(k));
-                    }
+                if (ud == INTERNAL) {
+                    continue;
                 }
+                Posted p = inflight.remove(ud);
+                if (p == null) {
+                    continue;
+                }
+                int res = ring.cqeRes(k);
+                if (res == -Errno.ECANCELED && !p.cancelled && !closed) {
+                    // its submitting task exited before it ran: post it again
+                    LOG.log(System.Logger.Level.DEBUG, "flexsc uring port: posting {0} again: its submitter exited", p.call);
+                    pending.add(p);
+                    continue;
+                }
+                reaped[m] = p;
+                results[m++] = res;
             }
             if (n > 0) {
                 ring.cqAdvance(n);
+            }
+            int woken = 0;
+            for (int i = 0; i < m; i++) {
+                wake[i] = reaped[i].state.compareAndSet(WAITING, WOKEN); // not a poll whose waiter left
+                woken += wake[i] ? 1 : 0;
+            }
+            awake.addAndGet(woken);
+            for (int i = 0; i < m; i++) {
+                Posted p = reaped[i];
+                reaped[i] = null;
+                p.call.complete(results[i]);
+                if (wake[i]) {
+                    LockSupport.unpark(p.waiter);
+                }
             }
             if (ring.cqOverflowPending()) {
                 ring.enter(0, 0, Uring.ENTER_GETEVENTS, 0, 0); // flush the kernel's backlog into the CQ
@@ -364,16 +401,7 @@ final class UringPort implements CallPort {
         return true;
     }
 
-    private void completed(Posted p, int res) {
-        if (res == -Errno.ECANCELED && !p.cancelled && !closed) {
-            // its submitting task exited before it ran: post it again (the port thread submits)
-            LOG.log(System.Logger.Level.DEBUG, "flexsc uring port: posting {0} again: its submitter exited", p.call);
-            pending.add(p);
-            return;
-        }
-        complete(p, res);
-    }
-
+    /** Completes a call that did not come through the CQ (cancelled while still queued). */
     private void complete(Posted p, long res) {
         if (p.state.compareAndSet(WAITING, WOKEN)) { // before the result: the waiter resumes after this
             awake.incrementAndGet();

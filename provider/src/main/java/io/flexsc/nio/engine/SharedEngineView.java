@@ -55,6 +55,11 @@ public final class SharedEngineView implements SyscallEngine {
         return engine.stats();
     }
 
+    @Override
+    public CallPort callPort() {
+        return engine.callPort();
+    }
+
     /** Another handle on the same engine. */
     @Override
     public SyscallEngine openSibling() {

@@ -64,6 +64,14 @@ public interface SyscallEngine extends AutoCloseable {
         return new SharedEngineView(this);
     }
 
+    /**
+     * The engine's port for posted calls ({@link CallPort}: post, park, be unparked on completion),
+     * made on first use; {@code null} if the engine has none (direct, kmod) or it cannot be set up.
+     */
+    default CallPort callPort() {
+        return null;
+    }
+
     /** Stops the engine; see the class comment. Idempotent. */
     @Override
     void close();

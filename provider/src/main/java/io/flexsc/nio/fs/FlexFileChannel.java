@@ -3,6 +3,7 @@ package io.flexsc.nio.fs;
 import static io.flexsc.nio.ffi.Linux.*;
 
 import io.flexsc.nio.engine.Call;
+import io.flexsc.nio.engine.CallPort;
 import io.flexsc.nio.engine.direct.DirectEngine;
 import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.engine.SyscallEngine;
@@ -12,6 +13,7 @@ import io.flexsc.nio.ffi.Iovecs;
 import io.flexsc.nio.ffi.NativeMemory;
 import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
+import io.flexsc.nio.vthread.VtCalls;
 import io.flexsc.nio.vthread.VtPoller;
 import java.io.IOException;
 import java.lang.ref.Reference;
@@ -112,7 +114,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
     private volatile int kind;
     /** A stream's wake eventfd, signalled by close (guarded by fdLock; -1 when none). */
     private int wakeFd = -1;
-    /** Virtual threads parked in {@link #awaitStream} (made on the first); guarded by fdLock. */
+    /** Virtual threads parked in {@link #awaitStream} or {@link #posted} (made on the first); guarded by fdLock. */
     private java.util.Set<Thread> parked;
 
     private volatile boolean uninterruptible;
@@ -364,7 +366,38 @@ public final class FlexFileChannel extends VersionedFileChannel {
         if (kind == KIND_STREAM) {
             return DirectEngine.run(nr, fd, a1, a2, a3, 0, 0);
         }
+        CallPort port = VtCalls.filePort(engine);
+        if (port != null && port.carries(nr, a1, a2, a3, 0, 0)) {
+            return posted(port, nr, a1, a2, a3);
+        }
         return sys(nr, fd, a1, a2, a3);
+    }
+
+    /**
+     * {@link #xfer} from a virtual thread on an engine with a {@link CallPort}: the call is posted
+     * and the thread parks, its carrier free, until the completion unparks it. A close (or the
+     * interrupt that closes the channel) unparks it too; it then cancels the call and still waits
+     * for it, since the kernel may use the buffer until then ({@link VtCalls}). Returns
+     * {@code -EINTR} for a call cancelled before it ran (the callers' loops see the channel closed).
+     */
+    private long posted(CallPort port, int nr, long a1, long a2, long a3) throws IOException {
+        Thread me = Thread.currentThread();
+        synchronized (fdLock) {
+            if (parked == null) {
+                parked = new java.util.HashSet<>();
+            }
+            parked.add(me);
+        }
+        try {
+            long r = VtCalls.run(port, nr, fd, a1, a2, a3, 0, 0, () -> !isOpen(), !uninterruptible);
+            return VtCalls.cancelled(r) ? -Errno.EINTR : r;
+        } catch (EngineClosedException e) {
+            throw new IOException("flexsc engine closed", e);
+        } finally {
+            synchronized (fdLock) {
+                parked.remove(me);
+            }
+        }
     }
 
     /** read at {@code pos}, or at the descriptor's position ({@link #HERE}). */

@@ -1,5 +1,7 @@
 package io.flexsc.nio.vthread;
 
+import io.flexsc.nio.engine.Call;
+import io.flexsc.nio.engine.CallPort;
 import io.flexsc.nio.engine.direct.DirectEngine;
 import io.flexsc.nio.ffi.EpollEvent;
 import io.flexsc.nio.ffi.Errno;
@@ -33,6 +35,10 @@ import java.util.function.BooleanSupplier;
  * descriptor is registered once, for the union of their events, and a readiness wakes those it
  * concerns. Each registration carries a generation number in its epoll data, so a stale event of
  * a descriptor number that was deregistered and registered again wakes nobody.
+ *
+ * <p>On an engine with a {@link CallPort} ({@code uring}), a wait is posted there instead, as a
+ * one-shot {@code IORING_OP_POLL_ADD} ({@link VtCalls}, {@code -Dflexsc.vthread.ring}), and the
+ * epoll instance and its thread are never made.
  *
  * <p>Thread safety: all methods are safe from any thread. {@link #isVirtual()} works on JDK 17
  * (always false there: the class is compiled for 17 and looks the method up at run time).
@@ -79,6 +85,10 @@ public final class VtPoller {
         if (timeoutNanos == 0) {
             return 0;
         }
+        CallPort port = VtCalls.pollPort();
+        if (port != null) {
+            return awaitPosted(port, fd, events, deadline, stop);
+        }
         Waiter w = new Waiter(Thread.currentThread(), events);
         Poller p = poller();
         int r = p.register(fd, w);
@@ -107,6 +117,47 @@ public final class VtPoller {
         } finally {
             p.deregister(fd, w);
         }
+    }
+
+    /**
+     * {@link #await} through the engine's ring ({@link VtCalls.Mode#ALL}): a one-shot
+     * {@code IORING_OP_POLL_ADD} posted with the other virtual threads' calls, and a park. When the
+     * wait ends otherwise (deadline, interrupt, {@code stop}), the poll is cancelled and not waited
+     * for: it names no memory of ours, and the port does not unpark the waiter of a cancelled poll.
+     */
+    private static int awaitPosted(CallPort port, int fd, int events, long deadline, BooleanSupplier stop) {
+        Call c = new Call();
+        Thread me = Thread.currentThread();
+        port.postPoll(c, fd, events, me);
+        while (!c.isDone()) {
+            if (stop.getAsBoolean() || me.isInterrupted()) {
+                port.cancel(c);
+                break;
+            }
+            if (deadline == 0) {
+                LockSupport.park(c);
+            } else {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    port.cancel(c);
+                    break;
+                }
+                LockSupport.parkNanos(c, left);
+            }
+        }
+        port.resumed(c); // also after a cancel: the completion may have woken it meanwhile
+        if (!c.isDone()) {
+            return 0;
+        }
+        if (c.failure() != null) {
+            return events; // the engine closed: let the operation itself find out
+        }
+        long r = c.result();
+        if (r > 0) {
+            return (int) r;
+        }
+        // cancelled (0), or an error the operation itself reports (EBADF, ...)
+        return r == -Errno.ECANCELED || r == 0 ? 0 : events;
     }
 
     private static final ReentrantLock INIT = new ReentrantLock();

@@ -57,7 +57,8 @@ class VirtualThreadsParkTest {
     /** Blocked virtual threads per operation: well over the carriers. */
     private static final int N = Math.max(16, 4 * VThreads.carriers());
 
-    private final List<Closeable> toClose = new ArrayList<>();
+    /** Concurrent: the connect test's acceptor may still track accepted channels while they are closed. */
+    private final List<Closeable> toClose = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @TempDir
     Path dir;

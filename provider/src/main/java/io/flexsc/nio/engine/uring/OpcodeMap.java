@@ -352,7 +352,7 @@ final class OpcodeMap {
     String describe() {
         StringBuilder sb = new StringBuilder();
         for (int op : Uring.USED_OPCODES) {
-            if (op == Uring.OP_NOP || op == Uring.OP_ASYNC_CANCEL || op == Uring.OP_CONNECT || !supported.get(op)) {
+            if (op == Uring.OP_NOP || op == Uring.OP_ASYNC_CANCEL || op == Uring.OP_CONNECT || op == Uring.OP_POLL_ADD || !supported.get(op)) {
                 continue;
             }
             if (sb.length() > 0) {

@@ -16,6 +16,7 @@ final class Uring {
     static final int OP_READV = 1;
     static final int OP_WRITEV = 2;
     static final int OP_FSYNC = 3;
+    static final int OP_POLL_ADD = 6;
     static final int OP_SENDMSG = 9;
     static final int OP_RECVMSG = 10;
     static final int OP_ACCEPT = 13;
@@ -39,7 +40,7 @@ final class Uring {
 
     /** The opcodes the engine maps system calls to, plus the control opcodes it issues itself. */
     static final int[] USED_OPCODES = {
-        OP_NOP, OP_READV, OP_WRITEV, OP_FSYNC, OP_SENDMSG, OP_RECVMSG, OP_ACCEPT, OP_ASYNC_CANCEL,
+        OP_NOP, OP_READV, OP_WRITEV, OP_FSYNC, OP_POLL_ADD, OP_SENDMSG, OP_RECVMSG, OP_ACCEPT, OP_ASYNC_CANCEL,
         OP_CONNECT, OP_FALLOCATE, OP_OPENAT, OP_CLOSE, OP_STATX, OP_READ, OP_WRITE, OP_SEND, OP_RECV,
         OP_EPOLL_CTL, OP_SPLICE, OP_SHUTDOWN, OP_SOCKET, OP_FTRUNCATE,
     };
@@ -50,6 +51,7 @@ final class Uring {
             case OP_READV: return "READV";
             case OP_WRITEV: return "WRITEV";
             case OP_FSYNC: return "FSYNC";
+            case OP_POLL_ADD: return "POLL_ADD";
             case OP_SENDMSG: return "SENDMSG";
             case OP_RECVMSG: return "RECVMSG";
             case OP_ACCEPT: return "ACCEPT";

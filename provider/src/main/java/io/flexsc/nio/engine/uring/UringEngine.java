@@ -1,6 +1,7 @@
 package io.flexsc.nio.engine.uring;
 
 import io.flexsc.nio.engine.Call;
+import io.flexsc.nio.engine.CallPort;
 import io.flexsc.nio.engine.direct.DirectEngine;
 import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.engine.EngineStats;
@@ -240,6 +241,44 @@ public final class UringEngine implements SyscallEngine {
                     e.getMessage());
             return new SharedEngineView(this);
         }
+    }
+
+    /** The port for posted calls, made on first use ({@link #callPort}). */
+    private final AtomicReference<UringPort> port = new AtomicReference<>();
+    private volatile boolean portFailed;
+
+    /**
+     * The engine's {@link UringPort}: a ring of its own (this engine's ring size, a larger CQ, no
+     * SQPOLL) and the platform thread that reaps it, made on first use; null if it cannot be set up
+     * (logged once) or the engine is closed.
+     */
+    @Override
+    public CallPort callPort() {
+        UringPort p = port.get();
+        if (p != null || portFailed || closed) {
+            return p;
+        }
+        Ring r;
+        try {
+            r = Ring.open(config.entries(), Math.max(4096, 2 * config.entries()), 0, 0);
+        } catch (Ring.SetupException e) {
+            portFailed = true;
+            LOG.log(System.Logger.Level.WARNING, "flexsc uring: no ring for posted calls ({0}); virtual threads' I/O runs on their carriers",
+                    e.getMessage());
+            return null;
+        }
+        BitSet supported = r.probeOpcodes();
+        if (supported == null) {
+            supported = new BitSet();
+        }
+        supported.andNot(config.disabledOpcodes());
+        UringPort made = new UringPort(r, new OpcodeMap(supported, r.hasFeature(Uring.FEAT_RW_CUR_POS)));
+        if (!port.compareAndSet(null, made)) {
+            made.close(0);
+        } else if (closed) {
+            made.close(TimeUnit.MILLISECONDS.toNanos(config.closeTimeoutMillis()));
+        }
+        return port.get();
     }
 
     /** The ring's shape and what the engine uses, for logs and diagnostics. */
@@ -932,6 +971,10 @@ public final class UringEngine implements SyscallEngine {
                 return;
             }
             closed = true;
+            UringPort p = port.get();
+            if (p != null) {
+                p.close(TimeUnit.MILLISECONDS.toNanos(config.closeTimeoutMillis()));
+            }
             // 1. The submit side, for good; whoever holds it finishes its entry first.
             Waiting.awaitCondition(() -> submitRole.compareAndSet(FREE, SHUT), 100_000);
             // 2. Queued calls never reached the kernel.

@@ -1,6 +1,7 @@
 /**
  * The {@code uring} engine: system calls carried by an io_uring instance, batched across threads,
- * with no engine threads of its own.
+ * with no engine threads of its own; and its port for posted calls, whose one thread reaps a ring of
+ * its own.
  *
  * <ul>
  *   <li>{@link io.flexsc.nio.engine.uring.Ring}: the mapped SQ and CQ (acquire/release on their
@@ -17,6 +18,11 @@
  *       one thread that waits in the kernel for completions. The in-flight table is an atomic
  *       array. {@code closeLock} (a monitor) serialises {@code close()}, which takes the three
  *       roles for good.</li>
+ *   <li>{@link io.flexsc.nio.engine.uring.UringPort}: the engine's {@link io.flexsc.nio.engine.CallPort},
+ *       made on first use: a second ring, completions dispatched by a 64-bit id in
+ *       {@code user_data} (a concurrent map from id to call), reaped by the platform daemon thread
+ *       {@code flexsc-uring-port}; a CAS submit role over a lock-free queue, and a CAS completion
+ *       lock that posters also take to reap what their own submission completed.</li>
  *   <li>{@link io.flexsc.nio.engine.uring.UringEngineFactory}, {@link io.flexsc.nio.engine.uring.UringConfig}:
  *       probing and settings ({@code -Dflexsc.uring.*}); immutable.</li>
  * </ul>

@@ -99,10 +99,10 @@ for (c, s) in sorted(by_scenario):
         rate = float(r['msgsPerSec']) if r else float('nan')
         rows.append((variant, cpu, rate, total, kern, loop, loop_kern, kinds))
         details.append((variant, loop, layers, sysc, leaves_loop))
-    print('| variant | server CPU µs/msg | msgs/s | samples | kernel % (all threads) | event loop % | kernel % of the event loop | JIT % | GC/VM % | flexsc threads % | main/stdin/other % |')
-    print('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+    print('| variant | server CPU µs/msg | msgs/s | samples | kernel % (all threads) | event loop % | kernel % of the event loop | user % of the event loop | JIT % | GC/VM % | flexsc threads % | main/stdin/other % |')
+    print('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
     for variant, cpu, rate, total, kern, loop, loop_kern, kinds in rows:
-        print(f'| {variant} | {cpu:.2f} | {rate:,.0f} | {total} | {pct(kern, total)} | {pct(loop, total)} | {pct(loop_kern, loop)} | '
+        print(f'| {variant} | {cpu:.2f} | {rate:,.0f} | {total} | {pct(kern, total)} | {pct(loop, total)} | {pct(loop_kern, loop)} | {pct(loop - loop_kern, loop)} | '
               f'{pct(kinds["JIT"], total)} | {pct(kinds["GC/VM"], total)} | {pct(kinds["flexsc threads"], total)} | '
               f'{pct(kinds["main/stdin"] + kinds["other"], total)} |')
     print()

@@ -40,13 +40,15 @@ def is_java(frame):
     return '/' in frame and not frame.endswith('_[k]') and re.match(r'^[a-z][\w$]*(/[\w$]+)+\.', frame) is not None
 
 def syscall_of(frames):
-    for f in frames:
-        m = re.match(r'__(?:x64|do)_sys_(\w+)_\[k\]$', f) or re.match(r'__se_sys_(\w+)_\[k\]$', f)
-        if m:
-            return m.group(1)
-    for f in frames:
-        if f.endswith('_[k]'):
-            return 'other kernel (' + f[:-4] + ')' if 'irq' in f or 'softirq' in f else None
+    """The system call a kernel sample is in: the frame after do_syscall_64 (x64_sys_call skipped),
+    without its __x64_sys_/__do_sys_/ksys_ prefix; None outside system calls (faults, interrupts)."""
+    for i, f in enumerate(frames):
+        if f == 'do_syscall_64_[k]':
+            rest = [x for x in frames[i + 1:] if x != 'x64_sys_call_[k]']
+            if not rest:
+                return 'entry'
+            name = rest[0][:-4] if rest[0].endswith('_[k]') else rest[0]
+            return re.sub(r'^(__x64_sys_|__se_sys_|__do_sys_|ksys_|do_sys_)', '', name)
     return None
 
 def runs_csv(name):
@@ -97,10 +99,10 @@ for (c, s) in sorted(by_scenario):
         rate = float(r['msgsPerSec']) if r else float('nan')
         rows.append((variant, cpu, rate, total, kern, loop, loop_kern, kinds))
         details.append((variant, loop, layers, sysc, leaves_loop))
-    print('| variant | server CPU µs/msg | msgs/s | samples | kernel % (all threads) | event loop % | kernel % of the event loop | JIT % | GC/VM % | flexsc threads % | main/stdin/other % |')
-    print('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+    print('| variant | server CPU µs/msg | msgs/s | samples | kernel % (all threads) | event loop % | kernel % of the event loop | user % of the event loop | JIT % | GC/VM % | flexsc threads % | main/stdin/other % |')
+    print('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
     for variant, cpu, rate, total, kern, loop, loop_kern, kinds in rows:
-        print(f'| {variant} | {cpu:.2f} | {rate:,.0f} | {total} | {pct(kern, total)} | {pct(loop, total)} | {pct(loop_kern, loop)} | '
+        print(f'| {variant} | {cpu:.2f} | {rate:,.0f} | {total} | {pct(kern, total)} | {pct(loop, total)} | {pct(loop_kern, loop)} | {pct(loop - loop_kern, loop)} | '
               f'{pct(kinds["JIT"], total)} | {pct(kinds["GC/VM"], total)} | {pct(kinds["flexsc threads"], total)} | '
               f'{pct(kinds["main/stdin"] + kinds["other"], total)} |')
     print()

@@ -11,6 +11,7 @@
 #   (connections x message bytes, pipelined depth 16); warm-up 3 s, measured 8 s.
 # The profile covers the server's whole life (start-up and warm-up too; the measured window dominates).
 set -euo pipefail
+args_given="$*"
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=1; out=""; variants="jdk-nio,flexsc-direct,flexsc-uring,netty-epoll"; scenarios="64x64,1000x4096"
@@ -42,7 +43,7 @@ fi
 [ "$build" = 0 ] || (cd "$root" && mvn -B -q -DskipTests package)
 nb=--no-build
 {
-    echo "- command: \`bench/profile/run.sh $*\`"
+    echo "- command: \`bench/profile/run.sh $args_given\`"
     echo "- machine: $(nproc) CPUs, Linux $(uname -r), $(java -version 2>&1 | head -n 1), async-profiler $apver (event cpu, interval 1 ms, threads)"
     echo "- commit: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- provider examples bench/src 2>/dev/null || echo ' (with uncommitted changes)')"
     echo "- uptime at the start: $(uptime)"

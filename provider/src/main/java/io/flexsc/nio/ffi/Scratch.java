@@ -28,6 +28,12 @@ import java.nio.ByteBuffer;
  * gets a block of its own, freed by its release. Callers that stream larger transfers work in chunks
  * of at most {@link #MAX}.
  *
+ * <p>A virtual thread has no cache of its own: there may be millions of them, each short-lived, and
+ * a per-thread cache would hold up to 2 MiB of native memory per thread until a collection finds
+ * the thread gone. Virtual threads share one pool instead ({@link #SHARED} idle blocks at most, each
+ * taken by one thread at a time, freed when the pool is full), which a virtual thread keeps while it
+ * parks with its call in the kernel, so the memory still outlives the call.
+ *
  * <p>Thread safety: a block belongs to the thread that acquired it until released.
  */
 public final class Scratch {
@@ -38,9 +44,15 @@ public final class Scratch {
 
     private static final Cleaner CLEANER = Cleaner.create();
     private static final ThreadLocal<Scratch[]> CACHE = ThreadLocal.withInitial(() -> new Scratch[CACHED]);
+    /** Idle blocks kept for virtual threads, at most. */
+    static final int SHARED = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    /** The virtual threads' idle blocks (guarded by itself). */
+    private static final java.util.ArrayDeque<Scratch> POOL = new java.util.ArrayDeque<>();
 
     private final Memory memory;
     private final boolean cached;
+    /** A virtual threads' block: back to {@link #POOL} on release, or freed when it is full. */
+    private boolean pooled;
     private boolean inUse;
     private ByteBuffer view;
 
@@ -60,6 +72,9 @@ public final class Scratch {
             return new Scratch(size, false);
         }
         int want = Math.max(64, size);
+        if (Threads.isVirtual()) {
+            return acquireShared(want);
+        }
         Scratch[] cache = CACHE.get();
         int slot = -1; // an empty slot, else an idle block too small for this request
         for (int i = 0; i < CACHED; i++) {
@@ -88,6 +103,24 @@ public final class Scratch {
         return b;
     }
 
+    /** A virtual thread's block: an idle pooled one large enough, else a new one (pooled on release). */
+    private static Scratch acquireShared(int want) {
+        synchronized (POOL) {
+            for (java.util.Iterator<Scratch> it = POOL.iterator(); it.hasNext(); ) {
+                Scratch b = it.next();
+                if (b.capacity() >= want) {
+                    it.remove();
+                    b.inUse = true;
+                    return b;
+                }
+            }
+        }
+        Scratch b = new Scratch(Math.min(MAX, Integer.highestOneBit(want - 1) << 1), false);
+        b.pooled = true;
+        b.inUse = true;
+        return b;
+    }
+
     /** The base address. */
     public long address() {
         return memory.address;
@@ -109,11 +142,21 @@ public final class Scratch {
         return v;
     }
 
-    /** Gives the block back to its thread's cache, or frees it if it has none. */
+    /** Gives the block back to its thread's cache or the virtual threads' pool, or frees it if it has neither. */
     public void release() {
         assert inUse || !cached : "scratch block released twice";
         if (cached) {
             inUse = false;
+        } else if (pooled) {
+            assert inUse : "scratch block released twice";
+            inUse = false;
+            synchronized (POOL) {
+                if (POOL.size() < SHARED) {
+                    POOL.addFirst(this);
+                    return;
+                }
+            }
+            memory.run();
         } else {
             memory.run();
         }

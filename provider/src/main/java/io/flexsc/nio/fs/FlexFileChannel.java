@@ -1,5 +1,6 @@
 package io.flexsc.nio.fs;
 
+import io.flexsc.nio.ffi.Threads;
 import static io.flexsc.nio.ffi.Linux.*;
 
 import io.flexsc.nio.engine.Call;
@@ -430,7 +431,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
      * descriptor is acquired.
      */
     private boolean awaitStream(short events) throws IOException {
-        if (VtPoller.isVirtual()) {
+        if (Threads.isVirtual()) {
             return awaitStreamParked(events);
         }
         int wake;

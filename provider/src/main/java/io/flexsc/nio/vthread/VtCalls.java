@@ -1,5 +1,6 @@
 package io.flexsc.nio.vthread;
 
+import io.flexsc.nio.ffi.Threads;
 import io.flexsc.nio.engine.Call;
 import io.flexsc.nio.engine.CallPort;
 import io.flexsc.nio.engine.Engines;
@@ -72,7 +73,7 @@ public final class VtCalls {
      * thread is a virtual thread and the mode says so; else null (run the call as before).
      */
     public static CallPort filePort(SyscallEngine engine) {
-        if (MODE == Mode.OFF || !VtPoller.isVirtual()) {
+        if (MODE == Mode.OFF || !Threads.isVirtual()) {
             return null;
         }
         return engine.callPort();

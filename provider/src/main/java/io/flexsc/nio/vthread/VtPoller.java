@@ -40,38 +40,11 @@ import java.util.function.BooleanSupplier;
  * one-shot {@code IORING_OP_POLL_ADD} ({@link VtCalls}, {@code -Dflexsc.vthread.ring}), and the
  * epoll instance and its thread are never made.
  *
- * <p>Thread safety: all methods are safe from any thread. {@link #isVirtual()} works on JDK 17
- * (always false there: the class is compiled for 17 and looks the method up at run time).
+ * <p>Thread safety: all methods are safe from any thread. Virtual threads are told apart with
+ * {@link io.flexsc.nio.ffi.Threads#isVirtual()} (always false on JDK 17).
  */
 public final class VtPoller {
     private VtPoller() {}
-
-    private static final MethodHandle IS_VIRTUAL = lookupIsVirtual();
-
-    private static MethodHandle lookupIsVirtual() {
-        try {
-            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
-        } catch (ReflectiveOperationException e) {
-            return null; // before JDK 21: no virtual threads
-        }
-    }
-
-    /** Whether the current thread is a virtual thread. */
-    public static boolean isVirtual() {
-        return isVirtual(Thread.currentThread());
-    }
-
-    /** Whether {@code t} is a virtual thread. */
-    public static boolean isVirtual(Thread t) {
-        if (IS_VIRTUAL == null) {
-            return false;
-        }
-        try {
-            return (boolean) IS_VIRTUAL.invokeExact(t);
-        } catch (Throwable e) {
-            throw new AssertionError(e);
-        }
-    }
 
     /**
      * Parks the current thread until {@code fd} has one of {@code events} (poll(2) bits, which are

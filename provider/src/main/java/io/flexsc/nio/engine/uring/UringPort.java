@@ -1,5 +1,6 @@
 package io.flexsc.nio.engine.uring;
 
+import io.flexsc.nio.ffi.Threads;
 import io.flexsc.nio.engine.Call;
 import io.flexsc.nio.engine.CallPort;
 import io.flexsc.nio.engine.EngineClosedException;
@@ -69,7 +70,6 @@ final class UringPort implements CallPort {
     private static final int KIND_CALL = 0;
     private static final int KIND_POLL = 1;
     private static final int KIND_CANCEL = 2;
-    private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
     private static final int WAITING = 0;
     private static final int WOKEN = 1;
     private static final int LEFT = 2;
@@ -142,22 +142,6 @@ final class UringPort implements CallPort {
         this.reaper = new Thread(this::run, "flexsc-uring-port");
         reaper.setDaemon(true);
         reaper.start();
-    }
-
-    private static MethodHandle isVirtualHandle() {
-        try {
-            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
-        } catch (ReflectiveOperationException e) {
-            return null; // before JDK 21
-        }
-    }
-
-    private static boolean isVirtual(Thread t) {
-        try {
-            return IS_VIRTUAL != null && (boolean) IS_VIRTUAL.invokeExact(t);
-        } catch (Throwable e) {
-            throw new AssertionError(e);
-        }
     }
 
     @Override
@@ -253,7 +237,7 @@ final class UringPort implements CallPort {
             LockSupport.unpark(p.waiter);
             return;
         }
-        if (awake.get() > 0 && isVirtual(Thread.currentThread())) {
+        if (awake.get() > 0 && Threads.isVirtual()) {
             // Threads woken by completions are about to post too: let them, then submit together.
             if (!flushScheduled.compareAndSet(false, true)) {
                 return; // the poster that yielded submits this one with its own

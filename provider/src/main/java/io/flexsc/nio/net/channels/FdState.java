@@ -1,5 +1,6 @@
 package io.flexsc.nio.net.channels;
 
+import io.flexsc.nio.ffi.Threads;
 import io.flexsc.nio.engine.direct.DirectEngine;
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.Linux;
@@ -95,7 +96,7 @@ public final class FdState {
      * or the channel is closed or interrupted. Returns the descriptor's revents, 0 if woken or timed out.
      */
     public int await(short events, int timeoutMillis) throws IOException {
-        if (timeoutMillis != 0 && VtPoller.isVirtual()) {
+        if (timeoutMillis != 0 && Threads.isVirtual()) {
             return awaitParked(events, timeoutMillis);
         }
         int wfd;

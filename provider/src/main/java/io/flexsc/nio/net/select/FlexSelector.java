@@ -1,5 +1,6 @@
 package io.flexsc.nio.net.select;
 
+import io.flexsc.nio.ffi.Threads;
 import io.flexsc.nio.engine.Call;
 import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.engine.SyscallEngine;
@@ -735,7 +736,7 @@ public final class FlexSelector extends AbstractSelector {
         boolean blocking = t != 0;
         // a virtual thread does not wait in the kernel: a pass that does not wait, then it parks
         // until the epoll instance is readable (a wake-up or interrupt makes it so), then another
-        boolean parks = blocking && VtPoller.isVirtual();
+        boolean parks = blocking && Threads.isVirtual();
         Call w = call(nc).set(SysNr.EPOLL_WAIT, epfd, eventsAddr, MAX_EVENTS, parks ? 0 : t, 0, 0);
         if (blocking) {
             inSelect = true;

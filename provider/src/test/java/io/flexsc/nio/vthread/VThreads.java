@@ -80,4 +80,15 @@ public final class VThreads {
             Thread.sleep(5); // polling an observable state with a deadline, not a synchronisation sleep
         }
     }
+
+    /** Whether every one of {@code threads} is parked (WAITING or TIMED_WAITING). */
+    public static boolean allParked(Thread[] threads) {
+        for (Thread t : threads) {
+            Thread.State s = t.getState();
+            if (s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

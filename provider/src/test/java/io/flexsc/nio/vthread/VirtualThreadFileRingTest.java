@@ -236,7 +236,7 @@ class VirtualThreadFileRingTest {
                     }
                 });
             }
-            VThreads.awaitTrue(() -> PortAccess.inflight(port) - before >= N && allParked(threads), 20_000,
+            VThreads.awaitTrue(() -> PortAccess.inflight(port) - before >= N && VThreads.allParked(threads), 20_000,
                     N + " virtual threads parked with their calls in the kernel (in flight: " + PortAccess.inflight(port) + ")");
             CountDownLatch progress = new CountDownLatch(1);
             VThreads.start(progress::countDown);
@@ -261,16 +261,6 @@ class VirtualThreadFileRingTest {
                 }
             }
         }
-    }
-
-    private static boolean allParked(Thread[] threads) {
-        for (Thread t : threads) {
-            Thread.State s = t.getState();
-            if (s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

@@ -123,7 +123,7 @@ class VirtualThreadsParkTest {
                 }
             });
         }
-        VThreads.awaitTrue(() -> entered.get() == N && allParked(threads), 20_000,
+        VThreads.awaitTrue(() -> entered.get() == N && VThreads.allParked(threads), 20_000,
                 N + " virtual threads blocked in " + what + " on " + VThreads.carriers()
                         + " carriers, each parked (started: " + entered.get() + ", states: " + states(threads) + ")");
         CountDownLatch progress = new CountDownLatch(1);
@@ -135,16 +135,6 @@ class VirtualThreadsParkTest {
             assertFalse(t.isAlive(), what + ": a released virtual thread did not finish: " + t.getState());
         }
         return results;
-    }
-
-    private static boolean allParked(Thread[] threads) {
-        for (Thread t : threads) {
-            Thread.State s = t.getState();
-            if (s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static String states(Thread[] threads) {

@@ -1,19 +1,19 @@
 package io.flexsc.nio.fs;
 
-import io.flexsc.nio.ffi.Threads;
 import static io.flexsc.nio.ffi.Linux.*;
 
 import io.flexsc.nio.engine.Call;
 import io.flexsc.nio.engine.CallPort;
-import io.flexsc.nio.engine.direct.DirectEngine;
 import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.engine.SyscallEngine;
+import io.flexsc.nio.engine.direct.DirectEngine;
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.Errors;
 import io.flexsc.nio.ffi.Iovecs;
 import io.flexsc.nio.ffi.NativeMemory;
 import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
+import io.flexsc.nio.ffi.Threads;
 import io.flexsc.nio.vthread.VtCalls;
 import io.flexsc.nio.vthread.VtPoller;
 import java.io.IOException;

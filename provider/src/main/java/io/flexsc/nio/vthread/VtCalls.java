@@ -1,11 +1,11 @@
 package io.flexsc.nio.vthread;
 
-import io.flexsc.nio.ffi.Threads;
 import io.flexsc.nio.engine.Call;
 import io.flexsc.nio.engine.CallPort;
 import io.flexsc.nio.engine.Engines;
 import io.flexsc.nio.engine.SyscallEngine;
 import io.flexsc.nio.ffi.Errno;
+import io.flexsc.nio.ffi.Threads;
 import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;

@@ -1,6 +1,5 @@
 package io.flexsc.nio.engine.uring;
 
-import io.flexsc.nio.ffi.Threads;
 import io.flexsc.nio.engine.Call;
 import io.flexsc.nio.engine.CallPort;
 import io.flexsc.nio.engine.EngineClosedException;
@@ -8,6 +7,7 @@ import io.flexsc.nio.engine.EngineStats;
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.NativeMemory;
 import io.flexsc.nio.ffi.SysNr;
+import io.flexsc.nio.ffi.Threads;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;

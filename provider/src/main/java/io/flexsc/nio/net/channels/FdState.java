@@ -1,12 +1,12 @@
 package io.flexsc.nio.net.channels;
 
-import io.flexsc.nio.ffi.Threads;
 import io.flexsc.nio.engine.direct.DirectEngine;
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.Linux;
 import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
 import io.flexsc.nio.ffi.ThreadSignal;
+import io.flexsc.nio.ffi.Threads;
 import io.flexsc.nio.net.sys.NetIO;
 import io.flexsc.nio.net.sys.NetSys;
 import io.flexsc.nio.vthread.VtPoller;

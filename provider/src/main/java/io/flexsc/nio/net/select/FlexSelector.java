@@ -1,6 +1,5 @@
 package io.flexsc.nio.net.select;
 
-import io.flexsc.nio.ffi.Threads;
 import io.flexsc.nio.engine.Call;
 import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.engine.SyscallEngine;
@@ -9,6 +8,7 @@ import io.flexsc.nio.ffi.Linux;
 import io.flexsc.nio.ffi.NativeMemory;
 import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
+import io.flexsc.nio.ffi.Threads;
 import io.flexsc.nio.net.batch.Batched;
 import io.flexsc.nio.net.batch.ByteBudget;
 import io.flexsc.nio.net.batch.Drainer;
@@ -31,8 +31,8 @@ import java.nio.channels.spi.AbstractSelector;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Objects;
 import java.util.Collections;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;

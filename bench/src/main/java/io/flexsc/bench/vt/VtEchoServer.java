@@ -40,7 +40,7 @@ import javax.management.ObjectName;
  *
  * <pre>
  * VtEchoServer [--host 127.0.0.1] [--port 0] [--buffer 8192] [--backlog 16384]
- *              [--file-threads 0] [--file-dir DIR] [--file-mib 64] [--file-block 4096] [--file-pause-us 1000]
+ *              [--file-threads 0] [--file-dir DIR] [--file-mib 64] [--file-block 4096] [--file-pause-us 50000]
  * </pre>
  *
  * <p>Prints {@code LISTENING <port> pid=... provider=... fs=...} once listening, then answers
@@ -75,7 +75,7 @@ public final class VtEchoServer {
             Path fileDir = Paths.get(System.getProperty("java.io.tmpdir"));
             int fileMiB = 64;
             int fileBlock = 4096;
-            long pause = 1000;
+            long pause = 50_000;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (i + 1 >= args.length) {

@@ -64,6 +64,7 @@ class VtParsingTest {
     void serverSettingsParseAndRejectNonsense() {
         VtEchoServer.Settings s = VtEchoServer.Settings.parse(new String[] {"--port", "0", "--file-threads", "1000",
                 "--file-pause-us", "250", "--buffer", "4096"});
+        assertEquals(50_000, VtEchoServer.Settings.parse(new String[0]).filePauseMicros());
         assertEquals(1000, s.fileThreads());
         assertEquals(250, s.filePauseMicros());
         assertEquals(4096, s.buffer());

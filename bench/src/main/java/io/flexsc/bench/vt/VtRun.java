@@ -241,7 +241,7 @@ public final class VtRun {
             while (c.open() < conns) {
                 if (!client.isAlive() || System.nanoTime() > deadline) {
                     return fail(s, v, round, "the server holds " + c.open() + " of " + conns + " connections (client "
-                            + exit(client) + "): " + tail(clientLog), info);
+                            + exit(client) + "): " + tail(clientLog) + serverGone(server, serverLog), info);
                 }
                 Thread.sleep(100);
                 c = counters(in, lines);
@@ -266,14 +266,15 @@ public final class VtRun {
             sampler.join(5_000);
             if (client.exitValue() != 0 || !Files.exists(json)) {
                 return fail(s, v, round, "load client exit " + client.exitValue() + (Files.exists(json) ? "" : ", no JSON")
-                        + ": " + tail(clientLog), info);
+                        + ": " + tail(clientLog) + serverGone(server, serverLog), info);
             }
             Map<String, Double> report = FlatJson.numbers(Files.readString(json));
             double seconds = report.getOrDefault("seconds", Double.NaN);
             double rate = report.getOrDefault("messagesPerSec", Double.NaN);
             double errors = report.getOrDefault("errors", 0.0);
             if (errors != 0 || Double.isNaN(rate) || rate <= 0) {
-                return fail(s, v, round, "load client reported errors=" + errors + " messagesPerSec=" + rate, info);
+                return fail(s, v, round, "load client reported errors=" + errors + " messagesPerSec=" + rate
+                        + serverGone(server, serverLog), info);
             }
             VtEchoServer.Counters c2 = counters(in, lines);
             if (c2.errors() != 0) {
@@ -342,6 +343,14 @@ public final class VtRun {
                 // left behind in the logs directory
             }
         }
+    }
+
+    /** When the server died during the run (a crash), its exit status and the end of its log, for the note. */
+    private static String serverGone(Process server, Path serverLog) throws InterruptedException {
+        if (!server.waitFor(2, TimeUnit.SECONDS)) {
+            return "";
+        }
+        return "; SERVER DIED (exit " + server.exitValue() + "): " + tail(serverLog);
     }
 
     private static Measurement fail(VtScenario s, Variant v, int round, String why, Map<String, String> info) {

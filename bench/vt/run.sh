@@ -38,6 +38,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+cmdline="$*"
 build=1
 quick=0
 out=""
@@ -93,7 +94,7 @@ fi
 
 header="$logs/header.md"
 {
-    echo "- command: \`bench/vt/run.sh $*\`"
+    echo "- command: \`bench/vt/run.sh $cmdline\`"
     echo "- machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), Linux $(uname -r)"
     echo "- server JDK: $("$server_java" -version 2>&1 | head -n 1); client JDK: $("$client_java" -version 2>&1 | head -n 1)"
     echo "- commit: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- provider examples bench/src 2>/dev/null || echo ' (with uncommitted changes)')"

@@ -1,8 +1,11 @@
 package io.flexsc.bench.compare;
 
-import java.io.BufferedReader;
+import static io.flexsc.bench.compare.ChildProcesses.await;
+import static io.flexsc.bench.compare.ChildProcesses.exit;
+import static io.flexsc.bench.compare.ChildProcesses.kill;
+import static io.flexsc.bench.compare.ChildProcesses.tail;
+
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -86,11 +88,7 @@ public final class EchoRun {
             Files.createDirectories(setup.logs());
             ProcessBuilder pb = new ProcessBuilder(serverCommand(v)).redirectError(serverLog.toFile());
             server = pb.start();
-            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-            Process srv = server;
-            Thread reader = new Thread(() -> pump(srv, lines), "server-stdout");
-            reader.setDaemon(true);
-            reader.start();
+            BlockingQueue<String> lines = ChildProcesses.lines(server, "server-stdout");
             String listening = await(lines, "LISTENING ", 60);
             if (listening == null) {
                 return Measurement.failed("echo", s.name(), v.name(), round,
@@ -208,7 +206,7 @@ public final class EchoRun {
     }
 
     /** {@code key=value} words of a line. */
-    static Map<String, String> keyValues(String line) {
+    public static Map<String, String> keyValues(String line) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String word : line.trim().split("\\s+")) {
             int eq = word.indexOf('=');
@@ -217,63 +215,5 @@ public final class EchoRun {
             }
         }
         return out;
-    }
-
-    private static void pump(Process p, BlockingQueue<String> lines) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                lines.add(line);
-            }
-        } catch (IOException e) {
-            // process gone
-        }
-    }
-
-    private static String await(BlockingQueue<String> lines, String prefix, int seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (true) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return null;
-            }
-            String line = lines.poll(left, TimeUnit.NANOSECONDS);
-            if (line == null) {
-                return null;
-            }
-            if (line.startsWith(prefix)) {
-                return line;
-            }
-        }
-    }
-
-    private static String exit(Process p) {
-        return p.isAlive() ? "still running" : Integer.toString(p.exitValue());
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> all = Files.readAllLines(log);
-            return String.join(" | ", all.subList(Math.max(0, all.size() - 3), all.size()));
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    /** Stops a process this run started, by its handle. */
-    private static void kill(Process p) {
-        if (p == null || !p.isAlive()) {
-            return;
-        }
-        p.destroy();
-        try {
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-        }
     }
 }

@@ -41,7 +41,7 @@ public final class Report {
 
     // ---- CSV / JSON
 
-    static String runsCsv(List<Measurement> runs) {
+    public static String runsCsv(List<Measurement> runs) {
         Set<String> metrics = new LinkedHashSet<>();
         Set<String> infos = new LinkedHashSet<>();
         runs.forEach(m -> {
@@ -282,7 +282,7 @@ public final class Report {
     }
 
     /** "met" / "not met" when both ratios agree, "unclear" otherwise. */
-    static String verdict(double ratio, double paired, double bound, boolean atLeast) {
+    public static String verdict(double ratio, double paired, double bound, boolean atLeast) {
         if (Double.isNaN(ratio)) {
             return "**no data**";
         }

@@ -15,7 +15,8 @@ public final class RunsCsv {
     /** The numeric metrics; every other column after {@code note} is textual information. */
     static final Set<String> METRICS = Set.of("msgsPerSec", "p50Us", "p99Us", "serverCpuCores", "clientCpuCores",
             "serverCpuUsPerMsg", "totalCpuUsPerMsg", "rssPeakMiB", "heapAfterGcMiB", "avgBatch", "opsPerSec",
-            "cpuUsPerOp", "cpuCores");
+            "cpuUsPerOp", "cpuCores", "crossingsPerMsg", "fileOpsPerSec",
+            "countMsgsPerSec");
 
     private RunsCsv() {}
 

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -288,6 +289,7 @@ public final class VtPoller {
                     long data = EpollEvent.data(addr, i);
                     fired((int) (data >>> 32), data & 0xffffffffL, EpollEvent.events(addr, i));
                 }
+                Reference.reachabilityFence(buf); // else compiled code may let it (and its memory) go while epoll_wait writes there
             }
         }
 

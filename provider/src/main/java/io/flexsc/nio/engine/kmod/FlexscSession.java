@@ -59,6 +59,7 @@ final class FlexscSession implements AutoCloseable {
         byte[] name = (DEVICE + "\0").getBytes(StandardCharsets.US_ASCII);
         ByteBuffer path = ByteBuffer.allocateDirect(name.length).put(name);
         long fd = RawSyscall.invoke(SysNr.OPENAT, Linux.AT_FDCWD, NativeMemory.address(path), Linux.O_RDWR | Linux.O_CLOEXEC, 0, 0, 0);
+        java.lang.ref.Reference.reachabilityFence(path); // the kernel read the path from its memory
         if (Errno.isError(fd)) {
             int e = Errno.of(fd);
             throw new SessionException("cannot open " + DEVICE + ": " + errnoName(e)

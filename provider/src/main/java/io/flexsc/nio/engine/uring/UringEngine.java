@@ -208,7 +208,8 @@ public final class UringEngine implements SyscallEngine {
         a.putLong(Uring.GEA_TS, waitArg + Uring.GETEVENTS_ARG_SIZE);
         a.putLong(Uring.GETEVENTS_ARG_SIZE, REAP_WAIT_NANOS / 1_000_000_000L);
         a.putLong(Uring.GETEVENTS_ARG_SIZE + 8, REAP_WAIT_NANOS % 1_000_000_000L);
-        if (sharedStats == null) {
+        this.publishes = sharedStats == null;
+        if (publishes) {
             EngineStatsRegistry.publish(stats);
         }
         LOG.log(System.Logger.Level.DEBUG, () -> "flexsc uring engine started: " + describe());
@@ -245,6 +246,8 @@ public final class UringEngine implements SyscallEngine {
 
     /** The port for posted calls, made on first use ({@link #callPort}). */
     private final AtomicReference<UringPort> port = new AtomicReference<>();
+    /** Not a sibling: its counters, and its port's, are published. */
+    private final boolean publishes;
     private volatile boolean portFailed;
 
     /**
@@ -277,6 +280,8 @@ public final class UringEngine implements SyscallEngine {
             made.close(0);
         } else if (closed) {
             made.close(TimeUnit.MILLISECONDS.toNanos(config.closeTimeoutMillis()));
+        } else if (publishes) {
+            EngineStatsRegistry.publish(made.stats()); // io.flexsc.nio:type=Engine,name="uring-port"
         }
         return port.get();
     }

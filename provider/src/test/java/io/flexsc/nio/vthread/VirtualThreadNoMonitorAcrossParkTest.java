@@ -239,4 +239,36 @@ class VirtualThreadNoMonitorAcrossParkTest {
             assertEquals(3, result.get());
         }
     }
+
+    /** DatagramSocket.receive on our channel's adaptor waits for a datagram without the packet's monitor (nor one of ours). */
+    @Test
+    void datagramAdaptorReceiveWaitingForData() throws Exception {
+        try (java.nio.channels.DatagramChannel dc = new io.flexsc.nio.net.FlexSelectorProvider().openDatagramChannel();
+             java.net.DatagramSocket peer = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            dc.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            java.net.DatagramSocket socket = dc.socket();
+            java.net.DatagramPacket packet = new java.net.DatagramPacket(new byte[32], 4, 20);
+            AtomicReference<Object> result = new AtomicReference<>();
+            Thread t = VThreads.unstarted("datagram receiver", () -> {
+                try {
+                    socket.receive(packet);
+                    result.set(new String(packet.getData(), packet.getOffset(), packet.getLength(), java.nio.charset.StandardCharsets.US_ASCII));
+                } catch (Throwable e) {
+                    result.set(e);
+                }
+            });
+            t.start();
+            VThreads.awaitTrue(() -> t.getState() == Thread.State.WAITING, 20_000, "the receiver parked");
+            String entry = ThreadDumps.entryOf(t, dir);
+            assertTrue(entry.contains("io.flexsc.nio.net.channels.DatagramSocketAdaptor.receive"), "parked in the adaptor's receive:\n" + entry);
+            assertEquals(List.of(), ThreadDumps.framesOwningMonitors(entry), "no monitor held across the park:\n" + entry);
+            byte[] msg = "datagram".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            peer.send(new java.net.DatagramPacket(msg, msg.length, dc.getLocalAddress()));
+            t.join(30_000);
+            assertFalse(t.isAlive(), "the receiver finished once the datagram came");
+            assertEquals("datagram", result.get());
+            assertEquals(peer.getLocalSocketAddress(), packet.getSocketAddress(), "the sender");
+            assertEquals(4, packet.getOffset());
+        }
+    }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The {@code uring} engine: system calls carried by one io_uring instance, batched across threads.
@@ -147,7 +148,8 @@ public final class UringEngine implements SyscallEngine {
     /** SQEs were published that an io_uring_enter did not take (it failed); resubmit them. */
     private volatile boolean leftover;
     private volatile boolean closed;
-    private final Object closeLock = new Object();
+    /** Serialises close (a lock, not a monitor: close waits, and may park a virtual thread, while it holds it). */
+    private final ReentrantLock closeLock = new ReentrantLock();
     private boolean closeDone;
     /** io_uring_getevents_arg + __kernel_timespec for bounded waits (read-only once filled). */
     private final long waitArg;
@@ -971,7 +973,8 @@ public final class UringEngine implements SyscallEngine {
 
     @Override
     public void close() {
-        synchronized (closeLock) {
+        closeLock.lock();
+        try {
             if (closeDone) {
                 return;
             }
@@ -1018,6 +1021,8 @@ public final class UringEngine implements SyscallEngine {
             NativeMemory.free(statBuf);
             closeDone = true;
             LOG.log(System.Logger.Level.DEBUG, () -> "flexsc uring engine closed; " + stats);
+        } finally {
+            closeLock.unlock();
         }
     }
 

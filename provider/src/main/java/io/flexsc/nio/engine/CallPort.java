@@ -57,6 +57,6 @@ public interface CallPort {
      */
     default void resumed(Call c) {}
 
-    /** The port's counters: {@code calls} posted, {@code batches} the kernel entries that submitted them. */
-    EngineStats stats();
+    /** The port's counters: {@code calls} posted, {@code batches} the kernel entries that submitted them, and more. */
+    PortStats stats();
 }

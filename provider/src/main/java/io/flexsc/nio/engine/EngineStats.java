@@ -5,9 +5,10 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Counters of one engine: calls, batches, a batch-size histogram, adaptive direct calls and
  * fallbacks. Cheap to update from many threads (LongAdders); exposed over JMX by
- * {@link EngineStatsRegistry} and printed at exit with {@code -Dflexsc.stats=true}.
+ * {@link EngineStatsRegistry} and printed at exit with {@code -Dflexsc.stats=true}. A
+ * {@link CallPort}'s counters ({@link PortStats}) are these and a few of its own.
  */
-public final class EngineStats implements EngineStatsMBean {
+public class EngineStats implements EngineStatsMBean {
     /** Bucket {@code i} counts batches of size in {@code (2^(i-1), 2^i]}; bucket 0 is size 1. */
     static final int BUCKETS = 12; // 1, 2, 3-4, ..., 1025+
 

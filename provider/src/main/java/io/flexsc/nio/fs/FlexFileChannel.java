@@ -40,7 +40,9 @@ import java.nio.file.spi.FileSystemProvider;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link FileChannel} whose data transfer runs through the syscall engine.
@@ -97,13 +99,21 @@ public final class FlexFileChannel extends VersionedFileChannel {
     private final boolean writable;
     private final boolean append;
 
-    private final Object positionLock = new Object();
+    /**
+     * Serialises the operations that use the position. A {@link ReentrantLock}, not a monitor: a
+     * relative transfer holds it while a virtual thread parks (a posted call, a readiness wait, an
+     * engine's wait), and a monitor held across a park pins the carrier on JDK 21-23.
+     */
+    private final ReentrantLock positionLock = new ReentrantLock();
     private long position; // guarded by positionLock; unused in APPEND mode
 
     /** Operations using the descriptor, with {@link #CLOSING} set once close has begun. */
     private final java.util.concurrent.atomic.AtomicInteger users = new java.util.concurrent.atomic.AtomicInteger();
     private static final int CLOSING = Integer.MIN_VALUE;
-    private final Object fdLock = new Object();
+    /** Guards the close protocol's state below (a lock, not a monitor: close waits under it, see positionLock). */
+    private final ReentrantLock fdLock = new ReentrantLock();
+    /** Signalled when the last user leaves a closing channel ({@link #releaseFd}). */
+    private final Condition fdReleased = fdLock.newCondition();
     private boolean fdClosed; // guarded by fdLock
 
     /** {@link #kind}: not yet known; a regular file, block device or directory; anything else. */
@@ -264,8 +274,11 @@ public final class FlexFileChannel extends VersionedFileChannel {
 
     private void releaseFd() {
         if (users.decrementAndGet() == CLOSING) {
-            synchronized (fdLock) {
-                fdLock.notifyAll();
+            fdLock.lock();
+            try {
+                fdReleased.signalAll();
+            } finally {
+                fdLock.unlock();
             }
         }
     }
@@ -293,16 +306,19 @@ public final class FlexFileChannel extends VersionedFileChannel {
         FileLockTable.FileKey key = fileKey;
         if (key != null) {
             for (FlexFileLock l : FileLockTable.removeAll(key, this)) {
-                synchronized (l) {
+                l.releaseLock.lock();
+                try {
                     if (!l.isInvalidated()) {
                         unlockRange(l.position(), l.size());
                         l.invalidate();
                     }
+                } finally {
+                    l.releaseLock.unlock();
                 }
             }
         }
-        boolean interrupted = false;
-        synchronized (fdLock) {
+        fdLock.lock();
+        try {
             int u;
             do {
                 u = users.get();
@@ -314,11 +330,7 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 parked.forEach(LockSupport::unpark); // one parked instead (a virtual thread)
             }
             while (users.get() != CLOSING) {
-                try {
-                    fdLock.wait();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
+                fdReleased.awaitUninterruptibly(); // an interrupt meanwhile stays set
             }
             if (fdClosed) {
                 return;
@@ -328,9 +340,8 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 DirectEngine.run(SysNr.CLOSE, wakeFd, 0, 0, 0, 0, 0);
                 wakeFd = -1;
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        } finally {
+            fdLock.unlock();
         }
         long r = sys(SysNr.CLOSE, fd, 0, 0);
         if (Errno.isError(r) && r != -Errno.EINTR) {
@@ -383,11 +394,14 @@ public final class FlexFileChannel extends VersionedFileChannel {
      */
     private long posted(CallPort port, int nr, long a1, long a2, long a3) throws IOException {
         Thread me = Thread.currentThread();
-        synchronized (fdLock) {
+        fdLock.lock();
+        try {
             if (parked == null) {
                 parked = new java.util.HashSet<>();
             }
             parked.add(me);
+        } finally {
+            fdLock.unlock();
         }
         try {
             long r = VtCalls.run(port, nr, fd, a1, a2, a3, 0, 0, () -> !isOpen(), !uninterruptible);
@@ -395,8 +409,11 @@ public final class FlexFileChannel extends VersionedFileChannel {
         } catch (EngineClosedException e) {
             throw new IOException("flexsc engine closed", e);
         } finally {
-            synchronized (fdLock) {
+            fdLock.lock();
+            try {
                 parked.remove(me);
+            } finally {
+                fdLock.unlock();
             }
         }
     }
@@ -435,13 +452,16 @@ public final class FlexFileChannel extends VersionedFileChannel {
             return awaitStreamParked(events);
         }
         int wake;
-        synchronized (fdLock) {
+        fdLock.lock();
+        try {
             if (wakeFd < 0) {
                 long e = DirectEngine.run(SysNr.EVENTFD2, 0, EFD_NONBLOCK | EFD_CLOEXEC, 0, 0, 0, 0);
                 checkResult(e);
                 wakeFd = (int) e;
             }
             wake = wakeFd;
+        } finally {
+            fdLock.unlock();
         }
         if (!isOpen()) {
             return false;
@@ -475,12 +495,15 @@ public final class FlexFileChannel extends VersionedFileChannel {
      */
     private boolean awaitStreamParked(short events) throws IOException {
         Thread me = Thread.currentThread();
-        assert !Thread.holdsLock(fdLock) : "a monitor held across a park pins on JDK 21-23";
-        synchronized (fdLock) {
+        assert !fdLock.isHeldByCurrentThread() : "close waits under fdLock";
+        fdLock.lock();
+        try {
             if (parked == null) {
                 parked = new java.util.HashSet<>();
             }
             parked.add(me);
+        } finally {
+            fdLock.unlock();
         }
         boolean interrupted = false;
         try {
@@ -500,8 +523,11 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 }
             }
         } finally {
-            synchronized (fdLock) {
+            fdLock.lock();
+            try {
                 parked.remove(me);
+            } finally {
+                fdLock.unlock();
             }
             if (interrupted) {
                 me.interrupt();
@@ -836,7 +862,8 @@ public final class FlexFileChannel extends VersionedFileChannel {
             throw new NonReadableChannelException();
         }
         checkWritableBuffer(dst);
-        synchronized (positionLock) {
+        positionLock.lock();
+        try {
             int n = 0;
             boolean acquired = false;
             try {
@@ -856,6 +883,8 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 }
                 endBlocking(n > 0);
             }
+        } finally {
+            positionLock.unlock();
         }
     }
 
@@ -869,7 +898,8 @@ public final class FlexFileChannel extends VersionedFileChannel {
         for (int i = offset; i < offset + length; i++) {
             checkWritableBuffer(dsts[i]);
         }
-        synchronized (positionLock) {
+        positionLock.lock();
+        try {
             long n = 0;
             boolean acquired = false;
             try {
@@ -889,6 +919,8 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 }
                 endBlocking(n > 0);
             }
+        } finally {
+            positionLock.unlock();
         }
     }
 
@@ -898,7 +930,8 @@ public final class FlexFileChannel extends VersionedFileChannel {
         if (!writable) {
             throw new NonWritableChannelException();
         }
-        synchronized (positionLock) {
+        positionLock.lock();
+        try {
             int n = 0;
             boolean acquired = false;
             try {
@@ -918,6 +951,8 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 }
                 endBlocking(n > 0);
             }
+        } finally {
+            positionLock.unlock();
         }
     }
 
@@ -928,7 +963,8 @@ public final class FlexFileChannel extends VersionedFileChannel {
         if (!writable) {
             throw new NonWritableChannelException();
         }
-        synchronized (positionLock) {
+        positionLock.lock();
+        try {
             long n = 0;
             boolean acquired = false;
             try {
@@ -948,6 +984,8 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 }
                 endBlocking(n > 0);
             }
+        } finally {
+            positionLock.unlock();
         }
     }
 
@@ -996,8 +1034,11 @@ public final class FlexFileChannel extends VersionedFileChannel {
         if (append) {
             // pwrite on an O_APPEND descriptor appends on Linux; the JDK's channel does the same
             // (it uses pwrite64 too), so keep the kernel's behaviour and serialise with appends.
-            synchronized (positionLock) {
+            positionLock.lock();
+            try {
                 return positionalWrite(src, position);
+            } finally {
+                positionLock.unlock();
             }
         }
         return positionalWrite(src, position);
@@ -1066,7 +1107,8 @@ public final class FlexFileChannel extends VersionedFileChannel {
     @Override
     public long position() throws IOException {
         ensureOpen();
-        synchronized (positionLock) {
+        positionLock.lock();
+        try {
             if (!append && kind == KIND_FILE) {
                 return position;
             }
@@ -1089,6 +1131,8 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 }
                 endBlocking(p > -1);
             }
+        } finally {
+            positionLock.unlock();
         }
     }
 
@@ -1098,7 +1142,8 @@ public final class FlexFileChannel extends VersionedFileChannel {
         if (newPosition < 0) {
             throw new IllegalArgumentException();
         }
-        synchronized (positionLock) {
+        positionLock.lock();
+        try {
             if (kind == KIND_FILE) {
                 position = newPosition;
                 return this;
@@ -1123,6 +1168,8 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 }
                 endBlocking(done);
             }
+        } finally {
+            positionLock.unlock();
         }
     }
 
@@ -1162,7 +1209,8 @@ public final class FlexFileChannel extends VersionedFileChannel {
         if (!writable) {
             throw new NonWritableChannelException();
         }
-        synchronized (positionLock) {
+        positionLock.lock();
+        try {
             boolean completed = false;
             boolean acquired = false;
             try {
@@ -1189,6 +1237,8 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 }
                 endBlocking(completed);
             }
+        } finally {
+            positionLock.unlock();
         }
     }
 
@@ -1246,12 +1296,15 @@ public final class FlexFileChannel extends VersionedFileChannel {
         if (target instanceof FlexFileChannel) {
             FlexFileChannel t = (FlexFileChannel) target;
             if (!t.append && t != this) {
-                synchronized (t.positionLock) {
+                t.positionLock.lock();
+                try {
                     long n = copyRange(this, position, t, t.position, count);
                     if (n >= 0) {
                         t.position += n;
                         return n;
                     }
+                } finally {
+                    t.positionLock.unlock();
                 }
             }
         }
@@ -1381,7 +1434,8 @@ public final class FlexFileChannel extends VersionedFileChannel {
                 throw new NonReadableChannelException();
             }
             if (!append && s != this) {
-                synchronized (s.positionLock) {
+                s.positionLock.lock();
+                try {
                     long sp = s.position;
                     long max = Math.min(count, Math.max(0, s.size() - sp));
                     if (max == 0) {
@@ -1392,6 +1446,8 @@ public final class FlexFileChannel extends VersionedFileChannel {
                         s.position = sp + n;
                         return n;
                     }
+                } finally {
+                    s.positionLock.unlock();
                 }
             }
         }

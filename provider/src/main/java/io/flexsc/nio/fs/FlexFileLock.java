@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileLock;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A lock taken through one of our channels (a {@link FlexFileChannel}, or the channel behind a
@@ -14,6 +15,12 @@ import java.nio.channels.FileLock;
 final class FlexFileLock extends FileLock {
     private final FlexFileChannel owner;
     private volatile boolean invalid;
+    /**
+     * Serialises release with the channel's close (a lock, not a monitor: the kernel unlock is an
+     * engine call, which may park a virtual thread, and a monitor held across a park pins its
+     * carrier on JDK 21-23).
+     */
+    final ReentrantLock releaseLock = new ReentrantLock();
 
     FlexFileLock(FlexFileChannel owner, long position, long size, boolean shared) {
         super(owner, position, size, shared);
@@ -48,11 +55,14 @@ final class FlexFileLock extends FileLock {
         if (!acquiredBy().isOpen()) {
             throw new ClosedChannelException();
         }
-        synchronized (this) {
+        releaseLock.lock();
+        try {
             if (!invalid) {
                 owner.release(this);
                 invalid = true;
             }
+        } finally {
+            releaseLock.unlock();
         }
     }
 }

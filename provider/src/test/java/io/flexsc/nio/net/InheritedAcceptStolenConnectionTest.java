@@ -13,7 +13,6 @@ import io.flexsc.nio.net.channels.FdState;
 import io.flexsc.nio.net.channels.FlexSelChannel;
 import io.flexsc.nio.net.sys.NetIO;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -23,10 +22,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -238,7 +235,6 @@ class InheritedAcceptStolenConnectionTest {
     @ParameterizedTest
     @ValueSource(strings = {"close", "interrupt", "timeout", "nonblocking"})
     void aStolenConnectionDoesNotStrandTheAccept(String mode) throws Exception {
-        assertTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 starts the child with a listening socket on stdin");
         String jdk = run(List.of(), mode);
         assertTrue(jdk.contains("provider sun.nio.ch."), jdk);
         String expected = compared(jdk);
@@ -273,37 +269,9 @@ class InheritedAcceptStolenConnectionTest {
 
     /** Runs one child with a blocking listening socket as its stdin; what it reported. */
     private static String run(List<String> jvmArgs, String mode) throws Exception {
-        String script = String.join("\n",
-                "import socket, subprocess, sys",
-                "s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)", // blocking
-                "s.bind(('127.0.0.1', 0)); s.listen(5)",
-                "sys.exit(subprocess.run(sys.argv[1:], stdin=s.fileno()).returncode)");
-        Path report = Files.createTempFile("inherited-accept-", ".txt");
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", "-c", script,
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(jvmArgs);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), InheritedAcceptStolenConnectionTest.class.getName(),
-                report.toString(), mode));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try {
-            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-            assertTrue(p.waitFor(Await.scaled(Duration.ofSeconds(120)).toSeconds(), TimeUnit.SECONDS),
-                    "child did not exit: " + Files.readString(report));
-            String reported = Files.readString(report);
-            assertEquals(0, p.exitValue(), reported + out.get(10, TimeUnit.SECONDS));
-            return reported;
-        } finally {
-            p.descendants().forEach(ProcessHandle::destroyForcibly); // a hung child must not outlive the test
-            p.destroyForcibly();
-            Files.deleteIfExists(report);
-        }
-    }
-
-    private static String read(InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return e.toString();
+        try (InheritedSocketChild child = InheritedSocketChild.start(InheritedSocketChild.Kind.LISTENING, jvmArgs,
+                InheritedAcceptStolenConnectionTest.class, mode)) {
+            return child.awaitReport();
         }
     }
 }

@@ -222,7 +222,6 @@ class InheritedBlockingDescriptionTest {
 
     @Test
     void inheritedListeningDescriptionKeepsItsBlockingModeAsWithTheJdk() throws Exception {
-        assertTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 starts the child with a listening socket on stdin");
         String jdk = runBound(List.of(), "server");
         assertTrue(jdk.contains("provider sun.nio.ch."), jdk);
         String expected = jdk.lines().filter(l -> !l.startsWith("provider ")).reduce("", (a, b) -> a + b + "\n");
@@ -246,7 +245,6 @@ class InheritedBlockingDescriptionTest {
 
     @Test
     void inheritedDatagramDescriptionKeepsItsBlockingModeAsWithTheJdk() throws Exception {
-        assertTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 starts the child with a datagram socket on stdin");
         String jdk = runBound(List.of(), "datagram");
         assertTrue(jdk.contains("provider sun.nio.ch."), jdk);
         String expected = jdk.lines().filter(l -> !l.startsWith("provider ")).reduce("", (a, b) -> a + b + "\n");
@@ -275,26 +273,10 @@ class InheritedBlockingDescriptionTest {
      */
     private static String runBound(List<String> jvmArgs, String mode) throws Exception {
         boolean dgram = mode.equals("datagram");
-        String script = String.join("\n",
-                "import socket, subprocess, sys",
-                // datagram: IPv6 (JDK 25's inherited datagram channel cannot connect or send an IPv4 socket: EAFNOSUPPORT)
-                dgram ? "s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)" : "s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)",
-                dgram ? "s.bind(('::1', 0))" : "s.bind(('127.0.0.1', 0)); s.listen(5)",
-                "print('port', s.getsockname()[1], flush=True)",
-                "sys.exit(subprocess.run(sys.argv[1:], stdin=s.fileno()).returncode)");
-        Path report = Files.createTempFile("inherited-", ".txt");
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", "-c", script,
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(jvmArgs);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), InheritedBlockingDescriptionTest.class.getName(),
-                report.toString(), mode));
-        Process p = new ProcessBuilder(cmd).start();
-        try {
-            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()), POOL);
-            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String line = out.readLine();
-            assertTrue(line != null && line.startsWith("port "), "python3: " + line + err.getNow(""));
-            int port = Integer.parseInt(line.substring(5).trim());
+        try (InheritedSocketChild child = InheritedSocketChild.start(
+                dgram ? InheritedSocketChild.Kind.DATAGRAM : InheritedSocketChild.Kind.LISTENING, jvmArgs,
+                InheritedBlockingDescriptionTest.class, mode)) {
+            int port = child.port();
             if (dgram) {
                 InetAddress v6lo = InetAddress.getByName("::1");
                 try (java.net.DatagramSocket d = new java.net.DatagramSocket(0, v6lo)) {
@@ -307,21 +289,13 @@ class InheritedBlockingDescriptionTest {
                     d.send(new java.net.DatagramPacket("again".getBytes(StandardCharsets.US_ASCII), 5, to));
                     d.receive(in);
                     assertEquals("bye", new String(in.getData(), 0, in.getLength(), StandardCharsets.US_ASCII));
-                    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child did not exit");
-                }
-            } else {
-                try (Socket c = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child did not exit");
+                    return child.awaitReport();
                 }
             }
-            assertEquals(0, p.exitValue(), Files.readString(report) + err.get(10, TimeUnit.SECONDS));
-        } finally {
-            p.descendants().forEach(ProcessHandle::destroyForcibly); // a hung child must not outlive the test
-            p.destroyForcibly();
+            try (Socket c = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return child.awaitReport();
+            }
         }
-        String reported = Files.readString(report);
-        Files.delete(report);
-        return reported;
     }
 
     /** Runs one child with a connected socket as its stdin; what it reported. */

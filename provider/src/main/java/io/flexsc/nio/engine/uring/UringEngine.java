@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The {@code uring} engine: system calls carried by one io_uring instance, batched across threads.
@@ -147,7 +148,8 @@ public final class UringEngine implements SyscallEngine {
     /** SQEs were published that an io_uring_enter did not take (it failed); resubmit them. */
     private volatile boolean leftover;
     private volatile boolean closed;
-    private final Object closeLock = new Object();
+    /** Serialises close (a lock, not a monitor: close waits, and may park a virtual thread, while it holds it). */
+    private final ReentrantLock closeLock = new ReentrantLock();
     private boolean closeDone;
     /** io_uring_getevents_arg + __kernel_timespec for bounded waits (read-only once filled). */
     private final long waitArg;
@@ -208,7 +210,8 @@ public final class UringEngine implements SyscallEngine {
         a.putLong(Uring.GEA_TS, waitArg + Uring.GETEVENTS_ARG_SIZE);
         a.putLong(Uring.GETEVENTS_ARG_SIZE, REAP_WAIT_NANOS / 1_000_000_000L);
         a.putLong(Uring.GETEVENTS_ARG_SIZE + 8, REAP_WAIT_NANOS % 1_000_000_000L);
-        if (sharedStats == null) {
+        this.publishes = sharedStats == null;
+        if (publishes) {
             EngineStatsRegistry.publish(stats);
         }
         LOG.log(System.Logger.Level.DEBUG, () -> "flexsc uring engine started: " + describe());
@@ -245,6 +248,8 @@ public final class UringEngine implements SyscallEngine {
 
     /** The port for posted calls, made on first use ({@link #callPort}). */
     private final AtomicReference<UringPort> port = new AtomicReference<>();
+    /** Not a sibling: its counters, and its port's, are published. */
+    private final boolean publishes;
     private volatile boolean portFailed;
 
     /**
@@ -277,6 +282,8 @@ public final class UringEngine implements SyscallEngine {
             made.close(0);
         } else if (closed) {
             made.close(TimeUnit.MILLISECONDS.toNanos(config.closeTimeoutMillis()));
+        } else if (publishes) {
+            EngineStatsRegistry.publish(made.stats()); // io.flexsc.nio:type=Engine,name="uring-port"
         }
         return port.get();
     }
@@ -966,7 +973,8 @@ public final class UringEngine implements SyscallEngine {
 
     @Override
     public void close() {
-        synchronized (closeLock) {
+        closeLock.lock();
+        try {
             if (closeDone) {
                 return;
             }
@@ -1013,6 +1021,8 @@ public final class UringEngine implements SyscallEngine {
             NativeMemory.free(statBuf);
             closeDone = true;
             LOG.log(System.Logger.Level.DEBUG, () -> "flexsc uring engine closed; " + stats);
+        } finally {
+            closeLock.unlock();
         }
     }
 

@@ -3,7 +3,7 @@ package io.flexsc.nio.engine.uring;
 import io.flexsc.nio.engine.Call;
 import io.flexsc.nio.engine.CallPort;
 import io.flexsc.nio.engine.EngineClosedException;
-import io.flexsc.nio.engine.EngineStats;
+import io.flexsc.nio.engine.PortStats;
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.NativeMemory;
 import io.flexsc.nio.ffi.SysNr;
@@ -105,7 +105,7 @@ final class UringPort implements CallPort {
 
     private final Ring ring;
     private final OpcodeMap ops;
-    private final EngineStats stats = new EngineStats(NAME);
+    private final PortStats stats = new PortStats(NAME);
     private final ConcurrentLinkedQueue<Posted> pending = new ConcurrentLinkedQueue<>();
     /** Calls in the kernel, by id. */
     private final ConcurrentHashMap<Long, Posted> inflight = new ConcurrentHashMap<>();
@@ -145,7 +145,7 @@ final class UringPort implements CallPort {
     }
 
     @Override
-    public EngineStats stats() {
+    public PortStats stats() {
         return stats;
     }
 
@@ -187,6 +187,7 @@ final class UringPort implements CallPort {
     public void postPoll(Call c, int fd, int events, Thread waiter) {
         c.set(SysNr.POLL, fd, events, 0, 0, 0, 0);
         c.markSubmitted();
+        stats.poll();
         enqueue(new Posted(c, waiter, ids.incrementAndGet(), KIND_POLL, events, 0));
     }
 
@@ -362,6 +363,7 @@ final class UringPort implements CallPort {
             if (n > 0) {
                 ring.cqAdvance(n);
             }
+            stats.completions(m);
             int woken = 0;
             for (int i = 0; i < m; i++) {
                 wake[i] = reaped[i].state.compareAndSet(WAITING, WOKEN); // not a poll whose waiter left
@@ -411,6 +413,7 @@ final class UringPort implements CallPort {
                 long r = extArg
                         ? ring.enter(0, 1, Uring.ENTER_GETEVENTS | Uring.ENTER_EXT_ARG, waitArg, Uring.GETEVENTS_ARG_SIZE)
                         : ring.enter(0, 1, Uring.ENTER_GETEVENTS, 0, 0);
+                stats.wakeup();
                 if (Errno.isError(r) && r != -62 /* ETIME */ && r != -Errno.EINTR && r != -Errno.EAGAIN
                         && r != -Errno.EBUSY) {
                     LOG.log(System.Logger.Level.ERROR, "flexsc uring port: io_uring_enter(GETEVENTS) failed: {0}",

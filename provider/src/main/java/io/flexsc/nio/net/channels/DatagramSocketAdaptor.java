@@ -1,5 +1,6 @@
 package io.flexsc.nio.net.channels;
 
+import io.flexsc.nio.ffi.Scratch;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -154,20 +155,29 @@ final class DatagramSocketAdaptor extends DatagramSocket {
         return l instanceof InetSocketAddress ? ((InetSocketAddress) l).getPort() : 0;
     }
 
+    /**
+     * Sends the packet. Its monitor is held while its bytes and target are taken (as the JDK's
+     * adaptor does, so that a concurrent change of the packet is not seen half-way), but not
+     * while the send may wait: a monitor held across a virtual thread's park pins its carrier on
+     * JDK 21-23 (the JDK 17 adaptor also sent and received a copy outside the packet's monitor).
+     */
     @Override
     public void send(DatagramPacket p) throws IOException {
         Objects.requireNonNull(p);
         if (!dc.isBlocking()) {
             throw new IllegalBlockingModeException();
         }
-        synchronized (p) {
-            ByteBuffer bb = ByteBuffer.wrap(p.getData(), p.getOffset(), p.getLength());
-            SocketAddress target = p.getSocketAddress();
-            try {
+        Scratch s = null;
+        try {
+            ByteBuffer bb;
+            SocketAddress target;
+            boolean connected = false;
+            synchronized (p) {
+                target = p.getSocketAddress();
                 InetSocketAddress remote = dc.remoteAddressOrNull();
                 if (remote != null && p.getAddress() == null) {
                     p.setSocketAddress(remote); // as the JDK's adaptor: the packet says where it went
-                    dc.write(bb);
+                    connected = true;
                 } else {
                     if (p.getAddress() == null) {
                         throw new IllegalArgumentException("Address not set");
@@ -175,32 +185,64 @@ final class DatagramSocketAdaptor extends DatagramSocket {
                     if (dc.isConnected() && !target.equals(dc.remoteAddressOrNull())) {
                         throw new IllegalArgumentException("connected address and packet address differ");
                     }
-                    dc.send(bb, target);
                 }
-            } catch (IllegalArgumentException | IllegalBlockingModeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw Adaptors.translate(e);
+                int len = p.getLength();
+                if (len <= Scratch.MAX) {
+                    s = Scratch.acquire(Math.max(len, 1));
+                    bb = s.buffer();
+                    bb.put(p.getData(), p.getOffset(), len).flip();
+                } else {
+                    bb = ByteBuffer.wrap(p.getData().clone(), p.getOffset(), len); // beyond any datagram: the send fails
+                }
+            }
+            if (connected) {
+                dc.write(bb);
+            } else {
+                dc.send(bb, target);
+            }
+        } catch (IllegalArgumentException | IllegalBlockingModeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw Adaptors.translate(e);
+        } finally {
+            if (s != null) {
+                s.release();
             }
         }
     }
 
+    /**
+     * Receives into the packet. The datagram is received into scratch memory without the packet's
+     * monitor (the receive may wait: see {@link #send}), then copied into the packet, with its
+     * length and sender, under the monitor.
+     */
     @Override
     public void receive(DatagramPacket p) throws IOException {
         Objects.requireNonNull(p);
         if (!dc.isBlocking()) {
             throw new IllegalBlockingModeException();
         }
+        int room;
         synchronized (p) {
-            ByteBuffer bb = ByteBuffer.wrap(p.getData(), p.getOffset(), p.getData().length - p.getOffset());
-            try {
-                dc.receiveTimeout = timeout;
-                SocketAddress sender = dc.receive(bb);
+            room = p.getData().length - p.getOffset();
+        }
+        Scratch s = Scratch.acquire(Math.max(1, Math.min(room, Scratch.MAX)));
+        try {
+            ByteBuffer bb = s.buffer();
+            bb.limit(Math.min(room, bb.capacity()));
+            dc.receiveTimeout = timeout;
+            SocketAddress sender = dc.receive(bb);
+            bb.flip();
+            synchronized (p) {
+                int len = Math.min(bb.remaining(), p.getData().length - p.getOffset());
+                bb.get(p.getData(), p.getOffset(), len);
                 p.setSocketAddress(sender);
-                p.setLength(bb.position() - p.getOffset());
-            } catch (Exception e) {
-                throw Adaptors.translate(e);
+                p.setLength(len);
             }
+        } catch (Exception e) {
+            throw Adaptors.translate(e);
+        } finally {
+            s.release();
         }
     }
 

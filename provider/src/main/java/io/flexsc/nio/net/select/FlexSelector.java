@@ -399,6 +399,10 @@ public final class FlexSelector extends AbstractSelector {
     }
 
     private int lockAndDoSelect(Consumer<SelectionKey> action, long timeout) throws IOException {
+        // Monitors, although a virtual thread parks under them (waitBatch): the Selector spec says
+        // selection operations synchronize on the selector and then on its selected-key set, and
+        // applications rely on that. So a virtual thread's select pins its carrier on JDK 21-23,
+        // as with the JDK's own selector; JDK 24+ does not pin on monitors.
         synchronized (this) {
             ensureOpen();
             if (selecting) {

@@ -17,9 +17,9 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * In steady state a batching selector's select allocates no Java objects: 64 connections exchange
@@ -70,9 +70,9 @@ class SelectAllocationTest {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final long self = Thread.currentThread().getId();
 
-    @BeforeEach
-    void connect() throws IOException {
+    private void connect(String rule) throws IOException {
         System.setProperty("flexsc.net.batch", "true"); // read-ahead and write queues, whatever the engine
+        System.setProperty("flexsc.net.readAheadRule", rule);
         sel = ours.openSelector();
         assertTrue(((FlexSelector) sel).batching(), "the selector batches");
         ssc = JdkProvider.get().openServerSocketChannel().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -93,12 +93,21 @@ class SelectAllocationTest {
     @AfterEach
     void close() throws IOException {
         System.clearProperty("flexsc.net.batch");
-        sel.close();
-        for (int i = 0; i < CONNECTIONS; i++) {
-            clients[i].close();
-            peers[i].close();
+        System.clearProperty("flexsc.net.readAheadRule");
+        if (sel != null) {
+            sel.close();
         }
-        ssc.close();
+        for (int i = 0; i < CONNECTIONS; i++) {
+            if (clients[i] != null) {
+                clients[i].close();
+            }
+            if (peers[i] != null) {
+                peers[i].close();
+            }
+        }
+        if (ssc != null) {
+            ssc.close();
+        }
     }
 
     private enum Kind { SELECT, SELECT_NOW, SELECT_ACTION }
@@ -165,9 +174,11 @@ class SelectAllocationTest {
         return (double) sum / ROUNDS;
     }
 
-    @Test
+    @ParameterizedTest(name = "readAheadRule={0}")
+    @ValueSource(strings = {"always", "adaptive"})
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void aSelectInSteadyStateAllocatesNothing() throws Exception {
+    void aSelectInSteadyStateAllocatesNothing(String rule) throws Exception {
+        connect(rule);
         assertTrue(THREADS.isThreadAllocatedMemorySupported(), "this JVM counts allocated bytes per thread");
         THREADS.setThreadAllocatedMemoryEnabled(true);
         for (int i = 0; i < WARMUP_ROUNDS; i++) {
@@ -190,7 +201,7 @@ class SelectAllocationTest {
             ok &= perSelect < SLACK_PER_SELECT && (double) ioAllocated / ROUNDS < SLACK_PER_SELECT;
         }
         report.append("(measurement itself: ").append(String.format("%.1f", empty)).append(" bytes per window)");
-        System.out.println("SelectAllocationTest: " + report);
+        System.out.println("SelectAllocationTest, readAheadRule=" + rule + ": " + report);
         assertTrue(ok, report.toString());
         // the measured selects did the work: most rounds found every connection readable
         assertTrue(selected >= 3L * ROUNDS * CONNECTIONS / 2, "keys selected in the measured rounds: " + selected);

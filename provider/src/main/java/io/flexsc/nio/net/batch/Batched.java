@@ -41,6 +41,29 @@ import java.nio.channels.SelectionKey;
  * read loop of a caller that stops on a short read (Netty's does) and make it allocate a buffer,
  * and wait for another select, for every read-ahead's worth of data.
  *
+ * <p><b>Which channels are read ahead</b> ({@code -Dflexsc.net.readAheadRule}, read at each
+ * selector's creation). {@code always} (the default): every readable channel with OP_READ interest,
+ * and, speculatively in the next select's first batch, every channel whose last read-ahead found
+ * data. {@code adaptive}: only where a read-ahead saves the reader a kernel crossing:
+ * <ul>
+ * <li>not a channel whose reader reads more than a read-ahead holds: a read that empties a full
+ *     read-ahead with room left goes to the kernel for the rest anyway ({@link #toppedUp}), so the
+ *     read-ahead only added a copy; such a channel is read by its reader alone until one of the
+ *     reader's kernel reads finds less than a full read-ahead's worth ({@link #kernelRead});</li>
+ * <li>not a lone read-ahead: a second batch that would carry one read-ahead and nothing else is one
+ *     crossing, as the reader's own read would be, unless the reader reads again after a short read
+ *     (a read until 0, which the read-ahead answers without the kernel); a reader that stopped at the
+ *     short read last time ({@link #stopsAtShortRead}) reads the kernel itself;</li>
+ * <li>speculative reads back off: a speculative read that finds nothing costs a call, and in
+ *     request-response traffic (the next request waits for the reply this batch sends) it always
+ *     finds nothing; after {@code m} misses in a row a channel is not read speculatively for its
+ *     next {@code 2^m} (at most 64) read-aheads that find data ({@link #speculateNext}); a hit
+ *     resets the count.</li>
+ * </ul>
+ * A channel left out is reported readable as epoll says (level-triggered), and its {@code read}
+ * asks the kernel, as the JDK's does. Where many channels are readable in one select, their
+ * read-aheads still share one batch.
+ *
  * <p><b>Budgets.</b> The read-ahead buffers of one selector's channels together hold at most
  * {@code -Dflexsc.net.readAheadBudget} bytes, and their queues at most
  * {@code -Dflexsc.net.writeQueueBudget} (2 and 4 MiB by default, so that 64 connections never
@@ -90,6 +113,17 @@ public final class Batched {
         }
         return Boolean.parseBoolean(v);
     }
+
+    /**
+     * Whether selectors created now read ahead only where it pays: {@code -Dflexsc.net.readAheadRule=adaptive};
+     * {@code always} (the default) reads every readable channel ahead (see the class comment).
+     */
+    public static boolean adaptiveReadAhead() {
+        return "adaptive".equalsIgnoreCase(System.getProperty("flexsc.net.readAheadRule", "always").trim());
+    }
+
+    /** Speculative misses in a row after which the back-off stops doubling: at most 2^6 read-aheads skipped. */
+    static final int MAX_SPECULATIVE_BACKOFF = 6;
 
     /** {@link #readAhead} result: nothing buffered, ask the kernel. */
     public static final long NOTHING = Long.MIN_VALUE;
@@ -151,6 +185,16 @@ public final class Batched {
      * exclude a second one: it is reentrant, and the selector's thread holds it for the first.
      */
     private boolean aheadInFlight;
+    /** The reader read more than a read-ahead held and went to the kernel for the rest (adaptive rule). */
+    private boolean readsPastAhead;
+    /** The reader did not come back after a short read-ahead: it stops at a short read (adaptive rule). */
+    private boolean stopsShort;
+    /** Speculative reads in a row that found nothing, and read-aheads with data still to skip before the next one. */
+    private int specMisses, specSkip;
+    /** Whether the channel's next select reads it speculatively; set by {@link #readAheadDone}. */
+    private boolean speculateNext;
+    /** The selector declined a read-ahead; the reader's next kernel read tells whether one would have paid. */
+    private boolean declined;
 
     public Batched(FlexSocketChannel ch) {
         this.ch = ch;
@@ -638,6 +682,7 @@ public final class Batched {
         }
         if (drained && !blocking) {
             drained = false;
+            stopsShort = false; // the reader came back for the rest: it reads until 0
             return 0;
         }
         drained = false;
@@ -653,6 +698,9 @@ public final class Batched {
         assert readLocked();
         if (aheadInFlight || aheadLen > aheadPos || aheadEof || aheadErrno != 0) {
             return null;
+        }
+        if (drained) {
+            stopsShort = true; // the last short read-ahead's reader did not read again
         }
         if (ahead == null) {
             int size = BUFFERS.sizeFor(aheadSize, READ_AHEAD);
@@ -671,8 +719,74 @@ public final class Batched {
         return c;
     }
 
-    /** Selector side: applies the read-ahead call's result. Read lock held. */
-    public void readAheadDone(Call c) {
+    /**
+     * Adaptive rule, selector side, for a channel about to be read ahead: false if its reader reads
+     * more than a read-ahead holds (see the class comment); the channel is then left to its reader,
+     * whose next read asks the kernel. Read lock held.
+     */
+    public boolean readAheadPays() {
+        assert readLocked();
+        if (!readsPastAhead) {
+            return true;
+        }
+        decline();
+        return false;
+    }
+
+    /** No read-ahead now although the kernel may have data: the next read asks it (no "drained" 0). */
+    private void decline() {
+        drained = false;
+        declined = true;
+    }
+
+    /**
+     * Adaptive rule: whether the channel's reader stopped at a short read last time, so that a read-ahead
+     * alone in a batch saves it nothing. Read lock held.
+     */
+    public boolean stopsAtShortRead() {
+        return stopsShort;
+    }
+
+    /**
+     * Takes back the read-ahead call {@link #readAheadCall} made, which did not go to the engine
+     * (adaptive rule: a lone read-ahead); the channel's next read asks the kernel. Read lock held.
+     */
+    public void cancelReadAhead() {
+        assert readLocked() && aheadInFlight && aheadLen == 0;
+        aheadInFlight = false;
+        releaseAhead();
+        decline();
+    }
+
+    /**
+     * After a read of the channel's reader into {@code dsts[off..off+len)} went to the kernel,
+     * non-blocking, with result {@code r}. Teaches the adaptive rule: a read
+     * that finds nothing is a reader that reads until 0; the first read after a declined read-ahead
+     * that found less than a read-ahead holds, and all there was, would have been served whole by
+     * one. Read lock held.
+     */
+    public void kernelRead(long r, ByteBuffer[] dsts, int off, int len) {
+        if (r == -Errno.EAGAIN) {
+            stopsShort = false;
+        }
+        if (declined) {
+            declined = false;
+            if (r >= 0 && r < READ_AHEAD && FlexSocketChannel.hasRemaining(dsts, off, len)) {
+                readsPastAhead = false;
+            }
+        }
+    }
+
+    /** Whether the selector reads the channel speculatively at its next select (adaptive rule). */
+    public boolean speculateNext() {
+        return speculateNext;
+    }
+
+    /**
+     * Selector side: applies the read-ahead call's result; {@code speculative} for a speculative
+     * read (the adaptive rule's back-off counts its misses). Read lock held.
+     */
+    public void readAheadDone(Call c, boolean speculative) {
         assert readLocked();
         aheadInFlight = false;
         long r;
@@ -704,6 +818,22 @@ public final class Batched {
             releaseAhead();
         }
         aheadAvailable = aheadLen > aheadPos || aheadEof || aheadErrno != 0;
+        if (speculative) {
+            if (r > 0) {
+                specMisses = 0;
+            } else if (r == -Errno.EAGAIN) {
+                specMisses = Math.min(specMisses + 1, MAX_SPECULATIVE_BACKOFF);
+                specSkip = 1 << specMisses;
+            }
+        }
+        speculateNext = false;
+        if (r > 0) {
+            if (specSkip > 0) {
+                specSkip--;
+            } else {
+                speculateNext = true;
+            }
+        }
     }
 
     /**
@@ -723,6 +853,7 @@ public final class Batched {
      */
     public void toppedUp(long r, boolean full) {
         assert readLocked();
+        readsPastAhead = true; // the read-ahead saved this reader no crossing, only added a copy
         if (r == -Errno.EAGAIN || (r > 0 && !full)) {
             drained = true;
         } else if (r == 0) {

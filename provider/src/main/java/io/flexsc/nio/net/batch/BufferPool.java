@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * at once (at 1,000 connections with 4 KiB messages, megabytes of the C heap).
  * A thread's cache is freed when the thread is gone (a {@link Cleaner}).
  *
- * <p>Thread-safe.
+ * <p>Thread-safe: a thread's cache is its own; the shared pool is guarded by its array's monitor.
  */
 final class BufferPool {
     /** Free buffers a thread keeps for itself, at most. */
@@ -43,8 +43,22 @@ final class BufferPool {
     private final int size;
     private final int localMax;
     private final int sharedMax;
-    private final ConcurrentLinkedQueue<ByteBuffer> shared = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger sharedCount = new AtomicInteger();
+    /**
+     * The shared free buffers, a stack in {@code shared[0, sharedCount)}, guarded by its own monitor.
+     * An array, not a concurrent queue: a queue allocated a node per buffer given back, which an event
+     * loop whose channels hold more buffers than its cache keeps did at every select.
+     */
+    private final ByteBuffer[] shared;
+    private int sharedCount;
+
+    /**
+     * {@code -Dflexsc.net.sharedBufferPool=queue}: the shared pool as it was, a lock-free queue that
+     * allocates a node per buffer given back (for comparison; {@code array}, the default, allocates
+     * nothing).
+     */
+    static final boolean QUEUE = "queue".equalsIgnoreCase(System.getProperty("flexsc.net.sharedBufferPool", "array").trim());
+    private final ConcurrentLinkedQueue<ByteBuffer> sharedQueue = QUEUE ? new ConcurrentLinkedQueue<>() : null;
+    private final AtomicInteger sharedQueued = QUEUE ? new AtomicInteger() : null;
 
     /** A thread's free buffers of one pool; the thread only. */
     private static final class Cache {
@@ -97,6 +111,7 @@ final class BufferPool {
         this.size = size;
         this.localMax = Math.max(2, Math.min(LOCAL_MAX, LOCAL_BYTES / size));
         this.sharedMax = Math.max(4, Math.min(SHARED_MAX, SHARED_BYTES / size));
+        this.shared = new ByteBuffer[sharedMax];
     }
 
     /** Free buffers of this size a thread keeps. */
@@ -121,10 +136,20 @@ final class BufferPool {
             c.free[c.count] = null;
             return b;
         }
-        ByteBuffer b = shared.poll();
-        if (b != null) {
-            sharedCount.decrementAndGet();
-            return b;
+        if (QUEUE) {
+            ByteBuffer b = sharedQueue.poll();
+            if (b != null) {
+                sharedQueued.decrementAndGet();
+                return b;
+            }
+            return NativeMemory.wrap(NativeMemory.allocateUninitialized(size), size);
+        }
+        synchronized (shared) {
+            if (sharedCount > 0) {
+                ByteBuffer b = shared[--sharedCount];
+                shared[sharedCount] = null;
+                return b;
+            }
         }
         return NativeMemory.wrap(NativeMemory.allocateUninitialized(size), size);
     }
@@ -136,12 +161,22 @@ final class BufferPool {
             c.free[c.count++] = b;
             return;
         }
-        if (sharedCount.incrementAndGet() <= sharedMax) {
-            shared.offer(b);
-        } else {
-            sharedCount.decrementAndGet();
+        if (QUEUE) {
+            if (sharedQueued.incrementAndGet() <= sharedMax) {
+                sharedQueue.offer(b);
+                return;
+            }
+            sharedQueued.decrementAndGet();
             NativeMemory.free(NativeMemory.address(b));
+            return;
         }
+        synchronized (shared) {
+            if (sharedCount < sharedMax) {
+                shared[sharedCount++] = b;
+                return;
+            }
+        }
+        NativeMemory.free(NativeMemory.address(b));
     }
 
     /** Free buffers in the calling thread's cache (tests). */
@@ -151,6 +186,11 @@ final class BufferPool {
 
     /** Free buffers in the shared pool (tests). */
     int sharedFree() {
-        return sharedCount.get();
+        if (QUEUE) {
+            return sharedQueued.get();
+        }
+        synchronized (shared) {
+            return sharedCount;
+        }
     }
 }

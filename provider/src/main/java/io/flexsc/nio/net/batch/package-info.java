@@ -19,6 +19,9 @@
  * may lag its field by one update; the selector only uses it to decide whether to look again,
  * never to move bytes. The {@code Flusher}'s map of watched selectors is concurrent, its thread
  * started under the class monitor; the {@code Drainer}'s entries and wake eventfd are guarded by its
- * {@code LOCK}. Buffer pools are per thread, then a shared pool; budgets are atomic counters.
+ * {@code LOCK}. Buffer pools are per thread, then a shared pool (an array under its monitor: nothing
+ * allocated per buffer); budgets are atomic counters. The adaptive read-ahead rule's per-channel
+ * state (what the reader did with the last read-ahead, the speculative reads' back-off) is read
+ * side, under the read lock.
  */
 package io.flexsc.nio.net.batch;

@@ -654,6 +654,7 @@ public final class FlexSocketChannel extends SocketChannel implements FlexSelCha
         do {
             r = single ? NetIO.recv(fds.fd, dsts[offset]) : NetIO.readv(fds.fd, dsts, offset, length);
         } while (r == -Errno.EINTR);
+        batched.kernelRead(r, dsts, offset, length);
         if (r >= 0) {
             return r == 0 && hasRemaining(dsts, offset, length) ? -1 : r;
         }

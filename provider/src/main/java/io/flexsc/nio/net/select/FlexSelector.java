@@ -121,6 +121,10 @@ public final class FlexSelector extends AbstractSelector {
     private final ArrayList<FlexSelectionKey> speculatingKeys = new ArrayList<>();
     /** What the read-ahead buffers, and the write queues, of this selector's channels may hold. */
     private final ByteBudget aheadBudget = Batched.readAheadBudget();
+    /** Read ahead only where it pays ({@code -Dflexsc.net.readAheadRule=adaptive}, see {@link Batched}). */
+    private final boolean adaptiveReadAhead = Batched.adaptiveReadAhead();
+    /** Speculative reads made, and those that found nothing (tests); selector thread only. */
+    private long speculativeReads, speculativeMisses;
     private final ByteBudget queueBudget = Batched.writeQueueBudget();
 
     public FlexSelector(SelectorProvider provider, boolean batching) throws IOException {
@@ -550,7 +554,7 @@ public final class FlexSelector extends AbstractSelector {
             if (b.selector() != this || !ch.isConnected() || ch.isInputClosed() || !ch.fdState().readLock.tryLock()) {
                 continue;
             }
-            Call c = b.readAheadCall(call(nc));
+            Call c = adaptiveReadAhead && !b.readAheadPays() ? null : b.readAheadCall(call(nc));
             if (c == null) {
                 ch.fdState().readLock.unlock();
                 continue;
@@ -565,27 +569,41 @@ public final class FlexSelector extends AbstractSelector {
 
     /**
      * Applies the results of the read-aheads of {@code bs} (keys {@code keys}), from calls[first],
-     * and releases their read locks. Their keys go to {@link #attention} (all of them, or with
-     * {@code onlyWithReadAhead} those whose read-ahead holds something), and to {@link #hot} when
-     * the read found data.
+     * and releases their read locks. Their keys go to {@link #attention} (all of them, or for the
+     * {@code speculative} reads those whose read-ahead holds something), and to {@link #hot} when
+     * the read found data (and, by the adaptive rule, the channel is not backing off).
      */
     private void readAheadsDone(ArrayList<Batched> bs, ArrayList<FlexSelectionKey> keys, int first,
-            boolean onlyWithReadAhead) {
+            boolean speculative) {
+        if (speculative) {
+            speculativeReads += bs.size();
+        }
         for (int i = 0; i < bs.size(); i++) {
             Batched b = bs.get(i);
             try {
-                b.readAheadDone(calls[first + i]);
+                b.readAheadDone(calls[first + i], speculative);
             } finally {
                 b.channel().fdState().readLock.unlock();
             }
-            if (onlyWithReadAhead && !b.hasReadAhead()) {
+            if (speculative && !b.hasReadAhead()) {
+                speculativeMisses++;
                 continue;
             }
             attention.add(keys.get(i));
-            if (b.readAheadBytesVolatile() > 0) {
+            if (b.readAheadBytesVolatile() > 0 && (!adaptiveReadAhead || b.speculateNext())) {
                 hot.add(keys.get(i));
             }
         }
+    }
+
+    /** Speculative reads this selector made (tests). */
+    long speculativeReads() {
+        return speculativeReads;
+    }
+
+    /** Speculative reads that found nothing (tests). */
+    long speculativeMisses() {
+        return speculativeMisses;
     }
 
 
@@ -804,6 +822,9 @@ public final class FlexSelector extends AbstractSelector {
         int nc = addReadAheadCalls(n);
         // congested channels that became writable: flush them in the same batch
         nc = flushList.addCongestedFlushCalls(nc);
+        if (adaptiveReadAhead && nc == 1 && reading.size() == 1) {
+            nc = dropLoneReadAhead();
+        }
         if (nc > 0) {
             try {
                 engine.executeBatch(calls, 0, nc);
@@ -830,6 +851,28 @@ public final class FlexSelector extends AbstractSelector {
             count += reportAttention(pass, action);
         }
         return count;
+    }
+
+    /**
+     * Adaptive rule: the batch would carry one read-ahead and nothing else, one crossing as the
+     * reader's own read would be; unless the reader reads again after a short read (which the
+     * read-ahead answers without a crossing), the call is taken back and the key reports what epoll
+     * said. Returns the calls left in the batch.
+     */
+    private int dropLoneReadAhead() {
+        Batched b = reading.get(0);
+        if (!b.stopsAtShortRead()) {
+            return 1;
+        }
+        try {
+            b.cancelReadAhead();
+        } finally {
+            b.channel().fdState().readLock.unlock();
+        }
+        readingKeys.get(0).readAheadTaken = false;
+        reading.clear();
+        readingKeys.clear();
+        return 0;
     }
 
     /**
@@ -864,7 +907,7 @@ public final class FlexSelector extends AbstractSelector {
             if ((ev & (Linux.EPOLLIN | Linux.EPOLLERR | Linux.EPOLLHUP)) != 0
                     && (k.interestOpsRaw() & SelectionKey.OP_READ) != 0 && ch.isConnected()
                     && !ch.isInputClosed() && ch.fdState().readLock.tryLock()) {
-                Call c = b.readAheadCall(call(nc));
+                Call c = adaptiveReadAhead && !b.readAheadPays() ? null : b.readAheadCall(call(nc));
                 if (c == null) {
                     ch.fdState().readLock.unlock();
                 } else {

@@ -60,7 +60,7 @@ class ReadAheadOnceInFlightTest {
                     assertNull(b.readAheadCall(new Call()), "a second read-ahead into the buffer of the first, still out");
                     first.markSubmitted();
                     first.complete(-Errno.EAGAIN); // nothing read
-                    b.readAheadDone(first);
+                    b.readAheadDone(first, false);
                     assertNotNull(b.readAheadCall(new Call()), "a read-ahead once the first is done");
                 } finally {
                     ((FlexSocketChannel) s).fdState().readLock.unlock();

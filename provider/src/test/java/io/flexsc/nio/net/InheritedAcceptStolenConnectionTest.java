@@ -198,10 +198,13 @@ class InheritedAcceptStolenConnectionTest {
         return false;
     }
 
-    /** Whether {@code t} is in a native method under an accept (the JDK's: in the kernel's accept, or its timed poll). */
+    /**
+     * Whether {@code t} is in the JDK's native I/O under an accept (in the kernel's accept, or its
+     * timed poll); not any native frame, which class loading before the accept's begin() shows too.
+     */
     private static boolean waitingInAccept(Thread t) {
         StackTraceElement[] st = t.getStackTrace();
-        if (st.length == 0 || !st[0].isNativeMethod()) {
+        if (st.length == 0 || !st[0].isNativeMethod() || !st[0].getClassName().startsWith("sun.nio.ch.")) {
             return false;
         }
         for (StackTraceElement f : st) {

@@ -170,15 +170,24 @@ class InheritedBlockingDescriptionTest {
         lastCall(report, ch, () -> ch.read(ByteBuffer.allocate(1)));
     }
 
-    /** Whether {@code t} is in a native call under a read or accept of a channel (blocked in the kernel). */
+    /**
+     * Whether {@code t} waits in the kernel inside a channel's read, accept or receive, past its
+     * {@code begin()} (so that a close now is an asynchronous close): in the JDK's own native I/O
+     * ({@code sun.nio.ch}), or in our channels' waits ({@code FdState.await}, {@code callMayWait}),
+     * which run inside {@code begin()}. Any native frame under a read is not enough: class loading or
+     * the first native call of a read can come before its {@code begin()}.
+     */
     private static boolean inCall(Thread t) {
         StackTraceElement[] st = t.getStackTrace();
         if (st.length == 0 || !st[0].isNativeMethod()) {
             return false;
         }
+        if (st[0].getClassName().startsWith("sun.nio.ch.")) {
+            return true;
+        }
         for (StackTraceElement e : st) {
-            if ((e.getMethodName().equals("read") || e.getMethodName().equals("accept") || e.getMethodName().equals("receive"))
-                    && e.getClassName().contains("Channel")) {
+            if (e.getClassName().equals("io.flexsc.nio.net.channels.FdState")
+                    && (e.getMethodName().startsWith("await") || e.getMethodName().equals("callMayWait"))) {
                 return true;
             }
         }

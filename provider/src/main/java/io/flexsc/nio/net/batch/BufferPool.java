@@ -3,7 +3,6 @@ package io.flexsc.nio.net.batch;
 import io.flexsc.nio.ffi.NativeMemory;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -51,14 +50,6 @@ final class BufferPool {
     private final ByteBuffer[] shared;
     private int sharedCount;
 
-    /**
-     * {@code -Dflexsc.net.sharedBufferPool=queue}: the shared pool as it was, a lock-free queue that
-     * allocates a node per buffer given back (for comparison; {@code array}, the default, allocates
-     * nothing).
-     */
-    static final boolean QUEUE = "queue".equalsIgnoreCase(System.getProperty("flexsc.net.sharedBufferPool", "array").trim());
-    private final ConcurrentLinkedQueue<ByteBuffer> sharedQueue = QUEUE ? new ConcurrentLinkedQueue<>() : null;
-    private final AtomicInteger sharedQueued = QUEUE ? new AtomicInteger() : null;
 
     /** A thread's free buffers of one pool; the thread only. */
     private static final class Cache {
@@ -136,14 +127,6 @@ final class BufferPool {
             c.free[c.count] = null;
             return b;
         }
-        if (QUEUE) {
-            ByteBuffer b = sharedQueue.poll();
-            if (b != null) {
-                sharedQueued.decrementAndGet();
-                return b;
-            }
-            return NativeMemory.wrap(NativeMemory.allocateUninitialized(size), size);
-        }
         synchronized (shared) {
             if (sharedCount > 0) {
                 ByteBuffer b = shared[--sharedCount];
@@ -159,15 +142,6 @@ final class BufferPool {
         Cache c = cache();
         if (c.count < localMax) {
             c.free[c.count++] = b;
-            return;
-        }
-        if (QUEUE) {
-            if (sharedQueued.incrementAndGet() <= sharedMax) {
-                sharedQueue.offer(b);
-                return;
-            }
-            sharedQueued.decrementAndGet();
-            NativeMemory.free(NativeMemory.address(b));
             return;
         }
         synchronized (shared) {
@@ -186,9 +160,6 @@ final class BufferPool {
 
     /** Free buffers in the shared pool (tests). */
     int sharedFree() {
-        if (QUEUE) {
-            return sharedQueued.get();
-        }
         synchronized (shared) {
             return sharedCount;
         }

@@ -21,6 +21,7 @@ if [ "${1:-}" = engines ]; then
   exec java -cp "$jar:$examples" io.flexsc.nio.examples.EngineDemo "$@"
 fi
 echo "== echo demo"
+ensure_perf
 # The examples jar names Netty and HdrHistogram (examples/target/lib) in its manifest and holds no
 # provider: the demo puts the drop-in jar on the flexsc server's class path only.
 exec java -cp "$examples" io.flexsc.nio.examples.echo.EchoDemo --provider-jar "$jar" "$@"

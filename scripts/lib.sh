@@ -31,6 +31,19 @@ ensure_strace() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends strace
 }
 
+# Installs perf (Debian 12: linux-perf) with apt-get when it is missing and this runs as root; the
+# echo demo counts the server's system calls with it. Never fails: without perf (or not as root),
+# the demo's crossings/msg column says n/a and why.
+ensure_perf() {
+  command -v perf >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    return 0
+  fi
+  echo "== installing linux-perf (the demo's kernel-crossing count)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends linux-perf; } \
+    || echo "could not install linux-perf: the demo's crossings/msg will say n/a" >&2
+}
+
 project_version() {
   sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -n 1
 }

@@ -12,12 +12,9 @@ import io.flexsc.bench.compare.FlatJson;
 import io.flexsc.bench.compare.Measurement;
 import io.flexsc.bench.compare.ProcStat;
 import io.flexsc.bench.compare.Variant;
-import java.io.BufferedReader;
+import io.flexsc.nio.examples.echo.SyscallCounter;
 import java.io.File;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * One measurement of the virtual-thread echo ({@link VtEchoServer}) for one variant and scenario.
  *
  * <p>The server JVM runs under {@code perf stat -e raw_syscalls:sys_enter} with its events
- * disabled ({@code -D -1}) and a control FIFO; the examples' {@code LoadClient} runs in another JVM.
+ * disabled ({@code -D -1}) and a control FIFO ({@link SyscallCounter}); the examples' {@code LoadClient} runs in another JVM.
  * Once the server holds every connection, after {@code warmup} seconds, the runner enables the count
  * for {@code count} seconds: the system calls every thread of the server JVM entered in that window
  * (threads started meanwhile included; {@code io_uring_enter} is one of them), over the messages the
@@ -94,14 +91,6 @@ public final class VtRun {
         return cmd;
     }
 
-    /** {@code perf stat} counting the system calls of {@code command}, disabled until enabled through {@code ctl}. */
-    static List<String> perfCommand(Path out, Path ctl, Path ack, List<String> command) {
-        List<String> cmd = new ArrayList<>(List.of("perf", "stat", "-e", "raw_syscalls:sys_enter", "-x", ",", "-o",
-                out.toString(), "-D", "-1", "--control", "fifo:" + ctl + "," + ack, "--"));
-        cmd.addAll(command);
-        return cmd;
-    }
-
     List<String> clientCommand(VtScenario s, int port, Path json) {
         List<String> cmd = new ArrayList<>();
         cmd.add(setup.clientJava());
@@ -146,26 +135,6 @@ public final class VtRun {
         return name.equals(want) ? null : "variant " + v.name() + " ran on engine " + name;
     }
 
-    /**
-     * The system calls counted in {@code perf stat -x,} output: the sum of its
-     * {@code raw_syscalls:sys_enter} lines; -1 if there is none or it was not counted.
-     */
-    static long parsePerf(String text) {
-        long sum = -1;
-        for (String line : text.split("\n")) {
-            String[] f = line.split(",", -1);
-            if (f.length >= 3 && f[2].equals("raw_syscalls:sys_enter")) {
-                try {
-                    long n = Long.parseLong(f[0].trim());
-                    sum = Math.max(sum, 0) + n;
-                } catch (NumberFormatException e) {
-                    return -1; // "<not counted>" or "<not supported>"
-                }
-            }
-        }
-        return sum;
-    }
-
     /** Runs one measurement; never throws for a failed run (the result says why). */
     public Measurement run(VtScenario s, Variant v, int round) {
         Map<String, String> info = new LinkedHashMap<>();
@@ -174,22 +143,15 @@ public final class VtRun {
         Path serverLog = setup.logs().resolve(tag + ".server.log");
         Path clientLog = setup.logs().resolve(tag + ".client.log");
         Path json = setup.logs().resolve(tag + ".client.json");
-        Path perfOut = setup.logs().resolve(tag + ".perf.txt");
-        Path ctl = setup.logs().resolve(tag + ".perf-ctl");
-        Path ack = setup.logs().resolve(tag + ".perf-ack");
         Process server = null;
         Process client = null;
-        OutputStream ctlOut = null;
-        BufferedReader ackIn = null;
+        SyscallCounter perf = null;
         try {
             Files.createDirectories(setup.logs());
             List<String> cmd = serverCommand(v, s);
             if (setup.perf()) {
-                Files.deleteIfExists(ctl);
-                Files.deleteIfExists(ack);
-                mkfifo(ctl);
-                mkfifo(ack);
-                cmd = perfCommand(perfOut, ctl, ack, cmd);
+                perf = SyscallCounter.create(setup.logs(), tag);
+                cmd = perf.wrap(cmd);
             }
             server = new ProcessBuilder(cmd).redirectError(serverLog.toFile()).start();
             BlockingQueue<String> lines = ChildProcesses.lines(server, "server-stdout");
@@ -210,9 +172,7 @@ public final class VtRun {
             int port = Integer.parseInt(listening.substring("LISTENING ".length()).trim().split("\\s+")[0]);
             long serverPid = Long.parseLong(kv.get("pid"));
             if (setup.perf()) {
-                // perf holds both FIFOs open read-write from its start, so these opens do not block
-                ctlOut = new FileOutputStream(ctl.toFile());
-                ackIn = new BufferedReader(new InputStreamReader(new FileInputStream(ack.toFile()), StandardCharsets.US_ASCII));
+                perf.open();
             }
 
             CpuWindow window = new CpuWindow();
@@ -249,12 +209,12 @@ public final class VtRun {
             Thread.sleep((long) (setup.warmupSeconds() * 1000));
             VtEchoServer.Counters c0 = counters(in, lines);
             long t0 = System.nanoTime();
-            if (setup.perf()) {
-                control(ctlOut, ackIn, "enable");
+            if (perf != null) {
+                perf.enable();
             }
             Thread.sleep((long) (setup.countSeconds() * 1000));
-            if (setup.perf()) {
-                control(ctlOut, ackIn, "disable");
+            if (perf != null) {
+                perf.disable();
             }
             long t1 = System.nanoTime();
             VtEchoServer.Counters c1 = counters(in, lines);
@@ -315,13 +275,13 @@ public final class VtRun {
             } else if (server.exitValue() != 0) {
                 info.put("serverExit", Integer.toString(server.exitValue()));
             }
-            if (setup.perf()) {
-                long syscalls = Files.exists(perfOut) ? parsePerf(Files.readString(perfOut)) : -1;
+            if (perf != null) {
+                long syscalls = perf.count();
                 info.put("syscallsCounted", Long.toString(syscalls));
                 if (syscalls >= 0 && countMsgs > 0) {
                     m.put("crossingsPerMsg", syscalls / countMsgs);
                 } else {
-                    info.put("countNote", "perf counted nothing usable (see " + perfOut.getFileName() + ")");
+                    info.put("countNote", "perf counted nothing usable (see " + perf.output().getFileName() + ")");
                 }
             }
             info.put("loadAfter", ProcStat.loadAverage());
@@ -334,13 +294,8 @@ public final class VtRun {
         } finally {
             kill(client);
             kill(server);
-            closeQuietly(ctlOut);
-            closeQuietly(ackIn);
-            try {
-                Files.deleteIfExists(ctl);
-                Files.deleteIfExists(ack);
-            } catch (IOException e) {
-                // left behind in the logs directory
+            if (perf != null) {
+                perf.close();
             }
         }
     }
@@ -371,33 +326,5 @@ public final class VtRun {
         in.write((command + "\n").getBytes(StandardCharsets.US_ASCII));
         in.flush();
         return await(lines, prefix, seconds);
-    }
-
-    /** Sends a command to perf's control FIFO and waits for its acknowledgement. */
-    private static void control(OutputStream ctl, BufferedReader ack, String command) throws IOException {
-        ctl.write((command + "\n").getBytes(StandardCharsets.US_ASCII));
-        ctl.flush();
-        String a = ack.readLine();
-        if (a == null || !a.trim().equals("ack")) {
-            throw new IOException("perf did not acknowledge '" + command + "': " + a);
-        }
-    }
-
-    private static void mkfifo(Path p) throws IOException, InterruptedException {
-        Process mk = new ProcessBuilder("mkfifo", p.toString()).redirectErrorStream(true).start();
-        String out = new String(mk.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (mk.waitFor() != 0) {
-            throw new IOException("mkfifo " + p + ": " + out);
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // closing a FIFO end
-            }
-        }
     }
 }

@@ -5,6 +5,7 @@ import io.flexsc.bench.compare.Measurement;
 import io.flexsc.bench.compare.ProcStat;
 import io.flexsc.bench.compare.Report;
 import io.flexsc.bench.compare.Variant;
+import io.flexsc.nio.examples.echo.SyscallCounter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -160,7 +161,7 @@ public final class VtRunner {
             }
             (v.skipReason() == null ? variants : skipped).add(v);
         }
-        String perfProblem = o.countCrossings() ? perfProblem() : "counting switched off (--no-count)";
+        String perfProblem = o.countCrossings() ? SyscallCounter.unavailable() : "counting switched off (--no-count)";
         boolean perf = perfProblem == null;
         VtRun run = new VtRun(new VtRun.Setup(o.serverJava(), o.clientJava(), o.jvm(), o.jvm(), o.serverCp(), o.clientCp(),
                 o.dropIn(), o.clientThreads(), o.clientTransport(), o.warmup(), o.count(), o.duration(), perf, o.serverArgs(),
@@ -217,25 +218,6 @@ public final class VtRunner {
         if (failed > 0) {
             System.err.println("VtRunner: " + failed + " run(s) FAILED");
             System.exit(1);
-        }
-    }
-
-    /** Null if {@code perf stat} can count this process tree's system calls here, else why not. */
-    static String perfProblem() {
-        try {
-            Process p = new ProcessBuilder("perf", "stat", "-e", "raw_syscalls:sys_enter", "-x", ",", "--", "true")
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            int rc = p.waitFor();
-            if (rc != 0 || VtRun.parsePerf(out) <= 0) {
-                return "perf stat -e raw_syscalls:sys_enter failed (exit " + rc + "): " + out.strip();
-            }
-            return null;
-        } catch (IOException e) {
-            return "perf is not available: " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
         }
     }
 

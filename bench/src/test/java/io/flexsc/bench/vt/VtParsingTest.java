@@ -9,12 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.flexsc.bench.compare.EchoRun;
 import io.flexsc.bench.compare.Scenario;
 import io.flexsc.bench.compare.Variant;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** What the virtual-thread echo's runner reads: scenario names, perf's output, the server's lines. */
+/** What the virtual-thread echo's runner reads: scenario names, the server's lines (perf's output: the examples' SyscallCounterTest). */
 class VtParsingTest {
 
     @Test
@@ -28,26 +27,6 @@ class VtParsingTest {
         assertEquals("c100-64B-rr", files.withoutFiles().name());
         assertThrows(IllegalArgumentException.class, () -> VtScenario.parse("c100-64B"));
         assertThrows(IllegalArgumentException.class, () -> new VtScenario(new Scenario(1, 64, 1), -1));
-    }
-
-    @Test
-    void perfOutputSumsTheSyscallLinesAndRejectsUncountedOnes() {
-        String out = "# started on Mon Dec  7 21:23:18 2026\n\n"
-                + "166886,,raw_syscalls:sys_enter,656895258,100.00,,\nEvents enabled\nEvents disabled\n";
-        assertEquals(166_886, VtRun.parsePerf(out));
-        // per-thread or per-CPU output: one line each, summed
-        assertEquals(30, VtRun.parsePerf("10,,raw_syscalls:sys_enter,1,100.00,,\n20,,raw_syscalls:sys_enter,1,100.00,,\n"));
-        assertEquals(0, VtRun.parsePerf("0,,raw_syscalls:sys_enter,0,100.00,,\n"));
-        assertEquals(-1, VtRun.parsePerf("<not counted>,,raw_syscalls:sys_enter,0,100.00,,\n"));
-        assertEquals(-1, VtRun.parsePerf("12,,task-clock,1,100.00,,\n"));
-        assertEquals(-1, VtRun.parsePerf(""));
-    }
-
-    @Test
-    void perfCountsTheServerCommandDisabledUntilEnabledThroughTheFifo() {
-        List<String> cmd = VtRun.perfCommand(Path.of("o.txt"), Path.of("c"), Path.of("a"), List.of("java", "-cp", "x", "Main"));
-        assertEquals(List.of("perf", "stat", "-e", "raw_syscalls:sys_enter", "-x", ",", "-o", "o.txt", "-D", "-1",
-                "--control", "fifo:c,a", "--", "java", "-cp", "x", "Main"), cmd);
     }
 
     @Test

@@ -35,8 +35,12 @@ import java.util.regex.Pattern;
 public final class EchoDemo {
     static final String FLEX_PROVIDER = "io.flexsc.nio.net.FlexSelectorProvider";
 
-    /** One run's figures. */
-    record Run(String label, LoadClient.Result client, Map<String, String> stats, boolean ok) {}
+    /**
+     * One run's figures; {@code syscalls}: the server's system calls counted by perf, -1 when not
+     * counted ({@code perfFailure} says why when perf was there but failed in this run).
+     */
+    record Run(String label, LoadClient.Result client, Map<String, String> stats, boolean ok, long syscalls,
+               String perfFailure) {}
 
     public static void main(String[] args) throws Exception {
         Options o;
@@ -116,41 +120,61 @@ public final class EchoDemo {
 
     int run(PrintStream out) throws IOException, InterruptedException {
         out.println("== echo demo: " + describe);
+        String noPerf = SyscallCounter.unavailable();
         List<Run> runs = new ArrayList<>();
         String base = baseClassPath();
         int n = only.equals("both") ? 2 : 1;
         int i = 0;
         if (!only.equals("jdk")) {
             out.printf(Locale.ROOT, "-- run %d/%d: server on flexsc-nio's SelectorProvider (drop-in jar on its class path, default engine)%n", ++i, n);
-            runs.add(run(out, "flexsc-nio", providerJar + File.pathSeparator + base, true));
+            runs.add(run(out, "flexsc-nio", providerJar + File.pathSeparator + base, true, noPerf == null));
         }
         if (!only.equals("flexsc")) {
             out.printf(Locale.ROOT, "-- run %d/%d: server on the JDK's SelectorProvider (no drop-in jar)%n", ++i, n);
-            runs.add(run(out, "JDK", base, false));
+            runs.add(run(out, "JDK", base, false, noPerf == null));
         }
         out.println("== result");
-        out.printf(Locale.ROOT, "%-12s %11s %9s %9s  %-8s %10s %10s %11s  %s%n", "server on", "msgs/s", "p50 us", "p99 us",
-                "engine", "batches", "avg batch", "CPU us/msg", "SelectorProvider");
+        out.printf(Locale.ROOT, "%-12s %11s %9s %9s  %-8s %10s %10s %11s %14s  %s%n", "server on", "msgs/s", "p50 us", "p99 us",
+                "engine", "batches", "avg batch", "CPU us/msg", "crossings/msg", "SelectorProvider");
+        Map<String, String> perfFailures = new LinkedHashMap<>();
         for (Run r : runs) {
             if (r.client == null || r.stats == null) {
                 out.printf(Locale.ROOT, "%-12s (failed)%n", r.label);
                 continue;
             }
             long cpu = Long.parseLong(r.stats.get("cpuNanos"));
-            out.printf(Locale.ROOT, "%-12s %11.0f %9.1f %9.1f  %-8s %10s %10s %11.2f  %s%n", r.label,
+            if (r.perfFailure != null) {
+                perfFailures.put(r.label, r.perfFailure);
+            }
+            out.printf(Locale.ROOT, "%-12s %11.0f %9.1f %9.1f  %-8s %10s %10s %11.2f %14s  %s%n", r.label,
                     r.client.messagesPerSec(), r.client.p50Us(), r.client.p99Us(), r.stats.get("engine"),
                     r.stats.get("engine").equals("none") ? "-" : r.stats.get("batches"),
                     r.stats.get("engine").equals("none") ? "-" : r.stats.get("avgBatch"),
-                    r.client.messages() == 0 ? 0.0 : cpu / 1e3 / r.client.messages(), r.stats.get("provider"));
+                    r.client.messages() == 0 ? 0.0 : cpu / 1e3 / r.client.messages(),
+                    perMessage(r.syscalls, r.client.messages()), r.stats.get("provider"));
         }
         if (runs.size() == 2 && runs.get(0).ok && runs.get(1).ok) {
             LoadClient.Result f = runs.get(0).client;
             LoadClient.Result j = runs.get(1).client;
             out.printf(Locale.ROOT, "comparison: flexsc-nio / JDK = %.2fx messages/s, p50 %.2fx, p99 %.2fx (latency: lower is better)%n",
                     ratio(f.messagesPerSec(), j.messagesPerSec()), ratio(f.p50Us(), j.p50Us()), ratio(f.p99Us(), j.p99Us()));
+            double fc = Long.parseLong(runs.get(0).stats.get("cpuNanos")) / (double) f.messages();
+            double jc = Long.parseLong(runs.get(1).stats.get("cpuNanos")) / (double) j.messages();
+            long fs = runs.get(0).syscalls;
+            long js = runs.get(1).syscalls;
+            out.printf(Locale.ROOT, "per message: flexsc-nio / JDK = %.2fx CPU, %s kernel crossings (lower is better)%n",
+                    ratio(fc, jc), fs < 0 || js <= 0 || f.messages() == 0 || j.messages() == 0 ? "n/a"
+                            : String.format(Locale.ROOT, "%.2fx", ratio((double) fs / f.messages(), (double) js / j.messages())));
         }
-        out.println("(CPU us/msg: the server process's CPU time, warm-up included, over the measured messages. "
-                + "Client and server share this machine's cores: compare ratios, and repeat runs.)");
+        String note = crossingsNote(noPerf, perfFailures);
+        if (note != null) {
+            out.println(note);
+        }
+        out.println("(CPU us/msg: the server process's CPU time from its start (JVM start-up and warm-up included) to the end"
+                + " of the load, over the measured messages. crossings/msg: the system calls every thread of the server"
+                + " entered (perf stat, raw_syscalls:sys_enter; an io_uring_enter is one) from the moment it listened to"
+                + " the end of the load (warm-up included), over the measured messages."
+                + " Client and server share this machine's cores: compare ratios, and repeat runs.)");
         boolean ok = runs.stream().allMatch(Run::ok);
         if (!ok) {
             out.println("== echo demo FAILED (see above)");
@@ -158,22 +182,69 @@ public final class EchoDemo {
         return ok ? 0 : 1;
     }
 
+    /** {@code count / messages} with two decimals, or {@code n/a} when there is no count or no message. */
+    static String perMessage(long count, long messages) {
+        return count < 0 || messages <= 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", (double) count / messages);
+    }
+
+    /**
+     * The line under the table when a crossings/msg figure is missing: why perf could not count
+     * ({@code unavailable}, from {@link SyscallCounter#unavailable()}) and how to get it, or which
+     * run's count failed; null when every run was counted.
+     */
+    static String crossingsNote(String unavailable, Map<String, String> failures) {
+        if (unavailable != null) {
+            return "crossings/msg n/a: " + unavailable + "; to get it, " + SyscallCounter.HOW + ".";
+        }
+        if (failures.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder("crossings/msg n/a for");
+        failures.forEach((label, why) -> sb.append(' ').append(label).append(" (").append(why).append(')'));
+        return sb.toString();
+    }
+
     private static double ratio(double a, double b) {
         return b == 0 ? Double.NaN : a / b;
     }
 
-    private Run run(PrintStream out, String label, String serverClassPath, boolean flexsc)
+    private Run run(PrintStream out, String label, String serverClassPath, boolean flexsc, boolean perf)
             throws IOException, InterruptedException {
         List<String> jvm = List.of("-Djava.util.logging.SimpleFormatter.format=%4$s %3$s: %5$s%6$s%n");
         Path json = Files.createTempFile("echo-demo", ".json");
-        try (ServerProcess server = ServerProcess.start(serverClassPath, jvm,
+        Path perfDir = perf ? Files.createTempDirectory("echo-demo-perf") : null;
+        SyscallCounter counter = perf ? SyscallCounter.create(perfDir, "server") : null;
+        String perfFailure = null;
+        try (ServerProcess server = ServerProcess.start(counter == null ? c -> c : counter::wrap, serverClassPath, jvm,
                 List.of("--transport", "nio", "--threads", Integer.toString(serverThreads)), out, "  [server] ")) {
+            if (counter != null) {
+                try {
+                    counter.open();
+                    counter.enable();
+                } catch (IOException e) {
+                    perfFailure = e.getMessage();
+                }
+            }
             List<String> cmd = new ArrayList<>(List.of(ServerProcess.javaLauncher(), "-cp", baseClassPath(),
                     LoadClient.class.getName(), "--port", Integer.toString(server.port()), "--json", json.toString()));
             cmd.addAll(clientArgs);
             int rc = new ProcessBuilder(cmd).inheritIO().start().waitFor();
+            if (counter != null && perfFailure == null) {
+                try {
+                    counter.disable();
+                } catch (IOException e) {
+                    perfFailure = e.getMessage();
+                }
+            }
             Map<String, String> stats = server.stats();
             int src = server.quit();
+            long syscalls = -1;
+            if (counter != null && perfFailure == null) {
+                syscalls = counter.count();
+                if (syscalls < 0) {
+                    perfFailure = "perf counted nothing usable: " + firstLines(counter.output());
+                }
+            }
             out.printf(Locale.ROOT, "  [server] provider=%s engine=%s calls=%s batches=%s avgBatch=%s cpu=%.2fs rssPeak=%sKiB; exit status %d%n",
                     stats.get("provider"), stats.get("engine"), stats.get("calls"), stats.get("batches"), stats.get("avgBatch"),
                     Long.parseLong(stats.get("cpuNanos")) / 1e9, stats.get("rssPeakKiB"), src);
@@ -192,9 +263,26 @@ public final class EchoDemo {
                 ok = false;
             }
             LoadClient.Result result = Files.size(json) > 0 ? readJson(Files.readString(json, StandardCharsets.UTF_8)) : null;
-            return new Run(label, result, stats, ok && result != null);
+            return new Run(label, result, stats, ok && result != null, syscalls, perfFailure);
         } finally {
             Files.deleteIfExists(json);
+            if (counter != null) {
+                counter.close();
+                Files.deleteIfExists(counter.output());
+                Files.deleteIfExists(perfDir);
+            }
+        }
+    }
+
+    /** The non-comment lines of perf's output file, joined, for a note ("no output" if none). */
+    private static String firstLines(Path perfOut) {
+        try {
+            String text = Files.exists(perfOut) ? Files.readString(perfOut) : "";
+            String joined = text.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).limit(3)
+                    .reduce((a, b) -> a + " | " + b).orElse("");
+            return joined.isEmpty() ? "no output" : joined;
+        } catch (IOException e) {
+            return e.toString();
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * An {@link EchoServer} in a child JVM, driven through its standard input and output: started with
@@ -50,6 +51,16 @@ public final class ServerProcess implements AutoCloseable {
      */
     public static ServerProcess start(String classPath, List<String> jvmOptions, List<String> serverArgs,
                                       PrintStream log, String prefix) throws IOException, InterruptedException {
+        return start(UnaryOperator.identity(), classPath, jvmOptions, serverArgs, log, prefix);
+    }
+
+    /**
+     * {@link #start(String, List, List, PrintStream, String)} with the server's command line passed
+     * through {@code wrap} (to run it under {@link SyscallCounter}'s perf, say).
+     */
+    public static ServerProcess start(UnaryOperator<List<String>> wrap, String classPath, List<String> jvmOptions,
+                                      List<String> serverArgs, PrintStream log, String prefix)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaLauncher());
         cmd.add("-cp");
@@ -57,6 +68,7 @@ public final class ServerProcess implements AutoCloseable {
         cmd.addAll(jvmOptions);
         cmd.add(EchoServer.class.getName());
         cmd.addAll(serverArgs);
+        cmd = wrap.apply(cmd);
         Process p = new ProcessBuilder(cmd).start();
         BlockingQueue<String> q = new LinkedBlockingQueue<>();
         Thread out = new Thread(() -> pump(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)), q),

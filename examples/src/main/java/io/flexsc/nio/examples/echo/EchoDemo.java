@@ -1,7 +1,9 @@
 package io.flexsc.nio.examples.echo;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,11 +38,12 @@ public final class EchoDemo {
     static final String FLEX_PROVIDER = "io.flexsc.nio.net.FlexSelectorProvider";
 
     /**
-     * One run's figures; {@code syscalls}: the server's system calls counted by perf, -1 when not
+     * One run's figures; {@code cpuNanos}: the server's CPU time over the client's measured window
+     * (-1 if the client never marked it); {@code syscalls}: the server's system calls counted by perf, -1 when not
      * counted ({@code perfFailure} says why when perf was there but failed in this run).
      */
-    record Run(String label, LoadClient.Result client, Map<String, String> stats, boolean ok, long syscalls,
-               String perfFailure) {}
+    record Run(String label, LoadClient.Result client, Map<String, String> stats, boolean ok, long cpuNanos,
+               long syscalls, String perfFailure) {}
 
     public static void main(String[] args) throws Exception {
         Options o;
@@ -142,15 +145,14 @@ public final class EchoDemo {
                 out.printf(Locale.ROOT, "%-12s (failed)%n", r.label);
                 continue;
             }
-            long cpu = Long.parseLong(r.stats.get("cpuNanos"));
             if (r.perfFailure != null) {
                 perfFailures.put(r.label, r.perfFailure);
             }
-            out.printf(Locale.ROOT, "%-12s %11.0f %9.1f %9.1f  %-8s %10s %10s %11.2f %14s  %s%n", r.label,
+            out.printf(Locale.ROOT, "%-12s %11.0f %9.1f %9.1f  %-8s %10s %10s %11s %14s  %s%n", r.label,
                     r.client.messagesPerSec(), r.client.p50Us(), r.client.p99Us(), r.stats.get("engine"),
                     r.stats.get("engine").equals("none") ? "-" : r.stats.get("batches"),
                     r.stats.get("engine").equals("none") ? "-" : r.stats.get("avgBatch"),
-                    r.client.messages() == 0 ? 0.0 : cpu / 1e3 / r.client.messages(),
+                    perMessage(r.cpuNanos < 0 ? -1 : r.cpuNanos / 1e3, r.client.messages()),
                     perMessage(r.syscalls, r.client.messages()), r.stats.get("provider"));
         }
         if (runs.size() == 2 && runs.get(0).ok && runs.get(1).ok) {
@@ -158,22 +160,17 @@ public final class EchoDemo {
             LoadClient.Result j = runs.get(1).client;
             out.printf(Locale.ROOT, "comparison: flexsc-nio / JDK = %.2fx messages/s, p50 %.2fx, p99 %.2fx (latency: lower is better)%n",
                     ratio(f.messagesPerSec(), j.messagesPerSec()), ratio(f.p50Us(), j.p50Us()), ratio(f.p99Us(), j.p99Us()));
-            double fc = Long.parseLong(runs.get(0).stats.get("cpuNanos")) / (double) f.messages();
-            double jc = Long.parseLong(runs.get(1).stats.get("cpuNanos")) / (double) j.messages();
-            long fs = runs.get(0).syscalls;
-            long js = runs.get(1).syscalls;
-            out.printf(Locale.ROOT, "per message: flexsc-nio / JDK = %.2fx CPU, %s kernel crossings (lower is better)%n",
-                    ratio(fc, jc), fs < 0 || js <= 0 || f.messages() == 0 || j.messages() == 0 ? "n/a"
-                            : String.format(Locale.ROOT, "%.2fx", ratio((double) fs / f.messages(), (double) js / j.messages())));
+            out.printf(Locale.ROOT, "per message: flexsc-nio / JDK = %s CPU, %s kernel crossings (lower is better)%n",
+                    perMessageRatio(runs.get(0).cpuNanos, f.messages(), runs.get(1).cpuNanos, j.messages()),
+                    perMessageRatio(runs.get(0).syscalls, f.messages(), runs.get(1).syscalls, j.messages()));
         }
         String note = crossingsNote(noPerf, perfFailures);
         if (note != null) {
             out.println(note);
         }
-        out.println("(CPU us/msg: the server process's CPU time from its start (JVM start-up and warm-up included) to the end"
-                + " of the load, over the measured messages. crossings/msg: the system calls every thread of the server"
-                + " entered (perf stat, raw_syscalls:sys_enter; an io_uring_enter is one) from the moment it listened to"
-                + " the end of the load (warm-up included), over the measured messages."
+        out.println("(Both per-message figures cover the client's measured window only (no warm-up), over the messages"
+                + " measured in it. CPU us/msg: the server process's CPU time; crossings/msg: the system calls every thread"
+                + " of the server entered (perf stat, raw_syscalls:sys_enter; an io_uring_enter is one)."
                 + " Client and server share this machine's cores: compare ratios, and repeat runs.)");
         boolean ok = runs.stream().allMatch(Run::ok);
         if (!ok) {
@@ -183,8 +180,14 @@ public final class EchoDemo {
     }
 
     /** {@code count / messages} with two decimals, or {@code n/a} when there is no count or no message. */
-    static String perMessage(long count, long messages) {
-        return count < 0 || messages <= 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", (double) count / messages);
+    static String perMessage(double count, long messages) {
+        return count < 0 || messages <= 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", count / messages);
+    }
+
+    /** {@code (a / am) / (b / bm)} as {@code 0.42x}, or {@code n/a} when a figure is missing or zero. */
+    static String perMessageRatio(long a, long am, long b, long bm) {
+        return a < 0 || b <= 0 || am <= 0 || bm <= 0 ? "n/a"
+                : String.format(Locale.ROOT, "%.2fx", ((double) a / am) / ((double) b / bm));
     }
 
     /**
@@ -220,25 +223,40 @@ public final class EchoDemo {
             if (counter != null) {
                 try {
                     counter.open();
-                    counter.enable();
                 } catch (IOException e) {
                     perfFailure = e.getMessage();
                 }
             }
             List<String> cmd = new ArrayList<>(List.of(ServerProcess.javaLauncher(), "-cp", baseClassPath(),
-                    LoadClient.class.getName(), "--port", Integer.toString(server.port()), "--json", json.toString()));
+                    LoadClient.class.getName(), "--port", Integer.toString(server.port()), "--json", json.toString(),
+                    "--marks"));
             cmd.addAll(clientArgs);
-            int rc = new ProcessBuilder(cmd).inheritIO().start().waitFor();
-            if (counter != null && perfFailure == null) {
-                try {
-                    counter.disable();
-                } catch (IOException e) {
-                    perfFailure = e.getMessage();
+            Process client = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            // the server's CPU time and system calls over the client's measured window, which it marks
+            long cpu0 = -1;
+            long cpuNanos = -1;
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.equals(LoadClient.MEASURING)) {
+                        cpu0 = server.cpuNanos();
+                        perfFailure = perf(counter, true, perfFailure);
+                    } else if (line.equals(LoadClient.MEASURED)) {
+                        perfFailure = perf(counter, false, perfFailure);
+                        cpuNanos = cpu0 < 0 ? -1 : server.cpuNanos() - cpu0;
+                    } else {
+                        out.println(line);
+                    }
                 }
             }
+            int rc = client.waitFor();
             Map<String, String> stats = server.stats();
             int src = server.quit();
             long syscalls = -1;
+            if (counter != null && perfFailure == null && cpuNanos < 0) {
+                perfFailure = "the load client did not mark the end of its measured window";
+            }
             if (counter != null && perfFailure == null) {
                 syscalls = counter.count();
                 if (syscalls < 0) {
@@ -263,7 +281,7 @@ public final class EchoDemo {
                 ok = false;
             }
             LoadClient.Result result = Files.size(json) > 0 ? readJson(Files.readString(json, StandardCharsets.UTF_8)) : null;
-            return new Run(label, result, stats, ok && result != null, syscalls, perfFailure);
+            return new Run(label, result, stats, ok && result != null, cpuNanos, syscalls, perfFailure);
         } finally {
             Files.deleteIfExists(json);
             if (counter != null) {
@@ -271,6 +289,23 @@ public final class EchoDemo {
                 Files.deleteIfExists(counter.output());
                 Files.deleteIfExists(perfDir);
             }
+        }
+    }
+
+    /** Enables or disables the count; returns the failure so far, or this one's message. */
+    private static String perf(SyscallCounter counter, boolean enable, String failure) {
+        if (counter == null || failure != null) {
+            return failure;
+        }
+        try {
+            if (enable) {
+                counter.enable();
+            } else {
+                counter.disable();
+            }
+            return null;
+        } catch (IOException e) {
+            return e.getMessage();
         }
     }
 

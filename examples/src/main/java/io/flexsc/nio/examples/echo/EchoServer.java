@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * flexsc-nio's when the drop-in jar is on the class path, the JDK's otherwise. When listening the
  * server prints exactly one line {@code LISTENING <port>} on standard output. It then reads commands
  * from standard input, one per line: {@code stats} prints a {@code STATS ...} line (see
- * {@link ProcessStats}); {@code quit} or the end of input shuts it down gracefully (exit status 0).
+ * {@link ProcessStats}); {@code cpu} prints {@code CPU cpuNanos=<n>}, the process's CPU time so far
+ * (cheap: no garbage collection); {@code quit} or the end of input shuts it down gracefully (exit status 0).
  * SIGTERM also shuts it down gracefully with status 0. {@code --no-stdin} ignores standard input
  * (for running it in the background; stop it with SIGTERM).
  */
@@ -195,10 +196,16 @@ public final class EchoServer implements AutoCloseable {
                         out.println(stats);
                         out.flush();
                     }
+                } else if (cmd.equals("cpu")) {
+                    String cpu = "CPU cpuNanos=" + ProcessStats.processCpuNanos();
+                    synchronized (out) {
+                        out.println(cpu);
+                        out.flush();
+                    }
                 } else if (cmd.equals("quit") || cmd.equals("exit")) {
                     break;
                 } else {
-                    System.err.println("EchoServer: unknown command '" + cmd + "' (expected stats or quit)");
+                    System.err.println("EchoServer: unknown command '" + cmd + "' (expected stats, cpu or quit)");
                 }
             }
         } catch (IOException e) {

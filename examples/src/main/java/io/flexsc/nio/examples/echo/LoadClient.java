@@ -33,7 +33,7 @@ import org.HdrHistogram.Recorder;
  *
  * <pre>
  * LoadClient --port P [--host H] [--connections C] [--size S] [--depth D] [--duration SEC]
- *            [--warmup SEC] [--threads T] [--transport epoll|nio|io_uring] [--json FILE] [--quiet]
+ *            [--warmup SEC] [--threads T] [--transport epoll|nio|io_uring] [--json FILE] [--quiet] [--marks]
  * </pre>
  *
  * <p>Every echoed byte is checked: message {@code k} of connection {@code c} starts with a header
@@ -42,7 +42,8 @@ import org.HdrHistogram.Recorder;
  * is a verification error. Latency is measured per message, from its write to the arrival of its last
  * echoed byte, into an HdrHistogram in nanoseconds. A progress line ({@code t=3s msgs/s=... p99=...us})
  * is printed each second unless {@code --quiet}, then a summary; {@code --json FILE} also writes the
- * summary as one JSON object. Exit status: 0 on success, 1 on a connection or verification error,
+ * summary as one JSON object; {@code --marks} prints a line {@code MEASURING} when the measured
+ * window starts and {@code MEASURED} when it ends (the echo demo measures the server over it). Exit status: 0 on success, 1 on a connection or verification error,
  * 2 on a usage error.
  */
 public final class LoadClient {
@@ -112,9 +113,16 @@ public final class LoadClient {
     private CountDownLatch drained;
     private final CountDownLatch failed = new CountDownLatch(1);
 
-    private LoadClient(Settings settings, PrintStream progress) {
+    /** Printed on standard output, with {@code --marks}, when the measured window starts and when it ends. */
+    static final String MEASURING = "MEASURING";
+    static final String MEASURED = "MEASURED";
+
+    private final PrintStream marks;
+
+    private LoadClient(Settings settings, PrintStream progress, PrintStream marks) {
         this.settings = settings;
         this.progress = progress;
+        this.marks = marks;
     }
 
     /**
@@ -124,7 +132,23 @@ public final class LoadClient {
      * @param progress where progress lines go (ignored with {@code quiet})
      */
     public static Result run(Settings settings, PrintStream progress) throws InterruptedException {
-        return new LoadClient(settings, progress).run();
+        return run(settings, progress, null);
+    }
+
+    /**
+     * {@link #run(Settings, PrintStream)} that also prints {@value #MEASURING} on {@code marks} when
+     * the measured window starts and {@value #MEASURED} when it ends (before the in-flight messages
+     * drain), for a caller that measures the server over the same window.
+     */
+    static Result run(Settings settings, PrintStream progress, PrintStream marks) throws InterruptedException {
+        return new LoadClient(settings, progress, marks).run();
+    }
+
+    private void mark(String m) {
+        if (marks != null) {
+            marks.println(m);
+            marks.flush();
+        }
     }
 
     private Result run() throws InterruptedException {
@@ -175,12 +199,14 @@ public final class LoadClient {
         tickUntil(warmupEnd, "warmup ", null);
         recorder.reset();
         phase = 1;
+        mark(MEASURING);
         long t0 = System.nanoTime();
         Histogram total = new Histogram(1, HIGHEST_NS, 3);
         long end = t0 + (long) (s.durationSec() * 1e9);
         tickUntil(end, "", total);
         phase = 2;
         long t1 = System.nanoTime();
+        mark(MEASURED);
         total.add(recorder.getIntervalHistogram());
         double seconds = (t1 - t0) / 1e9;
         if (errors.get() == 0 && !drained.await(DRAIN_NS, TimeUnit.NANOSECONDS)) {
@@ -398,13 +424,13 @@ public final class LoadClient {
     }
 
     static final String USAGE = "usage: LoadClient --port P [--host H] [--connections C] [--size S] [--depth D] "
-            + "[--duration SEC] [--warmup SEC] [--threads T] [--transport epoll|nio|io_uring] [--json FILE] [--quiet]";
+            + "[--duration SEC] [--warmup SEC] [--threads T] [--transport epoll|nio|io_uring] [--json FILE] [--quiet] [--marks]";
 
     /** Parses the command line into settings. */
     static Settings parse(String[] args) {
         Options o = new Options(args,
                 Set.of("host", "port", "connections", "size", "depth", "duration", "warmup", "threads", "transport", "json"),
-                Set.of("quiet", "help"));
+                Set.of("quiet", "help", "marks"));
         if (!o.has("port")) {
             throw new IllegalArgumentException("--port is required");
         }
@@ -427,7 +453,7 @@ public final class LoadClient {
             s = parse(args);
             json = new Options(args,
                     Set.of("host", "port", "connections", "size", "depth", "duration", "warmup", "threads", "transport", "json"),
-                    Set.of("quiet", "help")).string("json", null);
+                    Set.of("quiet", "help", "marks")).string("json", null);
             s.transport().ensureAvailable();
         } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println("LoadClient: " + e.getMessage());
@@ -437,7 +463,7 @@ public final class LoadClient {
         }
         Result r;
         try {
-            r = run(s, System.out);
+            r = run(s, System.out, List.of(args).contains("--marks") ? System.out : null);
         } catch (InterruptedException e) {
             System.err.println("LoadClient: interrupted");
             System.exit(1);

@@ -143,18 +143,28 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Sends {@code stats} and returns the parsed {@code STATS} line (waits at most 30 s). */
     public Map<String, String> stats() throws IOException, InterruptedException {
-        command("stats");
+        return ProcessStats.parse(ask("stats", "STATS "));
+    }
+
+    /** Sends {@code cpu} and returns the server's CPU time so far, in ns (waits at most 30 s). */
+    public long cpuNanos() throws IOException, InterruptedException {
+        return Long.parseLong(ask("cpu", "CPU cpuNanos=").substring("CPU cpuNanos=".length()).trim());
+    }
+
+    /** Sends {@code command} and returns the first line that starts with {@code prefix}. */
+    private String ask(String command, String prefix) throws IOException, InterruptedException {
+        command(command);
         while (true) {
             String l = lines.poll(30, TimeUnit.SECONDS);
             if (l == null) {
-                throw new IOException("the echo server did not answer 'stats' within 30 s");
+                throw new IOException("the echo server did not answer '" + command + "' within 30 s");
             }
             if (l.equals(EOF)) {
                 lines.add(EOF);
-                throw new IOException("the echo server exited before answering 'stats'");
+                throw new IOException("the echo server exited before answering '" + command + "'");
             }
-            if (l.startsWith("STATS ")) {
-                return ProcessStats.parse(l);
+            if (l.startsWith(prefix)) {
+                return l;
             }
         }
     }

@@ -88,6 +88,10 @@ class SyscallCounterTest {
         assertEquals("n/a", EchoDemo.perMessage(-1, 1000));
         assertEquals("n/a", EchoDemo.perMessage(500, 0));
         assertEquals(String.format(Locale.ROOT, "%.2f", 0.5), EchoDemo.perMessage(500, 1000));
+        assertEquals("0.25x", EchoDemo.perMessageRatio(100, 1000, 800, 2000));
+        assertEquals("n/a", EchoDemo.perMessageRatio(-1, 1000, 800, 2000));
+        assertEquals("n/a", EchoDemo.perMessageRatio(100, 1000, -1, 2000));
+        assertEquals("n/a", EchoDemo.perMessageRatio(100, 0, 800, 2000));
         String note = EchoDemo.crossingsNote("no perf on the PATH", Map.of());
         assertTrue(note.contains("n/a") && note.contains("no perf on the PATH") && note.contains("apt-get install linux-perf"), note);
         assertNull(EchoDemo.crossingsNote(null, Map.of()));

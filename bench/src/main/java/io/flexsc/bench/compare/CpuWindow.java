@@ -24,6 +24,28 @@ public final class CpuWindow {
     private final List<long[]> samples = new ArrayList<>(); // {time, server cpu, client cpu}
 
     /** Adds a sample; a CPU time of -1 (process gone) repeats that process's previous value. */
+    /**
+     * Starts a daemon thread that adds the CPU time of the server and the client every 100 ms while
+     * {@code client} runs, and once more (the server's) after it ended; join it before {@link #measure}.
+     */
+    public Thread sampleWhile(Process client, long serverPid) {
+        long clientPid = client.pid();
+        Thread sampler = new Thread(() -> {
+            while (client.isAlive()) {
+                add(System.nanoTime(), ProcStat.cpuNanos(serverPid), ProcStat.cpuNanos(clientPid));
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            add(System.nanoTime(), ProcStat.cpuNanos(serverPid), -1);
+        }, "cpu-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        return sampler;
+    }
+
     public synchronized void add(long timeNanos, long serverCpu, long clientCpu) {
         if (!samples.isEmpty()) {
             long[] last = samples.get(samples.size() - 1);

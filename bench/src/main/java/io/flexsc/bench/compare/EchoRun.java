@@ -101,21 +101,7 @@ public final class EchoRun {
             client = new ProcessBuilder(clientCommand(s, port, json)).redirectErrorStream(true)
                     .redirectOutput(clientLog.toFile()).start();
             long serverPid = server.pid();
-            long clientPid = client.pid();
-            Process cl = client;
-            Thread sampler = new Thread(() -> {
-                while (cl.isAlive()) {
-                    window.add(System.nanoTime(), ProcStat.cpuNanos(serverPid), ProcStat.cpuNanos(clientPid));
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                window.add(System.nanoTime(), ProcStat.cpuNanos(serverPid), -1);
-            }, "cpu-sampler");
-            sampler.setDaemon(true);
-            sampler.start();
+            Thread sampler = window.sampleWhile(client, serverPid);
             long limit = (long) Math.ceil(setup.warmupSeconds() + setup.durationSeconds()) + 120;
             if (!client.waitFor(limit, TimeUnit.SECONDS)) {
                 client.destroyForcibly();

@@ -178,21 +178,7 @@ public final class VtRun {
             CpuWindow window = new CpuWindow();
             client = new ProcessBuilder(clientCommand(s, port, json)).redirectErrorStream(true)
                     .redirectOutput(clientLog.toFile()).start();
-            long clientPid = client.pid();
-            Process cl = client;
-            Thread sampler = new Thread(() -> {
-                while (cl.isAlive()) {
-                    window.add(System.nanoTime(), ProcStat.cpuNanos(serverPid), ProcStat.cpuNanos(clientPid));
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                window.add(System.nanoTime(), ProcStat.cpuNanos(serverPid), -1);
-            }, "cpu-sampler");
-            sampler.setDaemon(true);
-            sampler.start();
+            Thread sampler = window.sampleWhile(client, serverPid);
 
             // wait until the server holds every connection (the client's warm-up starts then)
             int conns = s.echo().connections();

@@ -15,6 +15,33 @@ import java.util.concurrent.TimeUnit;
 public final class ChildProcesses {
     private ChildProcesses() {}
 
+    /** The examples' load client, which checks every echoed byte. */
+    public static final String LOAD_CLIENT = "io.flexsc.nio.examples.echo.LoadClient";
+
+    /**
+     * The load client's command line: {@code java jvm -cp classPath LoadClient} against
+     * 127.0.0.1:{@code port}, {@code s}'s connections, size and depth, writing its JSON report to
+     * {@code json}.
+     */
+    public static List<String> loadClient(String java, List<String> jvm, String classPath, int port, Scenario s,
+            double warmupSeconds, double durationSeconds, int threads, String transport, Path json) {
+        List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(java);
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-cp", classPath, LOAD_CLIENT));
+        cmd.addAll(List.of("--host", "127.0.0.1", "--port", Integer.toString(port),
+                "--connections", Integer.toString(s.connections()), "--size", Integer.toString(s.size()),
+                "--depth", Integer.toString(s.depth()), "--duration", num(durationSeconds),
+                "--warmup", num(warmupSeconds), "--threads", Integer.toString(threads),
+                "--transport", transport, "--json", json.toString(), "--quiet"));
+        return cmd;
+    }
+
+    /** A number of seconds as the client's options take it: no ".0" for whole seconds. */
+    public static String num(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
     /** A daemon thread that queues every line {@code p} prints on its standard output. */
     public static BlockingQueue<String> lines(Process p, String threadName) {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();

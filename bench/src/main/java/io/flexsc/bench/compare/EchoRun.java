@@ -25,7 +25,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EchoRun {
     static final String SERVER = "io.flexsc.nio.examples.echo.EchoServer";
-    static final String CLIENT = "io.flexsc.nio.examples.echo.LoadClient";
 
     /** What is fixed for a whole comparison. */
     public record Setup(String java, List<String> serverJvm, List<String> clientJvm, String serverClassPath,
@@ -53,22 +52,8 @@ public final class EchoRun {
     }
 
     List<String> clientCommand(Scenario s, int port, Path json) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(setup.java());
-        cmd.addAll(setup.clientJvm());
-        cmd.add("-cp");
-        cmd.add(setup.clientClassPath());
-        cmd.add(CLIENT);
-        cmd.addAll(List.of("--host", "127.0.0.1", "--port", Integer.toString(port),
-                "--connections", Integer.toString(s.connections()), "--size", Integer.toString(s.size()),
-                "--depth", Integer.toString(s.depth()), "--duration", num(setup.durationSeconds()),
-                "--warmup", num(setup.warmupSeconds()), "--threads", Integer.toString(setup.clientThreads()),
-                "--transport", setup.clientTransport(), "--json", json.toString(), "--quiet"));
-        return cmd;
-    }
-
-    private static String num(double d) {
-        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+        return ChildProcesses.loadClient(setup.java(), setup.clientJvm(), setup.clientClassPath(), port, s,
+                setup.warmupSeconds(), setup.durationSeconds(), setup.clientThreads(), setup.clientTransport(), json);
     }
 
     /** Runs one measurement; never throws for a failed run (the result says why). */

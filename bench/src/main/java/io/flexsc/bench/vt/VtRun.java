@@ -43,7 +43,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class VtRun {
     static final String SERVER = "io.flexsc.bench.vt.VtEchoServer";
-    static final String CLIENT = "io.flexsc.nio.examples.echo.LoadClient";
     static final String FLEX_NET = "io.flexsc.nio.net.FlexSelectorProvider";
     static final String FLEX_FS = "io.flexsc.nio.fs.FlexFileSystemProvider";
 
@@ -92,24 +91,10 @@ public final class VtRun {
     }
 
     List<String> clientCommand(VtScenario s, int port, Path json) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(setup.clientJava());
-        cmd.addAll(setup.clientJvm());
-        cmd.add("-cp");
-        cmd.add(setup.clientClassPath());
-        cmd.add(CLIENT);
         // the client's warm-up covers the server's warm-up and the counting window, plus a margin
         double warmup = setup.warmupSeconds() + setup.countSeconds() + 0.5;
-        cmd.addAll(List.of("--host", "127.0.0.1", "--port", Integer.toString(port),
-                "--connections", Integer.toString(s.echo().connections()), "--size", Integer.toString(s.echo().size()),
-                "--depth", Integer.toString(s.echo().depth()), "--duration", num(setup.durationSeconds()),
-                "--warmup", num(warmup), "--threads", Integer.toString(setup.clientThreads()),
-                "--transport", setup.clientTransport(), "--json", json.toString(), "--quiet"));
-        return cmd;
-    }
-
-    static String num(double d) {
-        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+        return ChildProcesses.loadClient(setup.clientJava(), setup.clientJvm(), setup.clientClassPath(), port, s.echo(),
+                warmup, setup.durationSeconds(), setup.clientThreads(), setup.clientTransport(), json);
     }
 
     /**

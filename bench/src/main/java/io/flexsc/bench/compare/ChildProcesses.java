@@ -42,6 +42,23 @@ public final class ChildProcesses {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
+    /**
+     * Asks a benchmark server to quit (its {@code quit} command on standard input, then end of input)
+     * and waits up to {@code seconds} for it; notes in {@code info} ({@code serverExit}) a server that
+     * did not quit in time or exited with a status other than 0.
+     */
+    public static void quit(Process server, java.io.OutputStream in, int seconds, java.util.Map<String, String> info)
+            throws IOException, InterruptedException {
+        in.write("quit\n".getBytes(StandardCharsets.US_ASCII));
+        in.flush();
+        in.close();
+        if (!server.waitFor(seconds, TimeUnit.SECONDS)) {
+            info.put("serverExit", "did not quit within " + seconds + " s; killed");
+        } else if (server.exitValue() != 0) {
+            info.put("serverExit", Integer.toString(server.exitValue()));
+        }
+    }
+
     /** A daemon thread that queues every line {@code p} prints on its standard output. */
     public static BlockingQueue<String> lines(Process p, String threadName) {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();

@@ -141,14 +141,7 @@ public final class EchoRun {
             } else {
                 info.put("stats", "none (no STATS line within 60 s)");
             }
-            in.write("quit\n".getBytes(StandardCharsets.US_ASCII));
-            in.flush();
-            in.close();
-            if (!server.waitFor(20, TimeUnit.SECONDS)) {
-                info.put("serverExit", "did not quit within 20 s; killed");
-            } else if (server.exitValue() != 0) {
-                info.put("serverExit", Integer.toString(server.exitValue()));
-            }
+            ChildProcesses.quit(server, in, 20, info);
             if (w != null) {
                 info.put("window", String.format(java.util.Locale.ROOT, "%.2fs, %d samples", w.seconds(), window.size()));
             }

@@ -238,14 +238,7 @@ public final class VtRun {
                 m.put("fileOpsPerSec", (c1.fileOps() - c0.fileOps()) / countSeconds);
             }
 
-            in.write("quit\n".getBytes(StandardCharsets.US_ASCII));
-            in.flush();
-            in.close();
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
-                info.put("serverExit", "did not quit within 30 s; killed");
-            } else if (server.exitValue() != 0) {
-                info.put("serverExit", Integer.toString(server.exitValue()));
-            }
+            ChildProcesses.quit(server, in, 30, info);
             if (perf != null) {
                 long syscalls = perf.count();
                 info.put("syscallsCounted", Long.toString(syscalls));

@@ -80,6 +80,18 @@ public final class VtCalls {
     }
 
     /**
+     * The port through which the current thread posts a blocking socket read or write (the
+     * operation itself, not a readiness wait): {@code engine}'s, when the current thread is a
+     * virtual thread and the mode is {@code all}; else null (the channel's readiness wait).
+     */
+    public static CallPort socketPort(SyscallEngine engine) {
+        if (MODE != Mode.ALL || !Threads.isVirtual()) {
+            return null;
+        }
+        return engine.callPort();
+    }
+
+    /**
      * The port through which {@link VtPoller} posts readiness waits: the process-wide engine's,
      * in mode {@code all} once that engine has started; else null (the poller's epoll).
      */

@@ -1,5 +1,6 @@
 package io.flexsc.nio.net.channels;
 
+import io.flexsc.nio.engine.CallPort;
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.Linux;
 import io.flexsc.nio.ffi.Scratch;
@@ -10,6 +11,7 @@ import io.flexsc.nio.net.batch.Drainer;
 import io.flexsc.nio.net.select.FlexSelector;
 import io.flexsc.nio.net.sys.NetIO;
 import io.flexsc.nio.net.sys.NetSys;
+import io.flexsc.nio.vthread.VtCalls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
@@ -706,6 +708,23 @@ public final class FlexSocketChannel extends SocketChannel implements FlexSelCha
         long pre = beforeKernelRead(dsts, offset, length, true);
         if (pre != Batched.NOTHING) {
             return pre;
+        }
+        if (single && timeout == 0 && dsts[offset].hasRemaining()) {
+            CallPort port = VtCalls.socketPort(NetSys.engine());
+            if (port != null) {
+                // a virtual thread: the recv itself is posted and waits in the ring
+                long r = fds.posted(port, dsts[offset], false);
+                if (r >= 0) {
+                    return r == 0 ? -1 : r;
+                }
+                if (!isOpen()) {
+                    return 0; // closed or interrupted: end() reports it
+                }
+                if (r != -Errno.EAGAIN && !VtCalls.cancelled(r)) {
+                    return readFailed(r);
+                }
+                // else: the readiness wait below
+            }
         }
         long deadline = timeout > 0 ? System.nanoTime() + timeout * 1_000_000L : 0;
         for (;;) {

@@ -254,8 +254,8 @@ class VirtualThreadPostedRecvTest {
                         }
                         seen.append(' ');
                     }
-                    if (n < 0) {
-                        break;
+                    if (n < 0 || i == 20) {
+                        break; // (20: a channel that keeps answering 0 instead of -1 ends too)
                     }
                 }
             } catch (Throwable e) {

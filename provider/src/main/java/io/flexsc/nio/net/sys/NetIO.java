@@ -120,9 +120,12 @@ public final class NetIO {
         return r;
     }
 
+    private static final int MAX_RW_COUNT = 0x7ffff000;
+
     private static long posted(CallPort port, int nr, int fd, long base, int len, int flags, BooleanSupplier stop) {
         try {
-            return VtCalls.run(port, nr, fd, base, len, flags, 0, 0, stop, true);
+            // at most the kernel's MAX_RW_COUNT, as the system call would move (and an SQE carries)
+            return VtCalls.run(port, nr, fd, base, Math.min(len, MAX_RW_COUNT), flags, 0, 0, stop, true);
         } catch (EngineClosedException e) {
             return -NetSys.ENGINE_CLOSED;
         }

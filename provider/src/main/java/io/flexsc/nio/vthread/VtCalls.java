@@ -18,9 +18,14 @@ import java.util.function.BooleanSupplier;
  *
  * <p>What goes this way ({@code -Dflexsc.vthread.ring}):
  * <ul>
- *   <li>{@code all} (default): the file channels' reads and writes, and the readiness waits of
- *       {@link VtPoller} (an {@code IORING_OP_POLL_ADD} in the same ring instead of the poller's
- *       epoll, which then never starts: one ring and one thread serve both);</li>
+ *   <li>{@code all} (default): the file channels' reads and writes; a socket channel's blocking
+ *       single-buffer read and write without a timeout, posted as the operation itself
+ *       ({@code IORING_OP_RECV}/{@code IORING_OP_SEND}, {@link #socketPort}: the call waits in the
+ *       ring for data or room, and its completion brings the result, with no readiness wait and
+ *       no second call); and the readiness waits of {@link VtPoller} that remain (timed reads,
+ *       scattering reads and gathering writes, accept, connect: an {@code IORING_OP_POLL_ADD} in
+ *       the same ring instead of the poller's epoll, which then never starts: one ring and one
+ *       thread serve all);</li>
  *   <li>{@code files}: the file channels' reads and writes only (readiness waits on the epoll);</li>
  *   <li>{@code off}: none (file I/O runs on the carrier, readiness waits on the epoll).</li>
  * </ul>
@@ -74,6 +79,18 @@ public final class VtCalls {
      */
     public static CallPort filePort(SyscallEngine engine) {
         if (MODE == Mode.OFF || !Threads.isVirtual()) {
+            return null;
+        }
+        return engine.callPort();
+    }
+
+    /**
+     * The port through which the current thread posts a blocking socket read or write (the
+     * operation itself, not a readiness wait): {@code engine}'s, when the current thread is a
+     * virtual thread and the mode is {@code all}; else null (the channel's readiness wait).
+     */
+    public static CallPort socketPort(SyscallEngine engine) {
+        if (MODE != Mode.ALL || !Threads.isVirtual()) {
             return null;
         }
         return engine.callPort();

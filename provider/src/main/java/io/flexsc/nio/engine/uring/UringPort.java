@@ -162,6 +162,8 @@ final class UringPort implements CallPort {
             case SysNr.PWRITEV:
             case SysNr.FSYNC:
             case SysNr.FDATASYNC:
+            case SysNr.RECVFROM:
+            case SysNr.SENDTO:
                 return ops.opcode(nr, a1, a2, a3, a4, a5) != OpcodeMap.FALLBACK;
             default:
                 return false;

@@ -1,5 +1,6 @@
 package io.flexsc.nio.net.channels;
 
+import io.flexsc.nio.engine.CallPort;
 import io.flexsc.nio.engine.direct.DirectEngine;
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.Linux;
@@ -12,6 +13,7 @@ import io.flexsc.nio.net.sys.NetSys;
 import io.flexsc.nio.vthread.VtPoller;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -137,6 +139,33 @@ public final class FdState {
                 return 0; // closed meanwhile (the descriptor may be gone): woken, as poll(2) would be
             }
             throw e;
+        } finally {
+            synchronized (stateLock) {
+                parked.remove(me);
+            }
+        }
+    }
+
+    /**
+     * A blocking recv ({@code out} false) or send of {@code buf} posted by a virtual thread to
+     * {@code port} ({@link io.flexsc.nio.vthread.VtCalls}): the call waits in the ring while the
+     * thread is parked, registered as {@link #awaitParked} is, so that {@link #wakeBlocked()}
+     * unparks it and it cancels the call (and still waits until the kernel is done with the
+     * buffer). The raw result; {@code -ECANCELED} if the channel was closing already.
+     */
+    long posted(CallPort port, ByteBuffer buf, boolean out) {
+        Thread me = Thread.currentThread();
+        synchronized (stateLock) {
+            if (closing) {
+                return -Errno.ECANCELED;
+            }
+            if (parked == null) {
+                parked = new java.util.HashSet<>();
+            }
+            parked.add(me);
+        }
+        try {
+            return out ? NetIO.sendPosted(port, fd, buf, this::isClosing) : NetIO.recvPosted(port, fd, buf, this::isClosing);
         } finally {
             synchronized (stateLock) {
                 parked.remove(me);

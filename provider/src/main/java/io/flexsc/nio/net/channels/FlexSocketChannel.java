@@ -1,5 +1,6 @@
 package io.flexsc.nio.net.channels;
 
+import io.flexsc.nio.engine.CallPort;
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.Linux;
 import io.flexsc.nio.ffi.Scratch;
@@ -10,6 +11,7 @@ import io.flexsc.nio.net.batch.Drainer;
 import io.flexsc.nio.net.select.FlexSelector;
 import io.flexsc.nio.net.sys.NetIO;
 import io.flexsc.nio.net.sys.NetSys;
+import io.flexsc.nio.vthread.VtCalls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
@@ -46,6 +48,12 @@ import java.util.Set;
  * <p>In non-blocking mode, registered with a batching {@link FlexSelector}, writes from the
  * selector's thread are queued and sent at the next select, together with the epoll wait, and
  * reads may be served from data the selector prefetched (see {@link Batched}).
+ *
+ * <p>A virtual thread's blocking read or write of one buffer, without a timeout, on an engine with
+ * a {@link io.flexsc.nio.engine.CallPort} ({@code uring}, {@code -Dflexsc.vthread.ring=all}) is
+ * posted as the receive or send itself ({@link VtCalls}): the call waits in the ring while the
+ * thread is parked, and a close or interrupt cancels it. Timed (socket adaptor) reads and
+ * scattering or gathering calls wait for readiness and then call, as on a platform thread.
  *
  * <p>Thread safety: as the JDK's; one reader and one writer at a time (others wait), any thread
  * may close.
@@ -708,6 +716,23 @@ public final class FlexSocketChannel extends SocketChannel implements FlexSelCha
         if (pre != Batched.NOTHING) {
             return pre;
         }
+        if (single && timeout == 0 && dsts[offset].hasRemaining()) {
+            CallPort port = VtCalls.socketPort(NetSys.engine());
+            if (port != null) {
+                // a virtual thread: the recv itself is posted and waits in the ring
+                long r = fds.posted(port, dsts[offset], false);
+                if (r >= 0) {
+                    return r == 0 ? -1 : r;
+                }
+                if (!isOpen()) {
+                    return 0; // closed or interrupted: end() reports it
+                }
+                if (r != -Errno.EAGAIN && !VtCalls.cancelled(r)) {
+                    return readFailed(r);
+                }
+                // else: the readiness wait below
+            }
+        }
         long deadline = timeout > 0 ? System.nanoTime() + timeout * 1_000_000L : 0;
         for (;;) {
             // a blocking description (inherited): recv with MSG_DONTWAIT also for a scattering read
@@ -811,9 +836,12 @@ public final class FlexSocketChannel extends SocketChannel implements FlexSelCha
             ensureWritable();
             batched.throwPendingError();
             batched.flushBlocking();
+            // a virtual thread: the send itself is posted and waits in the ring while the socket buffer is full
+            CallPort port = single ? VtCalls.socketPort(NetSys.engine()) : null;
             for (;;) {
                 // a blocking description (inherited): send with MSG_DONTWAIT also for a gathering write
-                long r = single ? NetIO.send(fds.fd, srcs[offset])
+                long r = port != null ? fds.posted(port, srcs[offset], true)
+                        : single ? NetIO.send(fds.fd, srcs[offset])
                         : fds.blockingDescription ? NetIO.send(fds.fd, firstWithRemaining(srcs, offset, length))
                         : NetIO.writev(fds.fd, srcs, offset, length);
                 if (r >= 0) {
@@ -825,10 +853,13 @@ public final class FlexSocketChannel extends SocketChannel implements FlexSelCha
                     if (!isOpen()) {
                         break;
                     }
-                    if (r != -Errno.EAGAIN) {
+                    if (port != null && (r == -Errno.EAGAIN || VtCalls.cancelled(r))) {
+                        port = null; // not carried through (should not happen): the readiness wait
+                    } else if (r != -Errno.EAGAIN) {
                         throw NetSys.ioException(Errno.of(r));
+                    } else {
+                        fds.await(Linux.POLLOUT, -1);
                     }
-                    fds.await(Linux.POLLOUT, -1);
                 }
             }
         } finally {

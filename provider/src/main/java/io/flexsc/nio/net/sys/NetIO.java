@@ -1,13 +1,17 @@
 package io.flexsc.nio.net.sys;
 
+import io.flexsc.nio.engine.CallPort;
+import io.flexsc.nio.engine.EngineClosedException;
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.Iovecs;
 import io.flexsc.nio.ffi.Linux;
 import io.flexsc.nio.ffi.NativeMemory;
 import io.flexsc.nio.ffi.Scratch;
 import io.flexsc.nio.ffi.SysNr;
+import io.flexsc.nio.vthread.VtCalls;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
 
 /**
  * Reads and writes between file descriptors and buffers, heap or direct, single or scatter/gather.
@@ -55,8 +59,32 @@ public final class NetIO {
         return transfer(SysNr.WRITE, fd, src, true, -1);
     }
 
-    /** One read/recv ({@code out} false) or write/send: {@code flags < 0} is read(2)/write(2). */
+    /**
+     * recv(2) of a stream socket posted by a virtual thread to {@code port} ({@link VtCalls#run}):
+     * without MSG_DONTWAIT, so the call waits in the ring (io_uring's receive does not honour
+     * O_NONBLOCK: it arms its own readiness wait) while the thread is parked. Cancelled when
+     * {@code stop} holds or the thread is interrupted; returns only once the kernel is done with
+     * the memory. The raw result ({@code -ECANCELED}/{@code -EINTR} if cancelled before it ran).
+     */
+    public static long recvPosted(CallPort port, int fd, ByteBuffer dst, BooleanSupplier stop) {
+        return transfer(SysNr.RECVFROM, fd, dst, false, 0, port, stop);
+    }
+
+    /** send(2) of a stream socket with MSG_NOSIGNAL, posted as {@link #recvPosted} is. */
+    public static long sendPosted(CallPort port, int fd, ByteBuffer src, BooleanSupplier stop) {
+        return transfer(SysNr.SENDTO, fd, src, true, Linux.MSG_NOSIGNAL, port, stop);
+    }
+
     private static long transfer(int nr, int fd, ByteBuffer buf, boolean out, int flags) {
+        return transfer(nr, fd, buf, out, flags, null, null);
+    }
+
+    /**
+     * One read/recv ({@code out} false) or write/send: {@code flags < 0} is read(2)/write(2); posted
+     * to {@code port} (see {@link #recvPosted}) unless it is null.
+     */
+    private static long transfer(int nr, int fd, ByteBuffer buf, boolean out, int flags, CallPort port,
+            BooleanSupplier stop) {
         int rem = buf.remaining();
         Scratch tmp = null;
         long r;
@@ -72,7 +100,11 @@ public final class NetIO {
                 }
                 base = tmp.address();
             }
-            r = flags < 0 ? NetSys.call(nr, fd, base, rem) : NetSys.call(nr, fd, base, rem, flags, 0, 0);
+            if (port != null) {
+                r = posted(port, nr, fd, base, rem, flags, stop);
+            } else {
+                r = flags < 0 ? NetSys.call(nr, fd, base, rem) : NetSys.call(nr, fd, base, rem, flags, 0, 0);
+            }
             if (r > 0 && tmp != null && !out) {
                 buf.put(buf.position(), tmp.buffer(), 0, (int) r);
             }
@@ -86,6 +118,17 @@ public final class NetIO {
             buf.position(buf.position() + (int) r);
         }
         return r;
+    }
+
+    private static final int MAX_RW_COUNT = 0x7ffff000;
+
+    private static long posted(CallPort port, int nr, int fd, long base, int len, int flags, BooleanSupplier stop) {
+        try {
+            // at most the kernel's MAX_RW_COUNT, as the system call would move (and an SQE carries)
+            return VtCalls.run(port, nr, fd, base, Math.min(len, MAX_RW_COUNT), flags, 0, 0, stop, true);
+        } catch (EngineClosedException e) {
+            return -NetSys.ENGINE_CLOSED;
+        }
     }
 
     /** Scatter read into {@code dsts[off..off+len)}. */

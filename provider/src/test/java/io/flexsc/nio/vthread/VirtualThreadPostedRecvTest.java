@@ -11,6 +11,7 @@ import io.flexsc.nio.engine.Engines;
 import io.flexsc.nio.engine.uring.PortAccess;
 import io.flexsc.nio.net.FlexSelectorProvider;
 import io.flexsc.nio.net.JdkProvider;
+import io.flexsc.nio.net.sys.NetIO;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -111,6 +112,32 @@ class VirtualThreadPostedRecvTest {
         assertArrayEquals(msg, back);
         assertEquals(1, port.stats().getCalls() - calls, "calls posted by one read, after it");
         assertEquals(0, port.stats().getPolls() - polls, "readiness waits posted by one read, after it");
+    }
+
+    /**
+     * A heap buffer over POSTED_HEAP_MAX is not posted (its scratch copy would be held while the
+     * thread is parked): the read waits for readiness, and then reads, as before.
+     */
+    @Test
+    void aLargeHeapReadWaitsForReadinessInstead() throws Exception {
+        SocketChannel[] p = pair(new FlexSelectorProvider());
+        long polls = port.stats().getPolls();
+        int inflight = PortAccess.inflight(port);
+        ByteBuffer dst = ByteBuffer.allocate(NetIO.POSTED_HEAP_MAX + 1);
+        AtomicReference<Object> got = new AtomicReference<>();
+        Thread t = VThreads.start(() -> {
+            try {
+                got.set(p[0].read(dst));
+            } catch (Throwable e) {
+                got.set(e);
+            }
+        });
+        VThreads.awaitTrue(() -> PortAccess.inflight(port) > inflight, WAIT_MS, "the readiness wait posted");
+        assertEquals(1, port.stats().getPolls() - polls, "readiness waits posted by a large heap read");
+        assertEquals(16, p[1].write(ByteBuffer.wrap("large heap read!".getBytes(StandardCharsets.US_ASCII))));
+        t.join(WAIT_MS);
+        assertFalse(t.isAlive());
+        assertEquals(16, got.get());
     }
 
     /** N readers blocked in posted recvs, woken in one turn, post their next recvs in fewer enters. */

@@ -52,8 +52,9 @@ import java.util.Set;
  * <p>A virtual thread's blocking read or write of one buffer, without a timeout, on an engine with
  * a {@link io.flexsc.nio.engine.CallPort} ({@code uring}, {@code -Dflexsc.vthread.ring=all}) is
  * posted as the receive or send itself ({@link VtCalls}): the call waits in the ring while the
- * thread is parked, and a close or interrupt cancels it. Timed (socket adaptor) reads and
- * scattering or gathering calls wait for readiness and then call, as on a platform thread.
+ * thread is parked, and a close or interrupt cancels it. Timed (socket adaptor) reads, scattering
+ * or gathering calls, and heap buffers over {@link NetIO#POSTED_HEAP_MAX} wait for readiness and
+ * then call, as on a platform thread.
  *
  * <p>Thread safety: as the JDK's; one reader and one writer at a time (others wait), any thread
  * may close.
@@ -716,7 +717,7 @@ public final class FlexSocketChannel extends SocketChannel implements FlexSelCha
         if (pre != Batched.NOTHING) {
             return pre;
         }
-        if (single && timeout == 0 && dsts[offset].hasRemaining()) {
+        if (single && timeout == 0 && dsts[offset].hasRemaining() && NetIO.postable(dsts[offset])) {
             CallPort port = VtCalls.socketPort(NetSys.engine());
             if (port != null) {
                 // a virtual thread: the recv itself is posted and waits in the ring
@@ -837,7 +838,7 @@ public final class FlexSocketChannel extends SocketChannel implements FlexSelCha
             batched.throwPendingError();
             batched.flushBlocking();
             // a virtual thread: the send itself is posted and waits in the ring while the socket buffer is full
-            CallPort port = single ? VtCalls.socketPort(NetSys.engine()) : null;
+            CallPort port = single && NetIO.postable(srcs[offset]) ? VtCalls.socketPort(NetSys.engine()) : null;
             for (;;) {
                 // a blocking description (inherited): send with MSG_DONTWAIT also for a gathering write
                 long r = port != null ? fds.posted(port, srcs[offset], true)

@@ -60,6 +60,20 @@ public final class NetIO {
     }
 
     /**
+     * The largest heap buffer a virtual thread's socket call is posted with: a posted call holds
+     * its scratch copy while the thread is parked (the JDK's own virtual-thread I/O gives its
+     * temporary buffer back before it parks), so 10,000 readers blocked on 64 KiB heap buffers would
+     * hold 640 MiB of native memory. Larger heap transfers wait for readiness and then call, as
+     * the JDK's do; direct buffers are posted whatever their size (the caller's own memory).
+     */
+    public static final int POSTED_HEAP_MAX = 16 << 10;
+
+    /** Whether a virtual thread's socket call on {@code b} is posted (see {@link #POSTED_HEAP_MAX}). */
+    public static boolean postable(ByteBuffer b) {
+        return NativeMemory.addressable(b) || b.remaining() <= POSTED_HEAP_MAX;
+    }
+
+    /**
      * recv(2) of a stream socket posted by a virtual thread to {@code port} ({@link VtCalls#run}):
      * without MSG_DONTWAIT, so the call waits in the ring (io_uring's receive does not honour
      * O_NONBLOCK: it arms its own readiness wait) while the thread is parked. Cancelled when

@@ -12,9 +12,14 @@ import javax.management.ObjectName;
 final class EngineJmx {
     private EngineJmx() {}
 
-    static ObjectName objectName(String engine) {
+    /**
+     * {@code io.flexsc.nio:type=Engine,name="<engine>"}, or for a port's counters ({@link PortStats})
+     * {@code type=Port}: a separate type, so that a query of the engines ({@code type=Engine,*})
+     * finds the engines only.
+     */
+    static ObjectName objectName(String name, boolean port) {
         try {
-            return new ObjectName("io.flexsc.nio:type=Engine,name=" + ObjectName.quote(engine));
+            return new ObjectName("io.flexsc.nio:type=" + (port ? "Port" : "Engine") + ",name=" + ObjectName.quote(name));
         } catch (javax.management.MalformedObjectNameException e) {
             throw new IllegalArgumentException(e);
         }
@@ -33,7 +38,7 @@ final class EngineJmx {
     static void register(EngineStats stats) {
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            ObjectName name = objectName(stats.getEngine());
+            ObjectName name = objectName(stats.getEngine(), stats instanceof PortStats);
             if (server.isRegistered(name)) {
                 server.unregisterMBean(name);
             }

@@ -43,7 +43,12 @@ public final class EngineStatsRegistry {
 
     /** The MBean name for an engine's stats (needs {@code java.management}). */
     public static ObjectName objectName(String engine) {
-        return EngineJmx.objectName(engine);
+        return EngineJmx.objectName(engine, false);
+    }
+
+    /** The MBean name for a call port's stats ({@code type=Port}; needs {@code java.management}). */
+    public static ObjectName portObjectName(String port) {
+        return EngineJmx.objectName(port, true);
     }
 
     /** Registers the engine's MBean (replacing an older one of the same name) and the exit report. */

@@ -1,7 +1,7 @@
 package io.flexsc.nio.engine;
 
 /**
- * JMX view of a {@link CallPort}'s counters: {@code io.flexsc.nio:type=Engine,name=<port>} (the
+ * JMX view of a {@link CallPort}'s counters: {@code io.flexsc.nio:type=Port,name=<port>} (the
  * {@code uring} engine's is {@code uring-port}). The inherited attributes read: {@code Calls}, the
  * calls posted (readiness waits included); {@code Batches}, the kernel entries that submitted
  * them; the histogram, the entries by the number of entries they submitted (cancels included).

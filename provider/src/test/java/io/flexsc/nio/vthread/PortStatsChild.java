@@ -50,8 +50,11 @@ public final class PortStatsChild {
             System.exit(3);
         }
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        ObjectName name = EngineStatsRegistry.objectName("uring-port");
+        ObjectName name = EngineStatsRegistry.portObjectName("uring-port");
         System.out.println("registered=" + server.isRegistered(name));
+        // what a query of the engines finds: the engine, not the port
+        System.out.println("engines=" + server.queryNames(new ObjectName("io.flexsc.nio:type=Engine,*"), null).stream()
+                .map(o -> o.getKeyProperty("name")).sorted().collect(java.util.stream.Collectors.joining(";")));
         for (String a : new String[] {"Calls", "Polls", "Batches", "Completions", "ReaperWakeups", "BatchSizeHistogram"}) {
             System.out.println(a + "=" + server.getAttribute(name, a));
         }

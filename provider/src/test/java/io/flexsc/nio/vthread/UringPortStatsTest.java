@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The uring engine's port counts what it does (issue 19): calls posted, readiness waits among
  * them, the kernel entries that submitted them, the completions reaped and the port thread's
- * wake-ups; its MBean ({@code io.flexsc.nio:type=Engine,name="uring-port"}) shows them and
+ * wake-ups; its MBean ({@code io.flexsc.nio:type=Port,name="uring-port"}) shows them and
  * {@code -Dflexsc.stats=true} prints them at exit.
  */
 @EnabledForJreRange(min = JRE.JAVA_21, disabledReason = "virtual threads need JDK 21+ (runs in the JDK 25 pass)")
@@ -136,7 +136,8 @@ class UringPortStatsTest {
         List<String> opts = List.of("-Dflexsc.engine=uring", "-Dflexsc.jmx=eager", "-Dflexsc.stats=true", "-XX:TieredStopAtLevel=1");
         ChildJvm.Result r = ChildJvm.run("this", dir, opts, PortStatsChild.class.getName(), dir.toString(), Integer.toString(READS));
         assertEquals(0, r.exit(), r.toString());
-        assertEquals("true", r.get("registered"), "io.flexsc.nio:type=Engine,name=\"uring-port\" registered: " + r);
+        assertEquals("true", r.get("registered"), "io.flexsc.nio:type=Port,name=\"uring-port\" registered: " + r);
+        assertEquals("\"uring\"", r.get("engines"), "the engines' MBeans (type=Engine) hold the engine only: " + r);
         assertEquals(Integer.toString(READS), r.get("Calls"), r.toString());
         assertEquals("0", r.get("Polls"), r.toString());
         assertEquals(Integer.toString(READS), r.get("Completions"), r.toString());

@@ -283,7 +283,7 @@ public final class UringEngine implements SyscallEngine {
         } else if (closed) {
             made.close(TimeUnit.MILLISECONDS.toNanos(config.closeTimeoutMillis()));
         } else if (publishes) {
-            EngineStatsRegistry.publish(made.stats()); // io.flexsc.nio:type=Engine,name="uring-port"
+            EngineStatsRegistry.publish(made.stats()); // io.flexsc.nio:type=Port,name="uring-port"
         }
         return port.get();
     }

@@ -81,6 +81,9 @@ public final class VtRun {
         List<String> cmd = new ArrayList<>();
         cmd.add(setup.serverJava());
         cmd.addAll(setup.serverJvm());
+        if (v.dropIn()) {
+            cmd.add("--enable-native-access=ALL-UNNAMED"); // the README's command line: jffi loads its library (JDK 22+ warns without)
+        }
         cmd.addAll(v.properties());
         cmd.add("-cp");
         cmd.add(v.dropIn() ? setup.dropInJar() + File.pathSeparator + setup.serverClassPath() : setup.serverClassPath());

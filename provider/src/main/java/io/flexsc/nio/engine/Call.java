@@ -38,6 +38,8 @@ public final class Call {
     private volatile int state;
     /** The engine's own bookkeeping for the current submission; see {@link #engineTag(Object)}. */
     private Object engineTag;
+    /** The engine's own index for the current submission; see {@link #engineSlot(int)}. */
+    private int engineSlot;
 
     public Call() {}
 
@@ -165,6 +167,20 @@ public final class Call {
     /** Engine side: what {@link #engineTag(Object)} attached, or null. */
     public Object engineTag() {
         return engineTag;
+    }
+
+    /**
+     * Engine side: an index of the engine's own for the current submission (kmod: the shared
+     * page's entry, or -1 for a call run directly), so that a batch needs no array of its own.
+     * Only meaningful to the engine that set it, while the call is submitted.
+     */
+    public void engineSlot(int slot) {
+        engineSlot = slot;
+    }
+
+    /** Engine side: what {@link #engineSlot(int)} set. */
+    public int engineSlot() {
+        return engineSlot;
     }
 
     /** Publishes a raw result. Engine side; once per submission; the engine wakes its submitter. */

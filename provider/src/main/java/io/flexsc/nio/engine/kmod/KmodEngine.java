@@ -386,7 +386,7 @@ public final class KmodEngine implements SyscallEngine {
         try {
             Call.markSubmitted(calls, from, to);
             stats.calls(to - from);
-            int[] slots = new int[to - from];
+            // each call's entry is kept in the call itself: a batch allocates nothing (a select runs two)
             int k = from;
             while (k < to) {
                 // Publish as many calls as there are free entries (at least one), then collect them:
@@ -396,7 +396,7 @@ public final class KmodEngine implements SyscallEngine {
                 for (; k < to; k++) {
                     Call c = calls[k];
                     if (!viaModule(c)) {
-                        slots[k - from] = -1;
+                        c.engineSlot(-1);
                         continue;
                     }
                     int i = published == 0 ? claim() : tryClaim();
@@ -404,7 +404,7 @@ public final class KmodEngine implements SyscallEngine {
                         break;
                     }
                     publish(i, c);
-                    slots[k - from] = i;
+                    c.engineSlot(i);
                     published++;
                 }
                 if (published > 0) {
@@ -413,7 +413,7 @@ public final class KmodEngine implements SyscallEngine {
                 }
                 for (int j = roundStart; j < k; j++) {
                     Call c = calls[j];
-                    int i = slots[j - from];
+                    int i = c.engineSlot();
                     if (i >= 0) {
                         c.complete(settle(c, awaitEntry(i, c)));
                     } else {

@@ -182,11 +182,6 @@ class SelectAllocationTest {
     @ValueSource(strings = {"always", "adaptive"})
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aSelectInSteadyStateAllocatesNothing(String rule) throws Exception {
-        // Found in the guest (2026-12-07): on the kmod engine a select allocates about 540 bytes
-        // (its batch path, not the selector's); issue 20 keeps it open. Reported as aborted there, with this reason.
-        String engine = io.flexsc.nio.engine.Engines.shared().name();
-        org.junit.jupiter.api.Assumptions.assumeFalse("kmod".equals(engine),
-                "KNOWN GAP: a select on the kmod engine allocates about 540 B (issue 20); asserted on uring and the forced ring only");
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread t = new Thread(() -> {
             try {

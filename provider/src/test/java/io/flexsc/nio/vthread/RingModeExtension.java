@@ -3,8 +3,6 @@ package io.flexsc.nio.vthread;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flexsc.nio.engine.CallPort;
-import io.flexsc.nio.engine.Engines;
-import io.flexsc.nio.engine.SyscallEngine;
 import io.flexsc.nio.engine.uring.PortAccess;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -22,10 +20,7 @@ final class RingModeExtension implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        SyscallEngine engine = Engines.shared();
-        port = engine.callPort();
-        org.junit.jupiter.api.Assumptions.assumeTrue(port != null && PortAccess.isUringPort(port),
-                "the ring path needs the uring engine; the process engine here is " + engine.name());
+        port = PortAccess.sharedUringPort();
         polls = port.stats().getCalls();
         before = VtCalls.mode(VtCalls.Mode.ALL);
     }

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flexsc.nio.ChildJvm;
 import io.flexsc.nio.engine.CallPort;
-import io.flexsc.nio.engine.Engines;
 import io.flexsc.nio.engine.PortStats;
-import io.flexsc.nio.engine.SyscallEngine;
 import io.flexsc.nio.engine.uring.PortAccess;
 import io.flexsc.nio.fs.FlexFileSystemProvider;
 import io.flexsc.nio.net.FlexSelectorProvider;
@@ -24,7 +22,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,10 +47,7 @@ class UringPortStatsTest {
 
     @BeforeEach
     void setUp() {
-        SyscallEngine engine = Engines.shared();
-        port = engine.callPort();
-        Assumptions.assumeTrue(port != null && PortAccess.isUringPort(port),
-                "the port is the uring engine's; the process engine here is " + engine.name());
+        port = PortAccess.sharedUringPort();
     }
 
     private static void join(Thread t, AtomicReference<Throwable> failure) throws Exception {

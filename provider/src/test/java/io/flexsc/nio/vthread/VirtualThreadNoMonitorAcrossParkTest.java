@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flexsc.nio.engine.CallPort;
-import io.flexsc.nio.engine.Engines;
-import io.flexsc.nio.engine.SyscallEngine;
 import io.flexsc.nio.engine.uring.PortAccess;
 import io.flexsc.nio.fs.FlexFileSystemProvider;
 import java.net.URI;
@@ -21,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,10 +50,7 @@ class VirtualThreadNoMonitorAcrossParkTest {
     void setUp() {
         FlexFileSystemProvider fsp = new FlexFileSystemProvider(FileSystems.getDefault().provider());
         fs = fsp.getFileSystem(URI.create("file:///"));
-        SyscallEngine engine = Engines.shared();
-        port = engine.callPort();
-        Assumptions.assumeTrue(port != null && PortAccess.isUringPort(port),
-                "the port is the uring engine's; the process engine here is " + engine.name());
+        port = PortAccess.sharedUringPort();
     }
 
     @AfterEach

@@ -91,13 +91,7 @@ class VirtualThreadPostedRecvTest {
         int inflight = PortAccess.inflight(port);
         int start = dst.position();
         AtomicReference<Object> got = new AtomicReference<>();
-        Thread t = VThreads.start(() -> {
-            try {
-                got.set(p[0].read(dst));
-            } catch (Throwable e) {
-                got.set(e);
-            }
-        });
+        Thread t = startRead(p[0], dst, got);
         VThreads.awaitTrue(() -> PortAccess.inflight(port) > inflight, WAIT_MS, "the read posted");
         assertEquals(1, port.stats().getCalls() - calls, "calls posted by one blocked read");
         assertEquals(0, port.stats().getPolls() - polls, "readiness waits posted by one blocked read");
@@ -125,13 +119,7 @@ class VirtualThreadPostedRecvTest {
         int inflight = PortAccess.inflight(port);
         ByteBuffer dst = ByteBuffer.allocate(NetIO.POSTED_HEAP_MAX + 1);
         AtomicReference<Object> got = new AtomicReference<>();
-        Thread t = VThreads.start(() -> {
-            try {
-                got.set(p[0].read(dst));
-            } catch (Throwable e) {
-                got.set(e);
-            }
-        });
+        Thread t = startRead(p[0], dst, got);
         VThreads.awaitTrue(() -> PortAccess.inflight(port) > inflight, WAIT_MS, "the readiness wait posted");
         assertEquals(1, port.stats().getPolls() - polls, "readiness waits posted by a large heap read");
         assertEquals(16, p[1].write(ByteBuffer.wrap("large heap read!".getBytes(StandardCharsets.US_ASCII))));
@@ -204,13 +192,7 @@ class VirtualThreadPostedRecvTest {
         SocketChannel[] p = pair(new FlexSelectorProvider());
         int inflight = PortAccess.inflight(port);
         AtomicReference<Object> got = new AtomicReference<>();
-        Thread reader = VThreads.start(() -> {
-            try {
-                got.set(p[0].read(ByteBuffer.allocate(64)));
-            } catch (Throwable e) {
-                got.set(e);
-            }
-        });
+        Thread reader = startRead(p[0], ByteBuffer.allocate(64), got);
         VThreads.awaitTrue(() -> PortAccess.inflight(port) > inflight, WAIT_MS, "the read posted");
         PortAccess.holdCompletions(port, true);
         Thread closer = new Thread(() -> {
@@ -256,6 +238,17 @@ class VirtualThreadPostedRecvTest {
     @Test
     void shutdownInputWhileBlockedAsTheJdks() throws Exception {
         assertEquals(outcome(jdk(), Scenario.SHUTDOWN_INPUT), outcome(new FlexSelectorProvider(), Scenario.SHUTDOWN_INPUT));
+    }
+
+    /** A virtual thread that reads {@code ch} into {@code dst}; its count, or what it threw, goes to {@code got}. */
+    private static Thread startRead(SocketChannel ch, ByteBuffer dst, AtomicReference<Object> got) {
+        return VThreads.start(() -> {
+            try {
+                got.set(ch.read(dst));
+            } catch (Throwable e) {
+                got.set(e);
+            }
+        });
     }
 
     private enum Scenario { INTERRUPT, CLOSE, DATA_EOF, SHUTDOWN_INPUT }

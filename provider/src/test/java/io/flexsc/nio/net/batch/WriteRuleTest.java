@@ -54,13 +54,13 @@ class WriteRuleTest {
 
     /** Our batching selector under {@code rule}, a client of ours connected to a peer of the JDK's. */
     private void open(String rule, int clientSndBuf, int peerRcvBuf) throws IOException {
-        System.setProperty("flexsc.net.batch", "true"); // whatever the engine: the rules are about batching
-        System.setProperty("flexsc.net.writeRule", rule);
+        String batch = System.setProperty("flexsc.net.batch", "true"); // whatever the engine: the rules are about batching
+        String was = System.setProperty("flexsc.net.writeRule", rule);
         try {
             sel = p.openSelector();
         } finally {
-            System.clearProperty("flexsc.net.writeRule");
-            System.clearProperty("flexsc.net.batch");
+            restore("flexsc.net.writeRule", was);
+            restore("flexsc.net.batch", batch);
         }
         server = jdk.openServerSocketChannel();
         if (peerRcvBuf > 0) {
@@ -74,6 +74,14 @@ class WriteRuleTest {
         client.connect(server.getLocalAddress());
         peer = server.accept();
         client.configureBlocking(false);
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, value);
+        }
     }
 
     @AfterEach

@@ -19,6 +19,8 @@ public class EngineStats implements EngineStatsMBean {
     private final LongAdder batchedCalls = new LongAdder();
     private final LongAdder directCalls = new LongAdder();
     private final LongAdder fallbacks = new LongAdder();
+    private final LongAdder writeThroughs = new LongAdder();
+    private final LongAdder queuedWrites = new LongAdder();
     private final LongAdder[] histogram = new LongAdder[BUCKETS];
 
     public EngineStats(String engine) {
@@ -61,6 +63,20 @@ public class EngineStats implements EngineStatsMBean {
         batch(1);
     }
 
+    /**
+     * Counts one write a channel layer sent on its caller's thread from the caller's buffer, past
+     * this engine (the net layer's write-through, {@code -Dflexsc.net.writeRule=through}): not a
+     * call of this engine, so in no other counter.
+     */
+    public void writeThrough() {
+        writeThroughs.increment();
+    }
+
+    /** Counts one write a channel layer copied into a queue, to go to this engine in a later batch. */
+    public void queuedWrite() {
+        queuedWrites.increment();
+    }
+
     static int bucket(int size) {
         if (size <= 1) {
             return 0;
@@ -96,6 +112,8 @@ public class EngineStats implements EngineStatsMBean {
     @Override public long getBatches() { return batches.sum() + histogram[0].sum(); }
     @Override public long getDirectCalls() { return directCalls.sum(); }
     @Override public long getFallbacks() { return fallbacks.sum(); }
+    @Override public long getWriteThroughs() { return writeThroughs.sum(); }
+    @Override public long getQueuedWrites() { return queuedWrites.sum(); }
 
     @Override
     public double getAverageBatchSize() {
@@ -126,6 +144,8 @@ public class EngineStats implements EngineStatsMBean {
         batchedCalls.reset();
         directCalls.reset();
         fallbacks.reset();
+        writeThroughs.reset();
+        queuedWrites.reset();
         for (LongAdder h : histogram) {
             h.reset();
         }
@@ -135,8 +155,9 @@ public class EngineStats implements EngineStatsMBean {
     @Override
     public String toString() {
         return String.format(java.util.Locale.ROOT,
-                "flexsc %s engine: calls=%d batches=%d avgBatch=%.2f direct=%d fallbacks=%d histogram={%s}",
+                "flexsc %s engine: calls=%d batches=%d avgBatch=%.2f direct=%d fallbacks=%d histogram={%s}"
+                        + " writeThroughs=%d queuedWrites=%d",
                 engine, getCalls(), getBatches(), getAverageBatchSize(), getDirectCalls(), getFallbacks(),
-                getBatchSizeHistogram());
+                getBatchSizeHistogram(), getWriteThroughs(), getQueuedWrites());
     }
 }

@@ -20,6 +20,15 @@ public interface EngineStatsMBean {
     /** Calls the engine could not carry and ran directly instead (e.g. an opcode the kernel lacks). */
     long getFallbacks();
 
+    /**
+     * Socket writes a batching selector's channel sent at once, on the writer's thread, from the
+     * writer's buffer ({@code -Dflexsc.net.writeRule=through}); not calls of this engine.
+     */
+    long getWriteThroughs();
+
+    /** Socket writes a batching selector's channel copied into its queue, sent later in the selector's batch. */
+    long getQueuedWrites();
+
     /** Calls in batches divided by batches. */
     double getAverageBatchSize();
 

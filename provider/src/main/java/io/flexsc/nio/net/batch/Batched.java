@@ -31,6 +31,18 @@ import java.nio.channels.SelectionKey;
  * so bytes are never reordered. {@code close()} sends what is queued first (see
  * {@link #flushOnClose()}).
  *
+ * <p><b>Which writes are queued</b> ({@code -Dflexsc.net.writeRule}, read at each selector's
+ * creation; issue 20). {@code queue} (the default): every such write, as above. {@code through}: a
+ * write that finds nothing queued and the socket last known writable (not congested) goes to the
+ * kernel at once, in one send (sendmsg for a gathering write) on the caller's thread past the
+ * engine ({@link NetIO#sendDirect}), from the caller's buffers (a heap buffer through the thread's
+ * scratch memory): no copy into a queue, and an error is thrown by that write, as the JDK's. What
+ * the kernel does not take is queued as any write and the channel is congested (OP_WRITE not
+ * ready, the selector waits for EPOLLOUT); later writes queue, or return 0, until the queue is sent,
+ * so bytes are never reordered, and the queue then meets shutdownOutput, close, the flusher, the
+ * drainer and the exit hook as before. The engine's counters show both kinds
+ * ({@code WriteThroughs}, {@code QueuedWrites}).
+ *
  * <p><b>Reads.</b> After its epoll wait the selector reads, in one batch, every readable channel
  * that has OP_READ interest into its read-ahead buffer; {@code read} then copies from there without
  * a kernel crossing. A short read-ahead means the socket was drained: the next read returns 0 once
@@ -112,6 +124,15 @@ public final class Batched {
             return !"direct".equals(NetSys.engine().name());
         }
         return Boolean.parseBoolean(v);
+    }
+
+    /**
+     * Whether selectors created now send a non-blocking write at once from the caller's buffer when
+     * nothing is queued: {@code -Dflexsc.net.writeRule=through}; {@code queue} (the default) copies
+     * every such write into the queue (see the class comment).
+     */
+    public static boolean writeThrough() {
+        return "through".equalsIgnoreCase(System.getProperty("flexsc.net.writeRule", "queue").trim());
     }
 
     /**
@@ -318,12 +339,53 @@ public final class Batched {
         if (congested) {
             return 0;
         }
+        if (queued == 0 && selector.writesThrough()) {
+            return writeThrough(srcs, off, len);
+        }
+        long n = enqueue(srcs, off, len);
+        return n >= 0 ? n : sendThrough(srcs, off, len); // over the selector's budget
+    }
+
+    /**
+     * The write-through rule, nothing queued and the socket last known writable: one send on this
+     * thread from the caller's buffers, past the engine ({@link NetIO#sendDirect}); what the kernel
+     * does not take is queued, and the channel is congested until the queue is sent. An error is
+     * this write's, as the JDK's. Write lock held, on the selector's thread.
+     */
+    private long writeThrough(ByteBuffer[] srcs, int off, int len) throws IOException {
+        assert writeLocked() && queued == 0 && !congested;
+        if (!FlexSocketChannel.hasRemaining(srcs, off, len)) {
+            return 0;
+        }
+        int fd = ch.fdState().fd;
+        long r = len == 1 ? NetIO.sendDirect(fd, srcs[off]) : NetIO.sendvDirect(fd, srcs, off, len);
+        NetSys.engine().stats().writeThrough();
+        if (r < 0 && r != -Errno.EAGAIN && r != -Errno.EINTR) {
+            throw NetSys.ioException(Errno.of(r));
+        }
+        long n = Math.max(r, 0);
+        if (!FlexSocketChannel.hasRemaining(srcs, off, len)) {
+            return n;
+        }
+        // the kernel had no room for the rest (or the call carried at most what one call carries):
+        // the rest is queued as any write's, and sent, in order, by the next select's batch
+        long q = enqueue(srcs, off, len);
+        setCongested(true);
+        return q > 0 ? n + q : n;
+    }
+
+    /**
+     * Copies what fits of {@code srcs} into the queue and enlists the channel with its selector:
+     * the bytes copied (0 if the queue is full), or -1 if the queue may not grow within the
+     * selector's budget. Write lock held, on the selector's thread.
+     */
+    private long enqueue(ByteBuffer[] srcs, int off, int len) {
         int want = (int) remaining(srcs, off, len, QUEUE_CAPACITY - queued);
         if (want == 0) {
             return 0; // nothing to queue, or the queue is full
         }
         if (!ensureQueue(queued + want)) {
-            return sendThrough(srcs, off, len); // over the selector's budget
+            return -1;
         }
         long n = 0;
         int room = want;
@@ -341,6 +403,7 @@ public final class Batched {
         }
         queuedVolatile = queued;
         selector.enlist(this);
+        NetSys.engine().stats().queuedWrite();
         return n;
     }
 
@@ -425,7 +488,8 @@ public final class Batched {
     }
 
     /**
-     * After a direct write, nothing queued: the kernel took all ({@code full} false) or not. A change
+     * After a direct write, nothing queued, or a write-through whose rest was queued: the kernel took
+     * all ({@code full} false) or not. A change
      * goes to the batching selector, which watches for EPOLLOUT while congested, and is woken if
      * this is not its thread between selects (its epoll interest changes). Write lock held.
      */

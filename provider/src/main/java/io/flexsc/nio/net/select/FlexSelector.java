@@ -123,6 +123,8 @@ public final class FlexSelector extends AbstractSelector {
     private final ByteBudget aheadBudget = Batched.readAheadBudget();
     /** Read ahead only where it pays ({@code -Dflexsc.net.readAheadRule=adaptive}, see {@link Batched}). */
     private final boolean adaptiveReadAhead = Batched.adaptiveReadAhead();
+    /** Send a write at once when nothing is queued ({@code -Dflexsc.net.writeRule=through}, see {@link Batched}). */
+    private final boolean writeThrough = Batched.writeThrough();
     /** Speculative reads made, and those that found nothing (tests); selector thread only. */
     private long speculativeReads, speculativeMisses;
     private final ByteBudget queueBudget = Batched.writeQueueBudget();
@@ -238,6 +240,11 @@ public final class FlexSelector extends AbstractSelector {
     public boolean mayQueue() {
         return owner == Thread.currentThread() && !inSelect && isOpen()
                 && System.nanoTime() - lastSelectEnd < Flusher.PERIOD_NANOS;
+    }
+
+    /** Whether this selector's channels send a write at once when nothing is queued ({@code writeRule=through}). */
+    public boolean writesThrough() {
+        return writeThrough;
     }
 
     /** The budget of this selector's channels' write queues. */

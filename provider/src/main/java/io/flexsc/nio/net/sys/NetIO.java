@@ -2,6 +2,7 @@ package io.flexsc.nio.net.sys;
 
 import io.flexsc.nio.engine.CallPort;
 import io.flexsc.nio.engine.EngineClosedException;
+import io.flexsc.nio.engine.direct.DirectEngine;
 import io.flexsc.nio.ffi.Errno;
 import io.flexsc.nio.ffi.Iovecs;
 import io.flexsc.nio.ffi.Linux;
@@ -60,6 +61,15 @@ public final class NetIO {
     }
 
     /**
+     * {@link #send} on the caller's thread, past the engine ({@link DirectEngine#run}: one system
+     * call, never a shared ring or a syscall thread): a batching selector's write-through, where the
+     * engine's bookkeeping would cost more than the one crossing it could share.
+     */
+    public static long sendDirect(int fd, ByteBuffer src) {
+        return transfer(SysNr.SENDTO, fd, src, true, Linux.MSG_DONTWAIT | Linux.MSG_NOSIGNAL, null, null, true);
+    }
+
+    /**
      * The largest heap buffer a virtual thread's socket call is posted with: a posted call holds
      * its scratch copy while the thread is parked (the JDK's own virtual-thread I/O gives its
      * temporary buffer back before it parks), so 10,000 readers blocked on 64 KiB heap buffers would
@@ -90,15 +100,21 @@ public final class NetIO {
     }
 
     private static long transfer(int nr, int fd, ByteBuffer buf, boolean out, int flags) {
-        return transfer(nr, fd, buf, out, flags, null, null);
+        return transfer(nr, fd, buf, out, flags, null, null, false);
+    }
+
+    private static long transfer(int nr, int fd, ByteBuffer buf, boolean out, int flags, CallPort port,
+            BooleanSupplier stop) {
+        return transfer(nr, fd, buf, out, flags, port, stop, false);
     }
 
     /**
      * One read/recv ({@code out} false) or write/send: {@code flags < 0} is read(2)/write(2); posted
-     * to {@code port} (see {@link #recvPosted}) unless it is null.
+     * to {@code port} (see {@link #recvPosted}) unless it is null; run on this thread past the
+     * engine if {@code direct} ({@link #sendDirect}).
      */
     private static long transfer(int nr, int fd, ByteBuffer buf, boolean out, int flags, CallPort port,
-            BooleanSupplier stop) {
+            BooleanSupplier stop, boolean direct) {
         int rem = buf.remaining();
         Scratch tmp = null;
         long r;
@@ -116,6 +132,8 @@ public final class NetIO {
             }
             if (port != null) {
                 r = posted(port, nr, fd, base, rem, flags, stop);
+            } else if (direct) {
+                r = DirectEngine.run(nr, fd, base, rem, Math.max(flags, 0), 0, 0);
             } else {
                 r = flags < 0 ? NetSys.call(nr, fd, base, rem) : NetSys.call(nr, fd, base, rem, flags, 0, 0);
             }
@@ -165,7 +183,12 @@ public final class NetIO {
 
     /** writev(2) of a socket as sendmsg(2) with MSG_DONTWAIT | MSG_NOSIGNAL: never waits. */
     public static long sendv(int fd, ByteBuffer[] srcs, int off, int len) {
-        return vectored(SysNr.SENDMSG, fd, srcs, off, len, true);
+        return vectored(SysNr.SENDMSG, fd, srcs, off, len, true, false);
+    }
+
+    /** {@link #sendv} on the caller's thread, past the engine, as {@link #sendDirect}. */
+    public static long sendvDirect(int fd, ByteBuffer[] srcs, int off, int len) {
+        return vectored(SysNr.SENDMSG, fd, srcs, off, len, true, true);
     }
 
     /** {@code struct msghdr} on x86_64: name, namelen (+pad), iov, iovlen, control, controllen, flags (+pad). */
@@ -173,6 +196,11 @@ public final class NetIO {
 
     /** readv/writev over an iovec array, or recvmsg/sendmsg (MSG_DONTWAIT, and MSG_NOSIGNAL out) over one. */
     private static long vectored(int nr, int fd, ByteBuffer[] bufs, int off, int len, boolean out) {
+        return vectored(nr, fd, bufs, off, len, out, false);
+    }
+
+    /** As above; on this thread past the engine if {@code direct} ({@link #sendvDirect}). */
+    private static long vectored(int nr, int fd, ByteBuffer[] bufs, int off, int len, boolean out, boolean direct) {
         int heapBytes = Iovecs.heapBytes(bufs, off, len, MAX_TRANSFER);
         Scratch tmp = heapBytes > 0 ? Scratch.acquire(heapBytes) : null;
         Scratch iov = null;
@@ -192,9 +220,10 @@ public final class NetIO {
                 }
                 m.putLong(h + MSGHDR_IOV, iov.address()).putLong(h + MSGHDR_IOVLEN, n);
                 int flags = out ? Linux.MSG_DONTWAIT | Linux.MSG_NOSIGNAL : Linux.MSG_DONTWAIT;
-                r = NetSys.call(nr, fd, iov.address() + h, flags);
+                r = direct ? DirectEngine.run(nr, fd, iov.address() + h, flags, 0, 0, 0)
+                        : NetSys.call(nr, fd, iov.address() + h, flags);
             } else {
-                r = NetSys.call(nr, fd, iov.address(), n);
+                r = direct ? DirectEngine.run(nr, fd, iov.address(), n, 0, 0, 0) : NetSys.call(nr, fd, iov.address(), n);
             }
             if (r > 0) {
                 Iovecs.complete(bufs, off, len, r, tmp, heapBytes, !out);

@@ -35,6 +35,7 @@ class BatchingTest {
     @BeforeEach
     void connect() throws IOException {
         System.setProperty("flexsc.net.batch", "true"); // whatever the engine: these tests are about batching
+        System.setProperty("flexsc.net.writeRule", "queue"); // and about the queue (WriteRuleTest: the rules)
         ssc = p.openServerSocketChannel().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         client = p.openSocketChannel();
         client.connect(ssc.getLocalAddress());
@@ -47,6 +48,7 @@ class BatchingTest {
     @AfterEach
     void close() throws IOException {
         System.clearProperty("flexsc.net.batch");
+        System.clearProperty("flexsc.net.writeRule");
         sel.close();
         client.close();
         peer.close();

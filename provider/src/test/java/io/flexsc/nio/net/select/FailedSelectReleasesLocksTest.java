@@ -47,11 +47,13 @@ class FailedSelectReleasesLocksTest {
     @BeforeEach
     void batching() {
         System.setProperty("flexsc.net.batch", "true");
+        System.setProperty("flexsc.net.writeRule", "queue"); // the batch must carry a queued write
     }
 
     @AfterEach
     void clear() {
         System.clearProperty("flexsc.net.batch");
+        System.clearProperty("flexsc.net.writeRule");
     }
 
     /** The selector's engine, but its batches fail while {@link #failing}; records what they carried. */

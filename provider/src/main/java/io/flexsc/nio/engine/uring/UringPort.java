@@ -432,7 +432,7 @@ final class UringPort implements CallPort {
     private void fillAndSubmit(boolean port) {
         while (true) {
             fill(port);
-            enter();
+            enter(true);
             if (pending.isEmpty() && (!port || holdPortQueue || portQueue.isEmpty())) {
                 return;
             }
@@ -490,12 +490,12 @@ final class UringPort implements CallPort {
             if (ring.sqFree() > 0 || (pending.isEmpty() && (!port || holdPortQueue || portQueue.isEmpty()))) {
                 return;
             }
-            enter(); // the SQ is full and more is queued
+            enter(true); // the SQ is full and more is queued
         }
     }
 
-    /** Submit role held: gets every published SQE into the kernel. */
-    private void enter() {
+    /** Submit role held: gets every published SQE into the kernel; {@code count}: in the stats' batches. */
+    private void enter(boolean count) {
         for (int tries = 0; ; tries++) {
             int n = ring.unsubmitted();
             if (n == 0) {
@@ -503,7 +503,9 @@ final class UringPort implements CallPort {
             }
             long r = ring.enter(n, 0, 0, 0, 0);
             if (r > 0) {
-                stats.batch((int) r);
+                if (count) {
+                    stats.batch((int) r);
+                }
                 continue;
             }
             if (r == 0 || r == -Errno.EINTR) {
@@ -654,7 +656,8 @@ final class UringPort implements CallPort {
         if (ring.unsubmitted() > 0 && !submitRole.get() && submitRole.compareAndSet(false, true)) {
             try {
                 if (!closed) {
-                    enter();
+                    enter(portFilled > 0); // not an entry that submitted only the port's wake-up read
+                    portFilled = 0;
                 }
             } finally {
                 submitRole.set(false);
@@ -690,7 +693,14 @@ final class UringPort implements CallPort {
     /** Tests: while {@code hold}, the port thread submits nothing from its queue (calls stay queued). */
     void holdPortQueue(boolean hold) {
         holdPortQueue = hold;
-        if (!hold && portState.compareAndSet(SLEEPING, WAKING)) {
+        if (!hold) {
+            wakeIfSleeping();
+        }
+    }
+
+    /** Tests: wakes the port thread as a poster would, if it waits in the kernel. */
+    void wakeIfSleeping() {
+        if (portState.compareAndSet(SLEEPING, WAKING)) {
             wakePort();
         }
     }

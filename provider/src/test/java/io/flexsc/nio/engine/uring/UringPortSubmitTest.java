@@ -82,7 +82,10 @@ class UringPortSubmitTest {
     void aReceivePostedWhileThePortThreadSleepsWakesItAndCompletes() {
         port.reapWait(LONG_WAIT_NANOS);
         long w0 = port.stats().getReaperWakeups();
-        Await.until("the port thread's current (short) wait ended", BOUND, () -> port.stats().getReaperWakeups() > w0);
+        Await.until("the port thread's current wait ended (woken if need be)", BOUND, () -> {
+            port.wakeIfSleeping();
+            return port.stats().getReaperWakeups() > w0;
+        });
         Await.until("the port thread waits in the kernel, now for long", BOUND, port::portSleeping);
         long wakes = port.stats().getPortWakes();
         long submitted = port.portSubmitted();

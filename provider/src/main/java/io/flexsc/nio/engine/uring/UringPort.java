@@ -671,9 +671,9 @@ final class UringPort implements CallPort {
         waitTimeout.putLong(Uring.GETEVENTS_ARG_SIZE + 8, nanos % 1_000_000_000L);
     }
 
-    /** Tests: whether the port thread is waiting (or about to wait) in the kernel. */
+    /** Tests: whether the port thread is waiting (or about to wait) in the kernel, and no one has woken it yet. */
     boolean portSleeping() {
-        return portState.get() != RUNNING;
+        return portState.get() == SLEEPING;
     }
 
     /** Calls queued for the port thread to submit (tests). */

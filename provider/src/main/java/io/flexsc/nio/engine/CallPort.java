@@ -14,9 +14,12 @@ package io.flexsc.nio.engine;
  * the poster: a caller that gives up (close, interrupt) {@linkplain #cancel cancels} the call and
  * still waits for it to be done before it releases that memory.
  *
- * <p>Calls posted by many threads while others are being submitted, or while threads woken by
- * completions have yet to run, reach the kernel together in one entry; a call posted to an idle
- * port is submitted at once.
+ * <p>A port may submit calls that usually wait (a receive, a readiness wait) from its own thread,
+ * together with its wait for completions: posting one then costs the poster no kernel entry while
+ * that thread is busy, and one entry to wake it when it waits. Other calls posted by many threads
+ * while others are being submitted, or while threads woken by completions have yet to run, reach
+ * the kernel together in one entry; such a call posted to an idle port is submitted at once by
+ * its poster.
  *
  * <p>Thread safety: all methods may be called from any thread.
  */

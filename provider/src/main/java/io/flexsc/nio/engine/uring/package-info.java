@@ -22,7 +22,9 @@
  *       made on first use: a second ring, completions dispatched by a 64-bit id in
  *       {@code user_data} (a concurrent map from id to call), reaped by the platform daemon thread
  *       {@code flexsc-uring-port}; a CAS submit role over a lock-free queue, and a CAS completion
- *       lock that posters also take to reap what their own submission completed.</li>
+ *       lock that posters also take to reap what their own submission completed. At light load
+ *       the port thread submits receives and readiness waits itself (a second queue, only it
+ *       drains), woken by an eventfd a poster writes when it waits in the kernel.</li>
  *   <li>{@link io.flexsc.nio.engine.uring.UringEngineFactory}, {@link io.flexsc.nio.engine.uring.UringConfig}:
  *       probing and settings ({@code -Dflexsc.uring.*}); immutable.</li>
  * </ul>

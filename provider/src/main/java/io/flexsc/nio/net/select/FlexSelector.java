@@ -1141,6 +1141,11 @@ public final class FlexSelector extends AbstractSelector {
         return engine.waitsInBatch();
     }
 
+    /** The engine of this selector's batches (tests). */
+    SyscallEngine batchEngine() {
+        return engine;
+    }
+
     /** Whether this selector batches (select-time batching on, engine not direct). */
     boolean batching() {
         return batching;

@@ -160,9 +160,11 @@ public final class UringEngine implements SyscallEngine {
     private final boolean[] waitSlots;
     /** {@link #batchWithWait}'s getevents argument, its bound, and the linked timeout's timespec; 0 without. */
     private final long linkTs;
+    private final ByteBuffer linkTsBuf;
     /**
-     * Bound of one wait of {@link #batchWithWait} in the kernel: a safety net (its linked timeout, or
-     * an event, ends the wait); a wait without a timeout goes round once per this.
+     * Bound of each further wait of {@link #batchWithWait} in the kernel, after an entry that came back
+     * before the batch's wait completed (a signal): a safety net; a wait without a timeout goes round
+     * once per this.
      */
     private static final long WAIT_SLICE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -229,10 +231,11 @@ public final class UringEngine implements SyscallEngine {
                 && (r.setupFlags & Uring.SETUP_SUBMIT_ALL) != 0;
         this.waitSlots = new boolean[capacity];
         this.linkTs = this.waitInBatch ? NativeMemory.allocate(Uring.GETEVENTS_ARG_SIZE + 32) : 0;
+        this.linkTsBuf = this.waitInBatch ? NativeMemory.wrap(linkTs, Uring.GETEVENTS_ARG_SIZE + 32) : null;
         if (this.waitInBatch) {
-            // [0, 24): io_uring_getevents_arg for the batch's entry, pointing at [24, 40): a safety bound of
-            // that wait (WAIT_SLICE_NANOS); [40, 56): the LINK_TIMEOUT's timespec, written per batch
-            ByteBuffer b = NativeMemory.wrap(linkTs, Uring.GETEVENTS_ARG_SIZE + 32);
+            // [0, 24): io_uring_getevents_arg for the waits after the batch's entry, pointing at [24, 40):
+            // their bound (WAIT_SLICE_NANOS); [40, 56): the LINK_TIMEOUT's timespec, written per batch
+            ByteBuffer b = linkTsBuf;
             b.putLong(Uring.GEA_TS, linkTs + Uring.GETEVENTS_ARG_SIZE);
             b.putLong(Uring.GETEVENTS_ARG_SIZE, WAIT_SLICE_NANOS / 1_000_000_000L);
             b.putLong(Uring.GETEVENTS_ARG_SIZE + 8, WAIT_SLICE_NANOS % 1_000_000_000L);
@@ -540,7 +543,7 @@ public final class UringEngine implements SyscallEngine {
         boolean anyDirect = false;
         try {
             // room for every call, the wait and its bound (SQEs), and their slots
-            if (closed || leftover || ring.sqFree() < n + 1 || inflight.get() + n > capacity) {
+            if (closed || leftover || ring.sqFree() < n + 1 || inflight.get() + n + 1 > capacity) {
                 return false;
             }
             Call w = calls[last];
@@ -588,9 +591,8 @@ public final class UringEngine implements SyscallEngine {
             if (timeoutMs >= 0) {
                 if (timeoutMs > 0) {
                     sqes.put(o + Uring.SQE_FLAGS, (byte) Uring.SQE_IO_LINK);
-                    ByteBuffer ts = NativeMemory.wrap(linkTs, Uring.GETEVENTS_ARG_SIZE + 32);
-                    ts.putLong(Uring.GETEVENTS_ARG_SIZE + 16, timeoutMs / 1000);
-                    ts.putLong(Uring.GETEVENTS_ARG_SIZE + 24, (timeoutMs % 1000) * 1_000_000L);
+                    linkTsBuf.putLong(Uring.GETEVENTS_ARG_SIZE + 16, timeoutMs / 1000);
+                    linkTsBuf.putLong(Uring.GETEVENTS_ARG_SIZE + 24, (timeoutMs % 1000) * 1_000_000L);
                 }
                 int b = ring.nextSqe();
                 sqes.put(b + Uring.SQE_OPCODE, (byte) (timeoutMs > 0 ? Uring.OP_LINK_TIMEOUT : Uring.OP_ASYNC_CANCEL));
@@ -605,10 +607,10 @@ public final class UringEngine implements SyscallEngine {
                 sqesOut++;
             }
             ring.publish();
-            // one entry: submit everything and wait until each SQE has its CQE (one each), or the
-            // safety bound; whatever is left is waited for below, as for any batch
-            long r = ring.enter(ring.unsubmitted(), sqesOut, Uring.ENTER_GETEVENTS | Uring.ENTER_EXT_ARG, linkTs,
-                    Uring.GETEVENTS_ARG_SIZE);
+            // one entry: submit everything and wait until each SQE has its CQE (one each: the wait's
+            // own bound ends it); whatever is left (a signal ended the entry) is waited for below.
+            // No EXT_ARG here: io_uring_enter then has five arguments, jffi's allocation-free path.
+            long r = ring.enter(ring.unsubmitted(), sqesOut, Uring.ENTER_GETEVENTS, 0, 0);
             if (r > 0) {
                 stats.batch(carried);
             }

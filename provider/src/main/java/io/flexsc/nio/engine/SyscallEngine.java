@@ -65,6 +65,30 @@ public interface SyscallEngine extends AutoCloseable {
     }
 
     /**
+     * As {@link #openSibling()}, for one owning thread that ends its batches with a call that may
+     * wait in the kernel (an {@code epoll_wait} with its own timeout argument, the last call of
+     * {@link #executeBatch}). With {@code waitInBatch}, where the engine can carry that call in the
+     * sibling's own instance ({@link #waitsInBatch()}: uring with {@code IORING_OP_EPOLL_WAIT},
+     * Linux 6.15), the whole batch, the wait included, costs one kernel entry, which also waits for
+     * it; the call still gives the system call's result (0 events when its timeout passes), and
+     * nothing of it is left in the kernel when the batch returns. Elsewhere, and without
+     * {@code waitInBatch}, the same as {@link #openSibling()}: the waiting call runs on the caller's
+     * thread. Such a sibling is for its owner's thread only (other threads' calls through it may wait
+     * for the owner's wait to end).
+     */
+    default SyscallEngine openSibling(boolean waitInBatch) {
+        return openSibling();
+    }
+
+    /**
+     * Whether this engine carries a batch's last call, an {@code epoll_wait}, in the same kernel entry
+     * as the rest of the batch ({@link #openSibling(boolean)}); false by default.
+     */
+    default boolean waitsInBatch() {
+        return false;
+    }
+
+    /**
      * The engine's port for posted calls ({@link CallPort}: post, park, be unparked on completion),
      * made on first use; {@code null} if the engine has none (direct, kmod) or it cannot be set up.
      */

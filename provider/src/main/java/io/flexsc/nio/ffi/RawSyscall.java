@@ -20,6 +20,7 @@ public final class RawSyscall {
     private static final class Holder {
         static final CFunction SYSCALL3 = CFunction.bind("syscall", 4);
         static final CFunction SYSCALL4 = CFunction.bind("syscall", 5);
+        static final CFunction SYSCALL5 = CFunction.bind("syscall", 6);
         static final CFunction SYSCALL6 = CFunction.bind("syscall", 7);
         static final CFunction RECV = CFunction.bind("recv", 4);
         static final CFunction SEND = CFunction.bind("send", 4);
@@ -52,6 +53,11 @@ public final class RawSyscall {
     /** Four-argument form: the positional read/write family's shape. */
     public static long invoke4(int nr, long a0, long a1, long a2, long a3) {
         return CFunction.orErrno(Holder.SYSCALL4.call5(nr, a0, a1, a2, a3));
+    }
+
+    /** Five-argument form (six parameters with the number: still jffi's allocation-free path). */
+    public static long invoke5(int nr, long a0, long a1, long a2, long a3, long a4) {
+        return CFunction.orErrno(Holder.SYSCALL5.call6(nr, a0, a1, a2, a3, a4));
     }
 
     /** {@code recvfrom(fd, buf, len, flags, NULL, NULL)} as the C library's {@code recv}. */

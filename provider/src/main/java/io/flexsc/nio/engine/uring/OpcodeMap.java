@@ -352,7 +352,8 @@ final class OpcodeMap {
     String describe() {
         StringBuilder sb = new StringBuilder();
         for (int op : Uring.USED_OPCODES) {
-            if (op == Uring.OP_NOP || op == Uring.OP_ASYNC_CANCEL || op == Uring.OP_CONNECT || op == Uring.OP_POLL_ADD || !supported.get(op)) {
+            if (op == Uring.OP_NOP || op == Uring.OP_ASYNC_CANCEL || op == Uring.OP_CONNECT || op == Uring.OP_POLL_ADD
+                    || op == Uring.OP_LINK_TIMEOUT || op == Uring.OP_EPOLL_WAIT || !supported.get(op)) {
                 continue;
             }
             if (sb.length() > 0) {

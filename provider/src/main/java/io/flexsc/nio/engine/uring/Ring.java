@@ -305,11 +305,15 @@ final class Ring implements AutoCloseable {
      * {@code io_uring_enter}; returns its raw result. Without {@code IORING_ENTER_GETEVENTS} the
      * kernel reads neither {@code arg} nor {@code argSize} (both only describe a wait), so such a
      * call goes through the five-parameter binding: the seven-parameter one allocates an
-     * invocation buffer per call.
+     * invocation buffer per call. A wait without {@code IORING_ENTER_EXT_ARG} and without a signal
+     * mask ({@code arg} 0: the kernel then reads no {@code argSize}) goes through the six-parameter one.
      */
     long enter(int toSubmit, int minComplete, int flags, long arg, long argSize) {
         if ((flags & Uring.ENTER_GETEVENTS) == 0 && arg == 0 && argSize == 0) {
             return RawSyscall.invoke4(SysNr.IO_URING_ENTER, fd, toSubmit, minComplete, flags);
+        }
+        if ((flags & Uring.ENTER_EXT_ARG) == 0 && arg == 0) {
+            return RawSyscall.invoke5(SysNr.IO_URING_ENTER, fd, toSubmit, minComplete, flags, 0);
         }
         return RawSyscall.invoke(SysNr.IO_URING_ENTER, fd, toSubmit, minComplete, flags, arg, argSize);
     }

@@ -21,6 +21,7 @@ final class Uring {
     static final int OP_RECVMSG = 10;
     static final int OP_ACCEPT = 13;
     static final int OP_ASYNC_CANCEL = 14;
+    static final int OP_LINK_TIMEOUT = 15;
     static final int OP_CONNECT = 16;
     static final int OP_FALLOCATE = 17;
     static final int OP_OPENAT = 18;
@@ -35,14 +36,16 @@ final class Uring {
     static final int OP_SHUTDOWN = 34;
     static final int OP_SOCKET = 45;
     static final int OP_FTRUNCATE = 55;
+    /** Linux 6.15: an epoll_wait that waits in the ring (a poll on the epoll file, no thread). */
+    static final int OP_EPOLL_WAIT = 59;
     /** One past the highest opcode number this engine names. */
-    static final int OP_LIMIT = 56;
+    static final int OP_LIMIT = 60;
 
     /** The opcodes the engine maps system calls to, plus the control opcodes it issues itself. */
     static final int[] USED_OPCODES = {
         OP_NOP, OP_READV, OP_WRITEV, OP_FSYNC, OP_POLL_ADD, OP_SENDMSG, OP_RECVMSG, OP_ACCEPT, OP_ASYNC_CANCEL,
         OP_CONNECT, OP_FALLOCATE, OP_OPENAT, OP_CLOSE, OP_STATX, OP_READ, OP_WRITE, OP_SEND, OP_RECV,
-        OP_EPOLL_CTL, OP_SPLICE, OP_SHUTDOWN, OP_SOCKET, OP_FTRUNCATE,
+        OP_EPOLL_CTL, OP_SPLICE, OP_SHUTDOWN, OP_SOCKET, OP_FTRUNCATE, OP_LINK_TIMEOUT, OP_EPOLL_WAIT,
     };
 
     static String opName(int op) {
@@ -70,6 +73,8 @@ final class Uring {
             case OP_SHUTDOWN: return "SHUTDOWN";
             case OP_SOCKET: return "SOCKET";
             case OP_FTRUNCATE: return "FTRUNCATE";
+            case OP_LINK_TIMEOUT: return "LINK_TIMEOUT";
+            case OP_EPOLL_WAIT: return "EPOLL_WAIT";
             default: return "OP#" + op;
         }
     }
@@ -117,6 +122,10 @@ final class Uring {
     static final int PROBE_HEADER = 16;
     static final int PROBE_OP_SIZE = 8;
     static final int IO_URING_OP_SUPPORTED = 1;
+
+    // ---- SQE flags (io_uring_sqe.flags) ----
+    /** IOSQE_IO_LINK: the next SQE is linked to this one (here: a LINK_TIMEOUT bounds it). */
+    static final int SQE_IO_LINK = 1 << 2;
 
     // ---- op-specific flags ----
     static final int FSYNC_DATASYNC = 1;

@@ -154,6 +154,19 @@ public final class UringEngine implements SyscallEngine {
     /** io_uring_getevents_arg + __kernel_timespec for bounded waits (read-only once filled). */
     private final long waitArg;
     private final boolean extArg;
+    /** A batch's last call, an epoll_wait, is carried in the ring ({@link #batchWithWait}). */
+    private final boolean waitInBatch;
+    /** Whether the slot's call is such a wait, which our cancel or linked timeout ends (-ECANCELED means 0 events). */
+    private final boolean[] waitSlots;
+    /** {@link #batchWithWait}'s getevents argument, its bound, and the linked timeout's timespec; 0 without. */
+    private final long linkTs;
+    private final ByteBuffer linkTsBuf;
+    /**
+     * Bound of each further wait of {@link #batchWithWait} in the kernel, after an entry that came back
+     * before the batch's wait completed (a signal): a safety net; a wait without a timeout goes round
+     * once per this.
+     */
+    private static final long WAIT_SLICE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /**
      * Starts an engine.
@@ -161,14 +174,15 @@ public final class UringEngine implements SyscallEngine {
      * @throws Ring.SetupException if the ring cannot be set up
      */
     UringEngine(UringConfig config) throws Ring.SetupException {
-        this(config, null, new InlineWrites());
+        this(config, null, new InlineWrites(), false);
     }
 
     /**
      * With {@code sharedStats} non-null, a sibling: counts into those and publishes nothing. What is
      * learned about descriptors' writes ({@code writes}) is shared between an engine and its siblings.
      */
-    private UringEngine(UringConfig config, EngineStats sharedStats, InlineWrites writes) throws Ring.SetupException {
+    private UringEngine(UringConfig config, EngineStats sharedStats, InlineWrites writes, boolean waitInBatch)
+            throws Ring.SetupException {
         this.config = config;
         this.stats = sharedStats != null ? sharedStats : new EngineStats(NAME);
         this.writes = writes;
@@ -210,6 +224,22 @@ public final class UringEngine implements SyscallEngine {
         a.putLong(Uring.GEA_TS, waitArg + Uring.GETEVENTS_ARG_SIZE);
         a.putLong(Uring.GETEVENTS_ARG_SIZE, REAP_WAIT_NANOS / 1_000_000_000L);
         a.putLong(Uring.GETEVENTS_ARG_SIZE + 8, REAP_WAIT_NANOS % 1_000_000_000L);
+        // the batch's wait in the ring: one owner (a sibling that asked), the opcode (Linux 6.15) and
+        // the two that bound it; every SQE then gets one CQE, and SUBMIT_ALL (5.18) submits them all
+        this.waitInBatch = waitInBatch && sharedStats != null && !sqpoll && ops.supports(Uring.OP_EPOLL_WAIT)
+                && ops.supports(Uring.OP_ASYNC_CANCEL) && ops.supports(Uring.OP_LINK_TIMEOUT) && extArg
+                && (r.setupFlags & Uring.SETUP_SUBMIT_ALL) != 0;
+        this.waitSlots = new boolean[capacity];
+        this.linkTs = this.waitInBatch ? NativeMemory.allocate(Uring.GETEVENTS_ARG_SIZE + 32) : 0;
+        this.linkTsBuf = this.waitInBatch ? NativeMemory.wrap(linkTs, Uring.GETEVENTS_ARG_SIZE + 32) : null;
+        if (this.waitInBatch) {
+            // [0, 24): io_uring_getevents_arg for the waits after the batch's entry, pointing at [24, 40):
+            // their bound (WAIT_SLICE_NANOS); [40, 56): the LINK_TIMEOUT's timespec, written per batch
+            ByteBuffer b = linkTsBuf;
+            b.putLong(Uring.GEA_TS, linkTs + Uring.GETEVENTS_ARG_SIZE);
+            b.putLong(Uring.GETEVENTS_ARG_SIZE, WAIT_SLICE_NANOS / 1_000_000_000L);
+            b.putLong(Uring.GETEVENTS_ARG_SIZE + 8, WAIT_SLICE_NANOS % 1_000_000_000L);
+        }
         this.publishes = sharedStats == null;
         if (publishes) {
             EngineStatsRegistry.publish(stats);
@@ -234,16 +264,36 @@ public final class UringEngine implements SyscallEngine {
      */
     @Override
     public SyscallEngine openSibling() {
+        return openSibling(false);
+    }
+
+    /**
+     * {@link #openSibling()}; with {@code waitInBatch}, the ring also carries a batch's last call, an
+     * {@code epoll_wait}, when the kernel has {@code IORING_OP_EPOLL_WAIT} ({@link #waitsInBatch()};
+     * see {@link #batchWithWait}).
+     */
+    @Override
+    public SyscallEngine openSibling(boolean waitInBatch) {
         if (closed) {
             return new SharedEngineView(this);
         }
         try {
-            return new UringEngine(config, stats, writes);
+            return new UringEngine(config, stats, writes, waitInBatch);
         } catch (Ring.SetupException e) {
             LOG.log(System.Logger.Level.WARNING, "flexsc uring: no ring of its own for a selector ({0}); it shares the engine's",
                     e.getMessage());
             return new SharedEngineView(this);
         }
+    }
+
+    @Override
+    public boolean waitsInBatch() {
+        return waitInBatch;
+    }
+
+    /** Calls in the kernel (tests: a batch's wait leaves nothing behind). */
+    int inflight() {
+        return inflight.get();
     }
 
     /** The port for posted calls, made on first use ({@link #callPort}). */
@@ -409,6 +459,9 @@ public final class UringEngine implements SyscallEngine {
             return;
         }
         stats.calls(n);
+        if (waitInBatch && n > 1 && calls[to - 1].nr() == io.flexsc.nio.ffi.SysNr.EPOLL_WAIT && batchWithWait(calls, from, to)) {
+            return;
+        }
         if (n == 1) {
             if (lonePicksDirect(fallsBack(calls[from]))) {
                 runDirect(calls[from]);
@@ -459,6 +512,138 @@ public final class UringEngine implements SyscallEngine {
             java.util.Arrays.fill(direct, 0, (n + 63) >>> 6, 0L);
         }
         await(calls, from, to); // the direct ones are done already
+    }
+
+    /**
+     * A batch whose last call is an {@code epoll_wait}, on a sibling whose owner waits in it
+     * ({@link #waitInBatch}): the calls and the wait go into the ring together and one
+     * {@code io_uring_enter} submits them and waits for all their completions. The wait's timeout
+     * (its {@code a3}, milliseconds) is a {@code IORING_OP_LINK_TIMEOUT} linked to it; a timeout of 0
+     * is an {@code IORING_OP_ASYNC_CANCEL} right behind it, which ends it in the same entry if it found
+     * no events at once; -1 is no bound. Either ends the wait with {@code -ECANCELED}, given to the
+     * caller as epoll_wait's 0 ({@link #completeSlot}); events that won the race are given as such.
+     * So the call never outlives the batch, and its buffer is free when it returns. Calls the ring
+     * does not carry run first, on the caller's thread. False, with nothing done, if the submitter
+     * role is busy or the ring has no room: the caller takes the ordinary path (the wait then runs
+     * on the caller's thread).
+     */
+    private boolean batchWithWait(Call[] calls, int from, int to) {
+        int n = to - from;
+        int last = to - 1;
+        boolean mine = submitRole.compareAndSet(FREE, HELD);
+        for (int k = 0; !mine && k < ROLE_SPINS && submitRole.get() != SHUT; k++) {
+            Thread.onSpinWait();
+            mine = submitRole.compareAndSet(FREE, HELD);
+        }
+        if (!mine) {
+            return false;
+        }
+        Waiter me = waiters.get();
+        long[] direct = me.mask(n);
+        boolean anyDirect = false;
+        try {
+            // room for every call, the wait and its bound (SQEs), and their slots
+            if (closed || leftover || ring.sqFree() < n + 1 || inflight.get() + n + 1 > capacity) {
+                return false;
+            }
+            Call w = calls[last];
+            for (int i = from; i < to; i++) {
+                calls[i].engineTag(me);
+            }
+            for (int i = from; i < last; i++) {
+                if (fallsBack(calls[i])) {
+                    int k = i - from;
+                    direct[k >>> 6] |= 1L << k;
+                    anyDirect = true;
+                }
+            }
+            if (anyDirect) { // before the wait, which they must not follow
+                for (int word = 0, words = (n + 63) >>> 6; word < words; word++) {
+                    for (long d = direct[word]; d != 0; d &= d - 1) {
+                        stats.fallback();
+                        runDirect(calls[from + (word << 6) + Long.numberOfTrailingZeros(d)]);
+                    }
+                }
+            }
+            Thread self = Thread.currentThread();
+            ByteBuffer sqes = ring.sqes();
+            int sqesOut = 0;
+            for (int i = from; i < last; i++) {
+                Call c = calls[i];
+                if (c.isDone()) {
+                    continue; // ran directly
+                }
+                boolean nowait = OpcodeMap.nowaitFirst(c) || writes.ask(c);
+                int slot = claimSlot(c, self, nowait);
+                OpcodeMap.encode(c, ops.opcode(c), sqes, ring.nextSqe(), slot, nowait);
+                sqesOut++;
+            }
+            int carried = sqesOut + 1;
+            long timeoutMs = (int) w.a3();
+            int ws = claimSlot(w, self, false, true);
+            int o = ring.nextSqe();
+            sqes.put(o + Uring.SQE_OPCODE, (byte) Uring.OP_EPOLL_WAIT);
+            sqes.putInt(o + Uring.SQE_FD, (int) w.a0());
+            sqes.putLong(o + Uring.SQE_ADDR, w.a1());
+            sqes.putInt(o + Uring.SQE_LEN, (int) w.a2());
+            sqes.putLong(o + Uring.SQE_USER_DATA, ws);
+            sqesOut++;
+            if (timeoutMs >= 0) {
+                if (timeoutMs > 0) {
+                    sqes.put(o + Uring.SQE_FLAGS, (byte) Uring.SQE_IO_LINK);
+                    linkTsBuf.putLong(Uring.GETEVENTS_ARG_SIZE + 16, timeoutMs / 1000);
+                    linkTsBuf.putLong(Uring.GETEVENTS_ARG_SIZE + 24, (timeoutMs % 1000) * 1_000_000L);
+                }
+                int b = ring.nextSqe();
+                sqes.put(b + Uring.SQE_OPCODE, (byte) (timeoutMs > 0 ? Uring.OP_LINK_TIMEOUT : Uring.OP_ASYNC_CANCEL));
+                sqes.putInt(b + Uring.SQE_FD, -1);
+                if (timeoutMs > 0) {
+                    sqes.putLong(b + Uring.SQE_ADDR, linkTs + Uring.GETEVENTS_ARG_SIZE + 16); // read at submission
+                    sqes.putInt(b + Uring.SQE_LEN, 1);
+                } else {
+                    sqes.putLong(b + Uring.SQE_ADDR, ws); // the user_data to cancel: the wait's slot
+                }
+                sqes.putLong(b + Uring.SQE_USER_DATA, INTERNAL);
+                sqesOut++;
+            }
+            ring.publish();
+            // one entry: submit everything and wait until each SQE has its CQE (one each: the wait's
+            // own bound ends it); whatever is left (a signal ended the entry) is waited for below.
+            // No EXT_ARG here: io_uring_enter then has five arguments, jffi's allocation-free path.
+            long r = ring.enter(ring.unsubmitted(), sqesOut, Uring.ENTER_GETEVENTS, 0, 0);
+            if (r > 0) {
+                stats.batch(carried);
+            }
+            leftover = ring.unsubmitted() > 0; // an entry that failed (EAGAIN, EBUSY): retried below
+            if (Errno.isError(r) && r != -62 /* ETIME */ && r != -Errno.EINTR && r != -Errno.EAGAIN && r != -Errno.EBUSY) {
+                LOG.log(System.Logger.Level.ERROR, "flexsc uring: io_uring_enter(submit and wait) failed: {0}",
+                        Ring.errnoName(Errno.of(r)));
+            }
+        } finally {
+            if (anyDirect) {
+                java.util.Arrays.fill(direct, 0, (n + 63) >>> 6, 0L);
+            }
+            submitRole.compareAndSet(HELD, FREE);
+        }
+        submitPending();
+        // the entry came back before the wait's completion (a signal, the safety bound): wait on,
+        // in bounded entries, rather than in await's short reaper slices
+        Call w = calls[last];
+        while (!closed) {
+            boolean reaped = tryReapReady();
+            if (w.isDone()) {
+                break;
+            }
+            if (ring.cqReady() > 0) {
+                if (!reaped) {
+                    Thread.yield(); // another thread is reaping what is there
+                }
+                continue;
+            }
+            ring.enter(0, 1, Uring.ENTER_GETEVENTS | Uring.ENTER_EXT_ARG, linkTs, Uring.GETEVENTS_ARG_SIZE);
+        }
+        await(calls, from, to);
+        return true;
     }
 
     private static boolean isSet(long[] mask, int k) {
@@ -584,11 +769,16 @@ public final class UringEngine implements SyscallEngine {
     }
 
     private int claimSlot(Call c, Thread submitter, boolean nowait) {
+        return claimSlot(c, submitter, nowait, false);
+    }
+
+    private int claimSlot(Call c, Thread submitter, boolean nowait, boolean wait) {
         while (true) {
             int s = cursor;
             cursor = s + 1 == capacity ? 0 : s + 1;
             if (slots.get(s) == null) {
                 nowaitSlots[s] = nowait; // published to the reaper by the volatile store below
+                waitSlots[s] = wait;
                 submitters.set(s, submitter);
                 slots.set(s, c);
                 inflight.incrementAndGet();
@@ -796,10 +986,17 @@ public final class UringEngine implements SyscallEngine {
         Call c = slots.get(s);
         Thread submitter = submitters.get(s);
         boolean nowait = nowaitSlots[s]; // before the slot is freed: a submitter may reuse it at once
+        boolean wait = waitSlots[s];
         submitters.set(s, null);
         slots.set(s, null);
         inflight.decrementAndGet();
         if (c == null) {
+            return;
+        }
+        if (wait && res == -Errno.ECANCELED) {
+            // a batch's wait that its linked timeout or its cancel ended: epoll_wait's "no events"
+            // (a close of the engine also ends it so: the owner finds the engine closed next)
+            completeAndWake(c, 0);
             return;
         }
         if (nowait && (res == -Errno.EAGAIN || (res == -Errno.EOPNOTSUPP && OpcodeMap.isReadWrite(c)))) {
@@ -1018,6 +1215,9 @@ public final class UringEngine implements SyscallEngine {
             }
             ring.close();
             NativeMemory.free(waitArg);
+            if (linkTs != 0) {
+                NativeMemory.free(linkTs);
+            }
             NativeMemory.free(statBuf);
             closeDone = true;
             LOG.log(System.Logger.Level.DEBUG, () -> "flexsc uring engine closed; " + stats);

@@ -71,6 +71,21 @@ public final class FlexSelector extends AbstractSelector {
      */
     static final boolean OWN_RING = Boolean.parseBoolean(System.getProperty("flexsc.net.selectorRing", "true"));
 
+    /**
+     * {@code -Dflexsc.net.epollInRing=true|false} (default false; read at each selector's creation):
+     * whether a selector's own ring ({@link #OWN_RING}) also carries the epoll_wait that ends its
+     * first batch, where the kernel has {@code IORING_OP_EPOLL_WAIT} (Linux 6.15): the queued writes,
+     * the epoll_ctl updates, the speculative reads and the wait then cost one {@code io_uring_enter},
+     * which submits them and waits ({@link SyscallEngine#openSibling(boolean)}; the wait's timeout is a
+     * linked timeout, a wait of 0 is cancelled in the same entry). Without the opcode, on other
+     * engines, or with {@code selectorRing=false}, nothing changes: the wait is a system call of its own.
+     */
+    static final String EPOLL_IN_RING_PROPERTY = "flexsc.net.epollInRing";
+
+    private static final System.Logger LOG = System.getLogger("io.flexsc.nio.net.select");
+    /** The "epollInRing asked but not available" line is logged once. */
+    private static final java.util.concurrent.atomic.AtomicBoolean EPOLL_IN_RING_NOTED = new java.util.concurrent.atomic.AtomicBoolean();
+
     /** The engine of this selector's batches: its own, or the process's. */
     private final SyscallEngine engine;
 
@@ -136,7 +151,13 @@ public final class FlexSelector extends AbstractSelector {
             Flusher.armExitHook(); // queued bytes reach the kernel on every normal exit
         }
         SyscallEngine shared = NetSys.engine();
-        this.engine = batching && OWN_RING ? shared.openSibling() : shared;
+        boolean epollInRing = Boolean.parseBoolean(System.getProperty(EPOLL_IN_RING_PROPERTY, "false"));
+        this.engine = batching && OWN_RING ? shared.openSibling(epollInRing) : shared;
+        if (epollInRing && !engine.waitsInBatch() && EPOLL_IN_RING_NOTED.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.DEBUG, "flexsc: " + EPOLL_IN_RING_PROPERTY + " has no effect here (engine "
+                    + engine.name() + ", batching " + batching + ", own ring " + OWN_RING
+                    + "; it needs uring's IORING_OP_EPOLL_WAIT, Linux 6.15): epoll_wait stays a system call of its own");
+        }
         this.epfd = (int) NetSys.check(NetSys.call(SysNr.EPOLL_CREATE1, Linux.O_CLOEXEC, 0, 0), "epoll_create1");
         int w;
         try {
@@ -1120,6 +1141,16 @@ public final class FlexSelector extends AbstractSelector {
             }
             closeOwnEngine();
         }
+    }
+
+    /** Whether this selector's batches carry their epoll_wait in its own ring ({@link #EPOLL_IN_RING_PROPERTY}; tests). */
+    boolean epollInRing() {
+        return engine.waitsInBatch();
+    }
+
+    /** The engine of this selector's batches (tests). */
+    SyscallEngine batchEngine() {
+        return engine;
     }
 
     /** Whether this selector batches (select-time batching on, engine not direct). */

@@ -88,12 +88,8 @@ class UringPortSubmitTest {
         });
         Await.until("the port thread waits in the kernel, now for long", BOUND, port::portSleeping);
         long wakes = port.stats().getPortWakes();
-        long submitted = port.portSubmitted();
         ByteBuffer b = buf(16);
-        Call c = recv(b);
-        port.post(c, Thread.currentThread());
-        Await.until("the port thread submitted the receive", BOUND, () -> port.inflight() == 1);
-        assertEquals(1, port.portSubmitted() - submitted, "the port thread put the receive into its SQE");
+        Call c = postReceiveSubmittedByThePortThread(b);
         assertEquals(1, port.stats().getPortWakes() - wakes, "the poster woke the sleeping port thread once: " + port.stats());
         assertFalse(c.isDone(), "no data yet");
         send("wake me");
@@ -107,12 +103,8 @@ class UringPortSubmitTest {
         port.holdCompletions(true); // the port thread runs in Java (not in the kernel) and submits its queue
         Await.until("the port thread is out of the kernel", BOUND, () -> !port.portSleeping());
         long wakes = port.stats().getPortWakes();
-        long submitted = port.portSubmitted();
         ByteBuffer b = buf(16);
-        Call c = recv(b);
-        port.post(c, Thread.currentThread());
-        Await.until("the port thread submitted the receive", BOUND, () -> port.inflight() == 1);
-        assertEquals(1, port.portSubmitted() - submitted, "the port thread put the receive into its SQE");
+        Call c = postReceiveSubmittedByThePortThread(b);
         assertEquals(0, port.stats().getPortWakes() - wakes, "no wake-up of a busy port thread: " + port.stats());
         send("busy");
         Await.until("the completion in the CQ", BOUND, () -> port.ready() > 0);
@@ -154,5 +146,15 @@ class UringPortSubmitTest {
             assertInstanceOf(EngineClosedException.class, armed.failure());
         }
         port = null; // closed with its engine
+    }
+
+    /** Posts a receive into {@code b} and waits until the port thread has put it into an SQE itself. */
+    private Call postReceiveSubmittedByThePortThread(ByteBuffer b) {
+        long submitted = port.portSubmitted();
+        Call c = recv(b);
+        port.post(c, Thread.currentThread());
+        Await.until("the port thread submitted the receive", BOUND, () -> port.inflight() == 1);
+        assertEquals(1, port.portSubmitted() - submitted, "the port thread put the receive into its SQE");
+        return c;
     }
 }

@@ -86,6 +86,14 @@ class EpollInRingTest {
 
     /** A connected pair: [0] ours (non-blocking, registered for OP_READ with {@code sel}), [1] the JDK's peer (blocking). */
     private SocketChannel[] pair(Selector sel, SelectorProvider ours) throws IOException {
+        SocketChannel[] p = connected(ours);
+        p[0].configureBlocking(false);
+        p[0].register(sel, SelectionKey.OP_READ);
+        return p;
+    }
+
+    /** A connected pair, both blocking and unregistered: [0] ours, [1] the JDK's peer. */
+    private SocketChannel[] connected(SelectorProvider ours) throws IOException {
         ServerSocketChannel ss = JdkProvider.get().openServerSocketChannel();
         toClose.add(ss);
         ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -94,8 +102,6 @@ class EpollInRingTest {
         a.connect(ss.getLocalAddress());
         SocketChannel b = ss.accept();
         toClose.add(b);
-        a.configureBlocking(false);
-        a.register(sel, SelectionKey.OP_READ);
         return new SocketChannel[] {a, b};
     }
 
@@ -228,14 +234,9 @@ class EpollInRingTest {
      * readable at once: the ADD and the wait, then the read-ahead. In the ring: 2; without: 3.
      */
     private long entriesOfASelectWithAnUpdate(FlexSelector sel) throws Exception {
-        ServerSocketChannel ss = JdkProvider.get().openServerSocketChannel();
-        toClose.add(ss);
-        ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        SocketChannel a = OURS.openSocketChannel();
-        toClose.add(a);
-        a.connect(ss.getLocalAddress());
-        SocketChannel b = ss.accept();
-        toClose.add(b);
+        SocketChannel[] p = connected(OURS);
+        SocketChannel a = p[0];
+        SocketChannel b = p[1];
         a.configureBlocking(false);
         b.write(ascii("ready")); // loopback: in a's receive queue when write returns
         a.register(sel, SelectionKey.OP_READ); // the ADD goes in the next select's first batch

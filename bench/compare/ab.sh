@@ -19,7 +19,7 @@
 #       pool='-Dflexsc.net.readAheadRule=always' adaptive='-Dflexsc.net.readAheadRule=adaptive' -- --connections 64,1000
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-cmdline="$0 $*"
+cmdline=$(printf "%q " "$0" "$@")
 rounds=3
 variant=flexsc-uring
 out=""

@@ -32,7 +32,8 @@ import java.nio.channels.SelectionKey;
  * {@link #flushOnClose()}).
  *
  * <p><b>Which writes are queued</b> ({@code -Dflexsc.net.writeRule}, read at each selector's
- * creation; issue 20). {@code queue} (the default): every such write, as above. {@code through}: a
+ * creation; issue 20). {@code through} (the default since the A/B of 2026-12-08 in
+ * {@code bench/RESULTS.md}: 0.90x the CPU per message of {@code queue} over 8 scenarios): a
  * write that finds nothing queued and the socket last known writable (not congested) goes to the
  * kernel at once, in one send (sendmsg for a gathering write) on the caller's thread past the
  * engine ({@link NetIO#sendDirect}), from the caller's buffers (a heap buffer through the thread's
@@ -41,7 +42,7 @@ import java.nio.channels.SelectionKey;
  * ready, the selector waits for EPOLLOUT); later writes queue, or return 0, until the queue is sent,
  * so bytes are never reordered, and the queue then meets shutdownOutput, close, the flusher, the
  * drainer and the exit hook as before. The engine's counters show both kinds
- * ({@code WriteThroughs}, {@code QueuedWrites}).
+ * ({@code WriteThroughs}, {@code QueuedWrites}). {@code queue}: every such write, as above.
  *
  * <p><b>Reads.</b> After its epoll wait the selector reads, in one batch, every readable channel
  * that has OP_READ interest into its read-ahead buffer; {@code read} then copies from there without
@@ -128,11 +129,11 @@ public final class Batched {
 
     /**
      * Whether selectors created now send a non-blocking write at once from the caller's buffer when
-     * nothing is queued: {@code -Dflexsc.net.writeRule=through}; {@code queue} (the default) copies
+     * nothing is queued: {@code -Dflexsc.net.writeRule=through} (the default); {@code queue} copies
      * every such write into the queue (see the class comment).
      */
     public static boolean writeThrough() {
-        return "through".equalsIgnoreCase(System.getProperty("flexsc.net.writeRule", "queue").trim());
+        return "through".equalsIgnoreCase(System.getProperty("flexsc.net.writeRule", "through").trim());
     }
 
     /**

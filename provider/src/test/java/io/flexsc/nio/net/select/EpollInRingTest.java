@@ -48,18 +48,28 @@ class EpollInRingTest {
         }
     }
 
-    /** A selector of ours opened with flexsc.net.epollInRing as given (read at its creation). */
+    /**
+     * A selector of ours opened with flexsc.net.epollInRing as given, and writes queued
+     * (flexsc.net.writeRule=queue: some tests count a queued write's batch); both read at its creation.
+     */
     static synchronized FlexSelector open(boolean inRing) throws IOException {
         String was = System.getProperty(FlexSelector.EPOLL_IN_RING_PROPERTY);
+        String rule = System.getProperty("flexsc.net.writeRule");
         System.setProperty(FlexSelector.EPOLL_IN_RING_PROPERTY, Boolean.toString(inRing));
+        System.setProperty("flexsc.net.writeRule", "queue");
         try {
             return (FlexSelector) OURS.openSelector();
         } finally {
-            if (was == null) {
-                System.clearProperty(FlexSelector.EPOLL_IN_RING_PROPERTY);
-            } else {
-                System.setProperty(FlexSelector.EPOLL_IN_RING_PROPERTY, was);
-            }
+            restore(FlexSelector.EPOLL_IN_RING_PROPERTY, was);
+            restore("flexsc.net.writeRule", rule);
+        }
+    }
+
+    private static void restore(String key, String was) {
+        if (was == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, was);
         }
     }
 

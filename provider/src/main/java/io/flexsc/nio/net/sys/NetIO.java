@@ -91,21 +91,16 @@ public final class NetIO {
      * the memory. The raw result ({@code -ECANCELED}/{@code -EINTR} if cancelled before it ran).
      */
     public static long recvPosted(CallPort port, int fd, ByteBuffer dst, BooleanSupplier stop) {
-        return transfer(SysNr.RECVFROM, fd, dst, false, 0, port, stop);
+        return transfer(SysNr.RECVFROM, fd, dst, false, 0, port, stop, false);
     }
 
     /** send(2) of a stream socket with MSG_NOSIGNAL, posted as {@link #recvPosted} is. */
     public static long sendPosted(CallPort port, int fd, ByteBuffer src, BooleanSupplier stop) {
-        return transfer(SysNr.SENDTO, fd, src, true, Linux.MSG_NOSIGNAL, port, stop);
+        return transfer(SysNr.SENDTO, fd, src, true, Linux.MSG_NOSIGNAL, port, stop, false);
     }
 
     private static long transfer(int nr, int fd, ByteBuffer buf, boolean out, int flags) {
         return transfer(nr, fd, buf, out, flags, null, null, false);
-    }
-
-    private static long transfer(int nr, int fd, ByteBuffer buf, boolean out, int flags, CallPort port,
-            BooleanSupplier stop) {
-        return transfer(nr, fd, buf, out, flags, port, stop, false);
     }
 
     /**
@@ -165,12 +160,12 @@ public final class NetIO {
 
     /** Scatter read into {@code dsts[off..off+len)}. */
     public static long readv(int fd, ByteBuffer[] dsts, int off, int len) {
-        return vectored(SysNr.READV, fd, dsts, off, len, false);
+        return vectored(SysNr.READV, fd, dsts, off, len, false, false);
     }
 
     /** Gather write from {@code srcs[off..off+len)}. */
     public static long writev(int fd, ByteBuffer[] srcs, int off, int len) {
-        return vectored(SysNr.WRITEV, fd, srcs, off, len, true);
+        return vectored(SysNr.WRITEV, fd, srcs, off, len, true, false);
     }
 
     /**
@@ -178,7 +173,7 @@ public final class NetIO {
      * mode (a datagram is not cut as a stream's bytes could be).
      */
     public static long recvv(int fd, ByteBuffer[] dsts, int off, int len) {
-        return vectored(SysNr.RECVMSG, fd, dsts, off, len, false);
+        return vectored(SysNr.RECVMSG, fd, dsts, off, len, false, false);
     }
 
     /** writev(2) of a socket as sendmsg(2) with MSG_DONTWAIT | MSG_NOSIGNAL: never waits. */
@@ -194,12 +189,10 @@ public final class NetIO {
     /** {@code struct msghdr} on x86_64: name, namelen (+pad), iov, iovlen, control, controllen, flags (+pad). */
     private static final int MSGHDR_SIZE = 56, MSGHDR_IOV = 16, MSGHDR_IOVLEN = 24;
 
-    /** readv/writev over an iovec array, or recvmsg/sendmsg (MSG_DONTWAIT, and MSG_NOSIGNAL out) over one. */
-    private static long vectored(int nr, int fd, ByteBuffer[] bufs, int off, int len, boolean out) {
-        return vectored(nr, fd, bufs, off, len, out, false);
-    }
-
-    /** As above; on this thread past the engine if {@code direct} ({@link #sendvDirect}). */
+    /**
+     * readv/writev over an iovec array, or recvmsg/sendmsg (MSG_DONTWAIT, and MSG_NOSIGNAL out) over
+     * one; on this thread past the engine if {@code direct} ({@link #sendvDirect}).
+     */
     private static long vectored(int nr, int fd, ByteBuffer[] bufs, int off, int len, boolean out, boolean direct) {
         int heapBytes = Iovecs.heapBytes(bufs, off, len, MAX_TRANSFER);
         Scratch tmp = heapBytes > 0 ? Scratch.acquire(heapBytes) : null;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -386,13 +387,8 @@ class WriteRuleTest {
                 // through, or a write no longer the selector's to queue: the write fails itself
                 assertNotNull(first, "the write that found the reset failed (returned " + n + ")");
                 assertSameException(expected[0], first);
-                IOException second = null;
-                try {
-                    client.write(ByteBuffer.wrap(new byte[100]));
-                } catch (IOException e) {
-                    second = e;
-                }
-                assertNotNull(second, "and so does the next write");
+                IOException second = assertThrows(IOException.class, () -> client.write(ByteBuffer.wrap(new byte[100])),
+                        "and so does the next write");
                 assertSameException(expected[1], second);
                 assertTrue(client.isOpen());
                 if (!inWindow && rule.equals("queue")) {
@@ -406,13 +402,8 @@ class WriteRuleTest {
             assertNull(first, "queued, not failed");
             assertEquals(100, n);
             sel.selectNow();
-            IOException deferred = null;
-            try {
-                client.write(ByteBuffer.wrap(new byte[100]));
-            } catch (IOException e) {
-                deferred = e;
-            }
-            assertNotNull(deferred, "the flush's error is thrown by the next write");
+            IOException deferred = assertThrows(IOException.class, () -> client.write(ByteBuffer.wrap(new byte[100])),
+                    "the flush's error is thrown by the next write");
             assertSameException(expected[0], deferred);
             assertTrue(client.isOpen());
             return;
